@@ -1,0 +1,189 @@
+"""The typed records that flow between newsgraph's stages.
+
+The shape follows spaCy's ``Doc``: an :class:`Article` holds its text, and
+everything found in it later (paragraphs, entities, quotes, techniques) is a
+span of offsets into that text. Every article also maps back to the exact
+characters of the page it was cut from (:attr:`Paragraph.source_start`), so a
+fact can always be traced to the bytes a scraper saved.
+
+Nothing in this module imports the CLI, the web layer or any model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def content_hash(text: str) -> str:
+    """A stable id for a piece of decoded text (first 32 hex digits of SHA-256)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def article_id_for(document_id: str, index: int) -> str:
+    """Article ids derive from the page's content hash and the article's order on
+    the page, so analysing the same input twice yields the same ids."""
+    return hashlib.sha256(f"{document_id}:{index}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A span of an article's text: ``article.text[start:end]``."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def text_of(self, article: "Article") -> str:
+        return article.text[self.start : self.end]
+
+
+@dataclass
+class SourceDocument:
+    """One unit of input: a file, or one record of a container (JSONL line, WARC record).
+
+    ``text`` is the decoded source text (HTML markup included for HTML inputs);
+    all ``source_start``/``source_end`` offsets index into it.
+    """
+
+    id: str  # content hash of ``text``
+    source: str  # URL when the input names one, else the file path (with #record for containers)
+    path: str  # the file it was read from
+    record: int | None  # 0-based record index inside a container, None for plain files
+    format: str  # "text" or "html"
+    encoding: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)  # url/title/date/outlet/author given by the input
+
+    @property
+    def is_html(self) -> bool:
+        return self.format == "html"
+
+
+@dataclass
+class Rejection:
+    """An input that could not be processed, with a reason a person can act on."""
+
+    source: str
+    reason: str
+
+
+@dataclass
+class Block:
+    """A paragraph-level unit of a page with the segmenter's decision about it.
+
+    ``kind`` is ``"body"`` for kept text; anything else names the boilerplate
+    or metadata it was recognised as (``title``, ``byline``, ``dateline``,
+    ``source_line``, ``breadcrumb``, ``caption``, ``related``, ``teaser``,
+    ``comment_form``, ``licence``, ``share``, ``click_here``, ``repeat``, …).
+    ``rule`` names the rule that decided, so a user can see why.
+    """
+
+    start: int  # offsets in SourceDocument.text
+    end: int
+    text: str  # display text (for HTML: the extracted text of the markup span)
+    kind: str = "body"
+    rule: str = ""
+    lang: str | None = None
+
+
+@dataclass
+class Paragraph:
+    """A kept paragraph: where it sits in the article and in the source."""
+
+    start: int  # offsets in Article.text
+    end: int
+    source_start: int  # offsets in SourceDocument.text
+    source_end: int
+    lang: str | None = None
+    kind: str = "body"  # body | subheading | question | answer
+
+
+@dataclass
+class Mention:
+    """A name in an article: PERSON, ORG, GPE, LOC, NORP, EVENT, FAC, …"""
+
+    article_id: str
+    start: int  # offsets in Article.text
+    end: int
+    text: str
+    label: str
+    lang: str | None = None
+    method: str = ""  # which model or rule found it
+    entity_id: str | None = None  # set by resolution
+
+
+@dataclass
+class DateRef:
+    """A date expression in an article, normalised to ISO when it can be."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: str | None
+    calendar: str  # gregorian | jalali | hijri
+    resolved: bool = True
+    relative: bool = False
+
+
+@dataclass
+class Entity:
+    """A canonical person, organisation or place, linked across spellings and scripts."""
+
+    id: str
+    name: str
+    type: str
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # script/lang -> spellings
+    mention_count: int = 0
+    article_count: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+
+@dataclass
+class Article:
+    """A clean article cut from a page.
+
+    ``text`` is the body as written (no normalisation), paragraphs joined by a
+    blank line. ``removed`` keeps what the segmenter cut, for inspection.
+    """
+
+    id: str
+    document_id: str
+    source: str
+    source_index: int
+    text: str
+    paragraphs: list[Paragraph]
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD, or YYYY-MM when only the month is known)
+    date_text: str | None = None  # the date as written on the page
+    outlet: str | None = None
+    lang: str | None = None
+    removed: list[Block] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)  # filled by the entities component
+    dates: list[DateRef] = field(default_factory=list)  # filled by the dates component
+
+    @property
+    def source_spans(self) -> list[tuple[int, int]]:
+        return [(p.source_start, p.source_end) for p in self.paragraphs]
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class RunInfo:
+    """What a run used: versions of code, models and rule sets (the ``runs`` table)."""
+
+    id: int | None
+    started: str
+    finished: str | None
+    newsgraph_version: str
+    components: dict[str, str]
+    args: dict[str, Any]
+    counts: dict[str, int] = field(default_factory=dict)
