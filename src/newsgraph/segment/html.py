@@ -1,0 +1,472 @@
+"""Main-text extraction from one HTML page, with every paragraph tied to its markup.
+
+trafilatura finds the main text and the page metadata. It works on a parsed
+tree and returns text only, so it cannot say where a paragraph came from. We
+recover that ourselves: a small tolerant scanner projects the raw HTML to
+visible text while remembering, for every projected character, its offset in
+the raw string; each extracted paragraph is then aligned against that
+projection in document order. A paragraph's ``text`` is re-derived from the
+markup span it was aligned to, so ``markup_to_text(html[start:end]) ==
+paragraph.text`` holds by construction.
+
+Nothing here downloads anything; trafilatura runs on the string it is given.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html as _html
+import logging
+import re
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+# Pages beyond this many characters are not parsed at all: trafilatura's tree
+# and our projection both grow with the page and such pages are never articles.
+MAX_HTML_CHARS = 25_000_000
+
+# trafilatura settings chosen with bench/extraction_accuracy.py (see its table).
+TRAFILATURA_OPTIONS = {
+    "include_comments": False,
+    "include_tables": True,
+    "favor_precision": True,
+}
+# Balanced-mode retry: when precision mode keeps under RETRY_BELOW_CHARS characters
+# and balanced mode finds at least RETRY_MIN_GAIN times as much, balanced mode wins.
+RETRY_BELOW_CHARS = 1000
+RETRY_MIN_GAIN = 4
+
+
+@dataclass
+class HtmlParagraph:
+    start: int  # offset in the HTML string where this paragraph's text begins
+    end: int  # offset where it ends (exclusive)
+    text: str  # display text (whitespace tidied, entities decoded, no tags)
+    kind: str = "body"  # "body", or "heading" for h1-h6 inside the body
+
+
+@dataclass
+class HtmlExtraction:
+    title: str | None
+    author: str | None
+    date: str | None  # ISO YYYY-MM-DD when known
+    outlet: str | None  # site name
+    url: str | None
+    lang: str | None  # from <html lang> / meta, if present
+    paragraphs: list[HtmlParagraph] = field(default_factory=list)
+    unlocated: int = 0  # extracted paragraphs dropped because no source span was found
+
+
+# --- public API -----------------------------------------------------------------
+
+
+def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
+    """Main text and metadata of one page; empty ``paragraphs`` when none is found.
+
+    Never raises on bad input: malformed, empty or oversized pages give an
+    extraction with no paragraphs, which the caller records as a rejection.
+    """
+    empty = HtmlExtraction(None, None, None, None, url, None, [])
+    if not isinstance(html, str) or not html.strip() or len(html) > MAX_HTML_CHARS:
+        return empty
+    empty.lang = page_language(html)
+    document = run_trafilatura(html, url)
+    if document is None:
+        return empty
+    try:
+        paragraphs, unlocated = locate_blocks(html, extracted_blocks(document.body))
+    except Exception as exc:  # a bug here must cost one page, not the run
+        log.warning("could not locate the extracted text in the page: %r", exc)
+        paragraphs, unlocated = [], 0
+    return HtmlExtraction(
+        title=_clean(document.title),
+        author=_clean(document.author),
+        date=_iso_date(document.date),
+        outlet=_clean(document.sitename),
+        url=url or _clean(document.url),
+        lang=empty.lang,
+        paragraphs=paragraphs,
+        unlocated=unlocated,
+    )
+
+
+def markup_to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment: tags stripped, entities decoded, whitespace collapsed.
+
+    Block-level tags (p, div, li, td, br, h1-h6, ...) separate words; inline
+    tags (a, b, span, ...) do not, so ``foo<b>bar</b>`` reads ``foobar``.
+    """
+    parts: list[str] = []
+    for kind, _start, _end, text in scan_markup(fragment):
+        parts.append(" " if kind == "break" else text)
+    return " ".join("".join(parts).split())
+
+
+# --- trafilatura ----------------------------------------------------------------
+
+
+def run_trafilatura(html: str, url: str | None):
+    """trafilatura's Document for the page (body tree + metadata), or None.
+
+    Precision mode first (it drops teasers and link lists that balanced mode
+    keeps). When it keeps almost nothing, the page is usually one where it
+    mistook a notice for the article: balanced mode then decides, if it finds
+    several times more text.
+    """
+    document = _bare_extraction(html, url, TRAFILATURA_OPTIONS)
+    kept = _body_length(document)
+    if kept < RETRY_BELOW_CHARS:
+        balanced = _bare_extraction(html, url, {**TRAFILATURA_OPTIONS, "favor_precision": False})
+        if _body_length(balanced) >= max(RETRY_MIN_GAIN * kept, 1):
+            document = balanced
+    return document
+
+
+def _bare_extraction(html: str, url: str | None, options: dict):
+    import trafilatura
+
+    try:
+        document = trafilatura.bare_extraction(html, url=url, with_metadata=True, **options)
+    except Exception as exc:  # trafilatura/lxml can fail on pathological markup; never propagate
+        log.debug("trafilatura failed: %s", exc)
+        return None
+    if document is None or getattr(document, "body", None) is None:
+        return None
+    return document
+
+
+def _body_length(document) -> int:
+    if document is None:
+        return 0
+    return sum(len(piece.strip()) for piece in document.body.itertext())
+
+
+# Elements of trafilatura's output tree that hold other blocks rather than text.
+_CONTAINERS = {"body", "doc", "main", "list", "quote", "div", "table", "row", "article", "section"}
+_TEXT_BLOCKS = {"p", "head", "item", "quote", "code", "cell", "row", "table", "list"}
+
+
+def extracted_blocks(body) -> list[tuple[str, str]]:
+    """(kind, text) for every paragraph, heading, list item, quote and table row of the body.
+
+    Our own walk (trafilatura's text serialiser flattens the paragraphs we need).
+    A table row is one paragraph (its cells read left to right); a list item
+    holding a nested list yields its own text, then the nested items.
+    """
+    blocks: list[tuple[str, str]] = []
+    if body is None:
+        return blocks
+    _walk_blocks(body, blocks, is_root=True)
+    return [(kind, text) for kind, text in blocks if _IGNORABLE.sub("", text)]
+
+
+def _walk_blocks(element, blocks: list[tuple[str, str]], is_root: bool = False) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag == "row" or (not is_root and not _has_block_child(element)):
+        blocks.append(("heading" if tag == "head" else "body", _tidy("".join(element.itertext()))))
+        return
+    # A container's loose text and inline children between its blocks form paragraphs of their own.
+    run: list[str] = [element.text or ""]
+    for child in element:
+        child_tag = child.tag if isinstance(child.tag, str) else ""
+        if child_tag in _TEXT_BLOCKS or child_tag in _CONTAINERS:
+            blocks.append(("body", _tidy("".join(run))))
+            run = []
+            _walk_blocks(child, blocks)
+        elif child_tag and child_tag not in ("graphic", "lb"):
+            run.append("".join(child.itertext()))
+        run.append(child.tail or "")
+    blocks.append(("body", _tidy("".join(run))))
+
+
+def _has_block_child(element) -> bool:
+    return any(isinstance(child.tag, str) and (child.tag in _TEXT_BLOCKS or child.tag in _CONTAINERS) for child in element)
+
+
+# --- projection of the raw markup -------------------------------------------------
+#
+# Quotes delimit an attribute value only right after "=", as in browsers, so a
+# stray quote (``target_blank"``) does not swallow the rest of the page.
+#
+# Own code rather than lxml: lxml's tree does not keep source offsets for text,
+# and the HTML parsers that do (html.parser) are slow and normalise entities
+# without reporting their extent. A regex scanner over the raw string is linear,
+# never raises, and gives exact offsets.
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment><!--.*?(?:-->|\Z))
+  | (?P<decl><[!?][^>]*>?)
+  | (?P<tag></?(?P<name>[A-Za-z][^\s/>]*)(?:\s*=\s*(?:"[^"]*"|'[^']*')|[^>])*>?)
+  | (?P<entity>&(?:\#[0-9]{1,8};?|\#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?))
+  | (?P<text>[^<&]+|[<&])
+    """,
+    re.S | re.X,
+)
+
+# Elements whose content is not markup (browsers treat it as raw text) or not displayed
+# (MathML <annotation> holds the TeX source of a formula). Skipped up to their
+# closing tag; an element never closed is read as an ordinary tag instead, so one
+# malformed <title> cannot hide the rest of the page.
+_RAW_TEXT = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "template", "annotation"}
+_RAW_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in _RAW_TEXT}
+
+# Tags that break a line when rendered; everything else is inline (joins words).
+_BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details", "dialog", "dir",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "html", "body", "head", "legend", "li", "main", "menu", "nav", "ol", "option", "p",
+    "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "img", "select",
+    "button", "input", "label", "video", "audio", "picture", "svg",
+}
+
+
+def scan_markup(html: str):
+    """Yield (kind, raw_start, raw_end, text) for the visible parts of ``html``.
+
+    kind is "text" (a run of literal characters), "entity" (one decoded
+    character reference) or "break" (a block-level tag).
+    """
+    pos, size = 0, len(html)
+    while pos < size:
+        match = _TOKEN.match(html, pos)
+        if match is None:  # cannot happen ([<&] always matches); guards the loop anyway
+            yield "text", pos, pos + 1, html[pos]
+            pos += 1
+            continue
+        end = match.end()
+        group = match.lastgroup
+        if group == "text":
+            yield "text", pos, end, match.group()
+        elif group == "entity":
+            yield "entity", pos, end, _decode_entity(match.group())
+        elif group == "tag":
+            name = match.group("name").lower()
+            is_end_tag = html.startswith("</", pos)
+            if name in _BLOCK_TAGS:
+                yield "break", pos, end, " "
+            if name in _RAW_TEXT and not is_end_tag:
+                closing = _RAW_END[name].search(html, end)
+                end = closing.end() if closing else end
+        pos = end
+
+
+def _decode_entity(entity: str) -> str:
+    decoded = _html.unescape(entity)
+    return decoded if decoded != "\x00" else ""
+
+
+# Characters ignored when aligning (whitespace, soft hyphen, zero-width space,
+# word joiner, BOM): extractors drop or change them freely. ZWNJ/ZWJ are kept:
+# they are letters' shaping in Persian and Arabic and extractors keep them.
+_IGNORABLE = re.compile(r"[\s\u00ad\u200b\u2060\ufeff]+")
+_SOLID = re.compile(r"[^\s\u00ad\u200b\u2060\ufeff]+")
+
+
+class Projection:
+    """The page's visible text with all ignorable characters removed (``solid``),
+    and a map from each solid character back to its raw HTML offsets."""
+
+    def __init__(self, html: str):
+        pieces: list[str] = []
+        self.seg_solid: list[int] = []  # solid offset where each segment starts
+        self.seg_raw: list[int] = []  # raw offset of the segment's first character
+        self.seg_atomic: list[int] = []  # raw end for entities (one unit), -1 for literal runs
+        length = 0
+        for kind, start, end, text in scan_markup(html):
+            if kind == "text":
+                for run in _SOLID.finditer(text):
+                    self._add(pieces, run.group(), length, start + run.start(), -1)
+                    length += len(run.group())
+            elif kind == "entity":
+                solid = _IGNORABLE.sub("", text)
+                if solid:
+                    self._add(pieces, solid, length, start, end)
+                    length += len(solid)
+        self.solid = "".join(pieces)
+
+    def _add(self, pieces: list[str], text: str, at: int, raw: int, atomic_end: int) -> None:
+        pieces.append(text)
+        self.seg_solid.append(at)
+        self.seg_raw.append(raw)
+        self.seg_atomic.append(atomic_end)
+
+    def raw_start(self, index: int) -> int:
+        """Raw offset where solid character ``index`` begins."""
+        seg = bisect.bisect_right(self.seg_solid, index) - 1
+        if self.seg_atomic[seg] >= 0:
+            return self.seg_raw[seg]
+        return self.seg_raw[seg] + index - self.seg_solid[seg]
+
+    def raw_end(self, index: int) -> int:
+        """Raw offset just after solid character ``index``."""
+        seg = bisect.bisect_right(self.seg_solid, index) - 1
+        if self.seg_atomic[seg] >= 0:
+            return self.seg_atomic[seg]
+        return self.seg_raw[seg] + index - self.seg_solid[seg] + 1
+
+
+# --- alignment ---------------------------------------------------------------------
+
+# Paragraphs shorter than this (solid characters) are too ambiguous to anchor
+# the order: they are placed after the long ones, between their neighbours.
+_SHORT = 40
+# Anchor size for the fuzzy fallback, and the share of a paragraph's characters
+# the anchors must cover for a fuzzy span to be accepted.
+_CHUNK = 16
+_MIN_COVER = 0.5
+
+
+def locate_blocks(html: str, blocks: list[tuple[str, str]]) -> tuple[list[HtmlParagraph], int]:
+    """Source spans for the extracted blocks, in document order, and how many could not be located.
+
+    Exact (whitespace-insensitive) search first, long paragraphs before short
+    ones so a heading repeated in the navigation is not matched there; then a
+    search allowing source text trafilatura left out between the paragraph's
+    pieces; then an anchor-based fuzzy search for text trafilatura altered. A block that still
+    cannot be located is dropped (its text has no source we can justify) and
+    counted, never guessed.
+    """
+    if not blocks:
+        return [], 0
+    projection = Projection(html)
+    keys = [_IGNORABLE.sub("", text) for _kind, text in blocks]
+    spans: list[tuple[int, int] | None] = [None] * len(blocks)
+    order = [i for i, key in enumerate(keys) if len(key) >= _SHORT] + [i for i, key in enumerate(keys) if len(key) < _SHORT]
+    located: list[int] = []  # indices of located blocks, sorted, to find a block's neighbours
+    for i in order:
+        spans[i] = _locate(projection.solid, keys[i], *_window(spans, located, i, len(projection.solid)))
+        if spans[i] is not None:
+            bisect.insort(located, i)
+    paragraphs: list[HtmlParagraph] = []
+    seen: set[tuple[int, int]] = set()
+    for (kind, _text), span in zip(blocks, spans):
+        if span is None or span in seen:
+            continue
+        seen.add(span)
+        start, end = projection.raw_start(span[0]), projection.raw_end(span[1] - 1)
+        text = markup_to_text(html[start:end])
+        if text:
+            paragraphs.append(HtmlParagraph(start, end, text, kind))
+    paragraphs.sort(key=lambda p: p.start)
+    return paragraphs, sum(span is None for span in spans)
+
+
+def _window(spans: list, located: list[int], i: int, size: int) -> tuple[int, int]:
+    """Where block ``i`` should be: after the nearest located block before it,
+    before the nearest located block after it."""
+    at = bisect.bisect_left(located, i)
+    low = spans[located[at - 1]][1] if at > 0 else 0
+    high = spans[located[at]][0] if at < len(located) else size
+    return low, max(high, low)
+
+
+def _locate(solid: str, key: str, low: int, high: int) -> tuple[int, int] | None:
+    """Solid-text span of ``key``: inside the expected window, else after it, else anywhere."""
+    if not key:
+        return None
+    for start, stop in ((low, high), (low, len(solid)), (0, len(solid))):
+        found = solid.find(key, start, stop)
+        if found >= 0:
+            return found, found + len(key)
+    found = _locate_gappy(solid, key, low, high) or _locate_gappy(solid, key, low, len(solid))
+    if found or len(key) < 2 * _CHUNK:
+        return found
+    return _locate_fuzzy(solid, key, low) or _locate_fuzzy(solid, key, 0)
+
+
+def _longest_prefix(solid: str, key: str, start: int, stop: int) -> tuple[int, int]:
+    """(position, length) of the longest prefix of ``key`` found in ``solid[start:stop]``."""
+    best, lo, hi = (-1, 0), 1, len(key)
+    while lo <= hi:  # found-ness is monotone in the prefix length: binary search
+        mid = (lo + hi) // 2
+        at = solid.find(key[:mid], start, stop)
+        if at >= 0:
+            best, lo = (at, mid), mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def _locate_gappy(solid: str, key: str, low: int, high: int) -> tuple[int, int] | None:
+    """Span holding all of ``key`` in order, with extra source text between its pieces.
+
+    For inline markup trafilatura leaves out (ruby readings, MathML, footnote
+    marks): the paragraph is consumed greedily as the longest pieces found in
+    order, within three times its length of where it starts. Rejected when the
+    pieces are too many (averaging under ~4 characters) to be more than chance.
+    """
+    at, length = _longest_prefix(solid, key, low, high)
+    if at < 0:
+        return None
+    begin, cursor, done, pieces = at, at + length, length, 1
+    limit = begin + 3 * len(key) + 200
+    while done < len(key):
+        at, length = _longest_prefix(solid, key[done:], cursor, limit)
+        if at < 0:
+            return None
+        cursor, done, pieces = at + length, done + length, pieces + 1
+        if pieces > 2 + len(key) // 4:
+            return None
+    return begin, cursor
+
+
+def _locate_fuzzy(solid: str, key: str, low: int) -> tuple[int, int] | None:
+    """Span covered by ``key``'s 16-character anchors found in order after ``low``.
+
+    For text trafilatura changed a little (a dropped footnote marker, an entity
+    decoded differently): the span runs from the first to the last anchor found,
+    bounded to twice the paragraph's length, and is kept only when the anchors
+    cover at least half of the paragraph.
+    """
+    chunks = [key[k : k + _CHUNK] for k in range(0, len(key) - _CHUNK + 1, _CHUNK)]
+    for first in range(min(4, len(chunks))):
+        begin = solid.find(chunks[first], low)
+        if begin < 0:
+            continue
+        limit = begin + 2 * len(key) + 200
+        cursor, end, covered = begin + _CHUNK, begin + _CHUNK, _CHUNK
+        for chunk in chunks[first + 1 :]:
+            found = solid.find(chunk, cursor, limit)
+            if found >= 0:
+                cursor = end = found + _CHUNK
+                covered += _CHUNK
+        if covered >= _MIN_COVER * len(key):
+            return begin, end
+    return None
+
+
+# --- metadata ---------------------------------------------------------------------
+
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)", re.I)
+_META_LANG = re.compile(
+    r"<meta\b[^>]*?(?:http-equiv\s*=\s*[\"']?content-language|property\s*=\s*[\"']?og:locale\b|name\s*=\s*[\"']?language)"
+    r"[^>]*?content\s*=\s*[\"']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)",
+    re.I,
+)
+
+
+def page_language(html: str) -> str | None:
+    """Language declared by the page (<html lang>, else a content-language meta), as a lower-case tag."""
+    head = html[:200_000]
+    match = _HTML_LANG.search(head) or _META_LANG.search(head)
+    return match.group(1).replace("_", "-").lower() if match else None
+
+
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    match = re.match(r"\d{4}-\d{2}-\d{2}", value.strip())
+    return match.group() if match else None
+
+
+def _clean(value: str | None) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())
