@@ -1,0 +1,77 @@
+"""The Python API; it mirrors the CLI one function per command.
+
+    import newsgraph.api as ng
+    result = ng.analyze(["pages/"], db="corpus.db")
+    for row in ng.articles("corpus.db", lang="ar"):
+        print(row["id"], row["title"])
+    article = ng.show("corpus.db", "3f2a")          # an Article record (id or id prefix)
+    hits = ng.search("corpus.db", "سليماني")        # normalised full-text search
+    ng.export("corpus.db", "out/", fmt="parquet")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from newsgraph.model import Article
+from newsgraph.pipeline import AnalyzeResult, Pipeline, ProgressCallback
+from newsgraph.pipeline import analyze as _analyze
+from newsgraph.store.db import Store
+from newsgraph.store.export import export as _export
+
+__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity"]
+
+
+def analyze(paths: list[str | Path], db: str | Path, *, max_doc_mb: float = 50, pipeline: Pipeline | None = None,
+            progress: ProgressCallback | None = None, overrides: str | Path | None = None) -> AnalyzeResult:
+    """Read, clean, split, enrich and store every page under ``paths`` (incremental and resumable);
+    then resolve entities over the whole store, applying the ``overrides`` TOML file if given."""
+    return _analyze([str(p) for p in paths], db, pipeline=pipeline, max_bytes=int(max_doc_mb * 1024 * 1024),
+                    progress=progress, overrides=overrides)
+
+
+def entities(db: str | Path, *, kind: str | None = None, lang: str | None = None,
+             limit: int | None = None) -> list[dict[str, Any]]:
+    """Canonical entities, most mentioned first (``kind``: PERSON, ORG, GPE, …; ``lang``: has a spelling in it)."""
+    with Store(db, readonly=True) as store:
+        return store.entity_rows(kind=kind, lang=lang, limit=limit)
+
+
+def entity(db: str | Path, name_or_id: str) -> dict[str, Any] | None:
+    """One entity by id, name or any spelling: aliases, articles, roles, co-mentioned entities."""
+    with Store(db, readonly=True) as store:
+        return store.find_entity(name_or_id)
+
+
+def articles(db: str | Path, *, lang: str | None = None, outlet: str | None = None,
+             limit: int | None = None) -> list[dict[str, Any]]:
+    """Article rows (without their text), in the order they were added."""
+    with Store(db, readonly=True) as store:
+        return [{k: row[k] for k in ("id", "source", "source_index", "title", "author", "date", "outlet", "lang",
+                                     "word_count")}
+                for row in store.article_rows(lang=lang, outlet=outlet, limit=limit)]
+
+
+def show(db: str | Path, article_id: str) -> Article | None:
+    """One article (by id or unique id prefix), with its paragraphs and what was removed."""
+    with Store(db, readonly=True) as store:
+        return store.article(article_id)
+
+
+def source_text(db: str | Path, article: Article) -> str | None:
+    """The decoded source text the article's ``source_spans`` index into."""
+    with Store(db, readonly=True) as store:
+        return store.document_text(article.document_id)
+
+
+def search(db: str | Path, query: str, *, lang: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Full-text search over normalised text (any script; spelling variants folded)."""
+    with Store(db, readonly=True) as store:
+        return store.search(query, lang=lang, limit=limit)
+
+
+def export(db: str | Path, out_dir: str | Path, fmt: str = "jsonl") -> dict[str, int]:
+    """Write one file per table (jsonl, csv or parquet) to ``out_dir``."""
+    with Store(db, readonly=True) as store:
+        return _export(store, out_dir, fmt)

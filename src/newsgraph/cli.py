@@ -1,0 +1,204 @@
+"""The ``newsgraph`` command line (Typer + Rich).
+
+Exit codes: 0 all inputs processed; 3 some inputs rejected (listed, and kept in
+the ``rejected`` table); 2 usage errors (bad options, missing database).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsgraph import api
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Scraped news pages in: clean articles, with every span traced to its source.")
+console = Console()
+errors = Console(stderr=True)
+
+EXIT_REJECTED = 3
+DbOption = typer.Option(..., "--db", help="SQLite database file.")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    errors.print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def _check_overrides(path: Path) -> None:
+    import tomllib
+
+    from newsgraph.corpus.resolution import Overrides
+
+    try:
+        Overrides.load(path)
+    except OSError as exc:
+        _fail(f"cannot read the overrides file {path}: {exc.strerror or exc}")
+    except (tomllib.TOMLDecodeError, TypeError, AttributeError) as exc:
+        _fail(f"the overrides file {path} is not valid: {exc}; see `newsgraph.corpus.resolution.Overrides` for the format")
+
+
+def _existing_db(db: Path) -> Path:
+    if not db.exists():
+        _fail(f"no database at {db}; create it with `newsgraph analyze PATH --db {db}`")
+    return db
+
+
+@app.command()
+def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (.txt .html .jsonl .warc .warc.gz)."),
+            db: Path = DbOption,
+            max_doc_mb: float = typer.Option(50, help="Reject documents larger than this many MB."),
+            overrides: Optional[Path] = typer.Option(None, help="TOML file of entity merges, splits and renames."),
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Read, clean, split and store pages; re-runs skip what is already stored."""
+    from newsgraph.pipeline import count_input_files
+
+    if overrides is not None:
+        _check_overrides(overrides)
+    total = count_input_files(paths)
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[articles]} articles, {task.fields[rejected]} rejected"),
+                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
+    state = {"articles": 0, "rejected": 0}
+    with progress:
+        task = progress.add_task("analyse", total=total, articles=0, rejected=0)
+
+        def on_event(event: str, info: dict) -> None:
+            if event == "document":
+                state["articles"] += info["articles"]
+            elif event == "rejected":
+                state["rejected"] += 1
+            progress.update(task, advance=1 if event == "file" else 0, **state)
+
+        try:
+            result = api.analyze(paths, db, max_doc_mb=max_doc_mb, progress=on_event, overrides=overrides)
+        except KeyboardInterrupt:
+            errors.print("[yellow]interrupted[/]: everything committed so far is kept; run the same command to resume")
+            raise typer.Exit(130)
+    console.print(f"{result.documents} documents analysed, {result.articles} articles stored, {result.entities} entities, "
+                  f"{result.skipped} already in the database, {len(result.rejected)} rejected → {escape(str(db))}")
+    if result.rejected:
+        table = Table("rejected input", "reason", title="Rejected (also in the `rejected` table)", show_lines=False)
+        for rejection in result.rejected[:50]:
+            table.add_row(escape(rejection.source), escape(rejection.reason))
+        errors.print(table)
+        if len(result.rejected) > 50:
+            errors.print(f"… and {len(result.rejected) - 50} more: `newsgraph export` writes rejected.jsonl")
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command()
+def articles(db: Path = DbOption, lang: Optional[str] = typer.Option(None, help="Only this language (ISO 639-1)."),
+             outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
+             limit: Optional[int] = typer.Option(None, help="At most this many.")) -> None:
+    """List stored articles."""
+    rows = api.articles(_existing_db(db), lang=lang, outlet=outlet, limit=limit)
+    table = Table("id", "lang", "date", "outlet", "author", "title", "words")
+    for row in rows:
+        table.add_row(row["id"], row["lang"] or "", row["date"] or "", escape(row["outlet"] or ""),
+                      escape(row["author"] or ""), escape(row["title"] or "(no title)"), str(row["word_count"]))
+    console.print(table)
+    console.print(f"{len(rows)} articles")
+
+
+@app.command()
+def show(article_id: str = typer.Argument(..., help="Article id (or a unique prefix)."), db: Path = DbOption,
+         removed: bool = typer.Option(False, "--removed", help="Also list what was cut as boilerplate, and why.")) -> None:
+    """Print one article: metadata, clean text, and where it came from."""
+    article = api.show(_existing_db(db), article_id)
+    if article is None:
+        _fail(f"no article with id {article_id!r} in {db}")
+        return
+    for label, value in (("id", article.id), ("title", article.title), ("author", article.author),
+                         ("date", article.date), ("outlet", article.outlet), ("lang", article.lang),
+                         ("source", f"{article.source} (article {article.source_index})")):
+        console.print(f"[bold]{label}:[/] {escape(str(value)) if value else '—'}")
+    console.print()
+    console.print(escape(article.text), soft_wrap=True)
+    if removed:
+        table = Table("kind", "rule", "text", title="Removed")
+        for block in article.removed:
+            table.add_row(block.kind, block.rule, escape(block.text[:120]))
+        console.print(table)
+
+
+@app.command()
+def search(query: str = typer.Argument(..., help="Words to find (any script; spelling variants folded)."),
+           db: Path = DbOption, lang: Optional[str] = typer.Option(None, help="Only this language."),
+           limit: int = typer.Option(20, help="At most this many hits.")) -> None:
+    """Full-text search over normalised article text."""
+    hits = api.search(_existing_db(db), query, lang=lang, limit=limit)
+    for hit in hits:
+        console.print(f"[bold]{hit['id']}[/] [{hit['lang'] or '?'}] {escape(hit['title'] or '(no title)')}")
+        console.print(f"    {escape(hit['snippet'])}", soft_wrap=True)
+    console.print(f"{len(hits)} hits")
+
+
+@app.command()
+def entities(db: Path = DbOption, kind: Optional[str] = typer.Option(None, "--type", help="PERSON, ORG, GPE, LOC, NORP, OUTLET…"),
+             lang: Optional[str] = typer.Option(None, help="Only entities spelled in this language."),
+             limit: int = typer.Option(50, help="At most this many.")) -> None:
+    """List canonical entities, most mentioned first."""
+    rows = api.entities(_existing_db(db), kind=kind.upper() if kind else None, lang=lang, limit=limit)
+    table = Table("id", "type", "name", "mentions", "articles", "spellings")
+    for row in rows:
+        spellings = " · ".join(f"{lang}: {', '.join(v[:4])}" for lang, v in row["aliases"].items())
+        table.add_row(row["id"], row["type"], escape(row["name"]), str(row["mention_count"]), str(row["article_count"]),
+                      escape(spellings[:120]))
+    console.print(table)
+
+
+@app.command()
+def entity(name_or_id: str = typer.Argument(..., help="Entity id, name, or any spelling (any script)."),
+           db: Path = DbOption) -> None:
+    """One entity: its spellings by language, the articles naming it, who is named beside it."""
+    found = api.entity(_existing_db(db), name_or_id)
+    if found is None:
+        _fail(f"no entity called {name_or_id!r} in {db}")
+        return
+    console.print(f"[bold]{escape(found['name'])}[/] ({found['type']}, {found['id']}): {found['mention_count']} mentions "
+                  f"in {found['article_count']} articles, {found['first_seen'] or '?'} – {found['last_seen'] or '?'}")
+    for lang, spellings in found["aliases"].items():
+        console.print(f"  {lang}: {escape(', '.join(spellings))}")
+    table = Table("article", "date", "outlet", "mentions", "title", title="Articles")
+    for row in found["articles"][:30]:
+        table.add_row(row["id"], row["date"] or "", escape(row["outlet"] or ""), str(row["mentions"]),
+                      escape(row["title"] or "(no title)"))
+    console.print(table)
+    if found["roles"]:
+        console.print("As " + ", ".join(sorted({r["role"] for r in found["roles"]})) + f" of {len(found['roles'])} articles")
+    co = Table("entity", "type", "articles together", title="Named beside it")
+    for row in found["co_mentioned"]:
+        co.add_row(escape(row["name"]), row["type"], str(row["articles"]))
+    console.print(co)
+
+
+@app.command()
+def export(db: Path = DbOption, fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
+           out: Path = typer.Option(..., "--out", help="Directory to write one file per table into.")) -> None:
+    """Export every table to OUT (articles, paragraphs, removed, documents, rejected, runs)."""
+    from newsgraph.store.export import FORMATS
+
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    counts = api.export(_existing_db(db), out, fmt)
+    for name, count in counts.items():
+        console.print(f"{name}.{fmt}: {count} rows")
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    try:
+        app()
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":  # python -m newsgraph.cli
+    main()

@@ -1,0 +1,282 @@
+"""The SQLite store: one file, WAL journal, FTS5 over normalised text.
+
+Each document is written in one transaction together with its articles,
+paragraphs, removed blocks and index rows, so a run killed at any point
+leaves either the whole document or none of it; the next run skips what is
+there (documents are keyed by content hash) and picks up the rest. Every
+query is parameterised.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newsgraph.model import Article, Entity, Mention, Paragraph, Rejection, SourceDocument
+from newsgraph.store.schema import migrate
+from newsgraph.text.normalize import normalize_for_search
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """A newsgraph database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, readonly: bool = False):
+        self.path = str(path)
+        if readonly:
+            if not Path(self.path).exists():
+                raise FileNotFoundError(f"no database at {self.path}; run `newsgraph analyze ... --db {self.path}` first")
+            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self.conn)
+        self.conn.row_factory = sqlite3.Row
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ------------------------------------------------------------ runs
+
+    def start_run(self, version: str, components: dict[str, str], args: dict[str, Any]) -> int:
+        with self.conn:
+            self.conn.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
+            cur = self.conn.execute(
+                "INSERT INTO runs (started, newsgraph_version, components, args) VALUES (?, ?, ?, ?)",
+                (utc_now(), version, json.dumps(components, sort_keys=True), json.dumps(args, default=str)),
+            )
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, counts: dict[str, int]) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE runs SET finished=?, status='done', counts=? WHERE id=?",
+                              (utc_now(), json.dumps(counts), run_id))
+
+    # ------------------------------------------------------------ documents
+
+    def has_document(self, document_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (document_id,)).fetchone() is not None
+
+    def note_source(self, document_id: str, source: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR IGNORE INTO document_sources VALUES (?, ?)", (document_id, source))
+            self.conn.execute("DELETE FROM rejected WHERE source=?", (source,))
+
+    def add_document(self, doc: SourceDocument, articles: list[Article], run_id: int | None) -> None:
+        """Write a document and everything cut from it, atomically."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO documents (id, source, path, record, format, encoding, text, meta, article_count, run_id, added)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.id, doc.source, doc.path, doc.record, doc.format, doc.encoding, doc.text,
+                 json.dumps(doc.meta, ensure_ascii=False), len(articles), run_id, utc_now()),
+            )
+            self.conn.execute("INSERT OR IGNORE INTO document_sources VALUES (?, ?)", (doc.id, doc.source))
+            for article in articles:
+                self._insert_article(article, run_id)
+            self.conn.execute("DELETE FROM rejected WHERE source=?", (doc.source,))
+
+    def _insert_article(self, article: Article, run_id: int | None) -> None:
+        cur = self.conn.execute(
+            "INSERT INTO articles (id, document_id, source, source_index, title, author, date, date_text, outlet, lang,"
+            " text, word_count, meta, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.document_id, article.source, article.source_index, article.title, article.author,
+             article.date, article.date_text, article.outlet, article.lang, article.text, article.word_count,
+             json.dumps(article.meta, ensure_ascii=False), run_id),
+        )
+        self.conn.executemany(
+            "INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article.id, i, p.start, p.end, p.source_start, p.source_end, p.lang, p.kind)
+             for i, p in enumerate(article.paragraphs)],
+        )
+        self.conn.executemany(
+            "INSERT INTO removed_blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article.document_id, article.id, b.start, b.end, b.kind, b.rule, b.lang, b.text) for b in article.removed],
+        )
+        self.conn.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                          (cur.lastrowid, normalize_for_search(article.title or ""), normalize_for_search(article.text)))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(m.article_id, m.start, m.end, m.text, m.label, m.lang, m.method, m.entity_id) for m in article.mentions],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(d.article_id, d.start, d.end, d.text, d.value, d.calendar, int(d.resolved), int(d.relative))
+             for d in article.dates],
+        )
+
+    def all_mentions(self) -> list[Mention]:
+        return [Mention(r["article_id"], r["start"], r["end"], r["text"], r["label"], r["lang"], r["method"], r["entity_id"])
+                for r in self.conn.execute("SELECT * FROM mentions ORDER BY article_id, start")]
+
+    def article_metadata(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT id, date, outlet, author, lang FROM articles ORDER BY rowid").fetchall()
+
+    def replace_entities(self, entities: list[Entity], mentions: list[Mention],
+                         roles: list[tuple[str, str, str]]) -> None:
+        """Write a fresh resolution: entities, the entity of every mention, outlet/author roles."""
+        with self.conn:
+            self.conn.execute("DELETE FROM entities")
+            self.conn.execute("DELETE FROM article_roles")
+            self.conn.executemany(
+                "INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), e.mention_count, e.article_count,
+                  e.first_seen, e.last_seen) for e in entities],
+            )
+            self.conn.executemany(
+                "UPDATE mentions SET entity_id=? WHERE article_id=? AND start=? AND end=? AND label=?",
+                [(m.entity_id, m.article_id, m.start, m.end, m.label) for m in mentions],
+            )
+            self.conn.executemany("INSERT OR IGNORE INTO article_roles VALUES (?, ?, ?)", roles)
+
+    def entity_rows(self, kind: str | None = None, lang: str | None = None, limit: int | None = None
+                    ) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT * FROM entities WHERE (? IS NULL OR type = ?) ORDER BY mention_count DESC, name", (kind, kind))
+        out = []
+        for row in rows:
+            aliases = json.loads(row["aliases"])
+            if lang and lang not in aliases:
+                continue
+            out.append(dict(row) | {"aliases": aliases})
+            if limit is not None and len(out) >= limit:
+                break
+        return out
+
+    def find_entity(self, name_or_id: str) -> dict[str, Any] | None:
+        """By id, by canonical name, then by any spelling (normalised), most mentioned first."""
+        row = self.conn.execute("SELECT * FROM entities WHERE id = ?", (name_or_id,)).fetchone()
+        if row is None:
+            row = self.conn.execute("SELECT * FROM entities WHERE name = ? COLLATE NOCASE ORDER BY mention_count DESC",
+                                    (name_or_id,)).fetchone()
+        if row is None:
+            wanted = normalize_for_search(name_or_id)
+            hit = self.conn.execute(
+                "SELECT entity_id, count(*) c FROM mentions WHERE entity_id IS NOT NULL GROUP BY entity_id, text"
+                " HAVING text = ? ORDER BY c DESC", (name_or_id,)).fetchone()
+            if hit is None:
+                for entity_id, text in self.conn.execute("SELECT DISTINCT entity_id, text FROM mentions"):
+                    if entity_id and normalize_for_search(text) == wanted:
+                        hit = (entity_id,)
+                        break
+            if hit:
+                row = self.conn.execute("SELECT * FROM entities WHERE id = ?", (hit[0],)).fetchone()
+        if row is None:
+            return None
+        entity = dict(row) | {"aliases": json.loads(row["aliases"])}
+        entity["articles"] = [dict(r) for r in self.conn.execute(
+            "SELECT a.id, a.title, a.date, a.outlet, a.lang, count(*) AS mentions FROM mentions m JOIN articles a"
+            " ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY a.id ORDER BY a.date, a.rowid", (row["id"],))]
+        entity["roles"] = [dict(r) for r in self.conn.execute(
+            "SELECT r.role, a.id, a.title, a.date FROM article_roles r JOIN articles a ON a.id = r.article_id"
+            " WHERE r.entity_id = ? ORDER BY a.date", (row["id"],))]
+        entity["co_mentioned"] = [dict(r) for r in self.conn.execute(
+            "SELECT e.id, e.name, e.type, count(DISTINCT m2.article_id) AS articles FROM mentions m1"
+            " JOIN mentions m2 ON m1.article_id = m2.article_id AND m2.entity_id != m1.entity_id"
+            " JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ?"
+            " GROUP BY e.id ORDER BY articles DESC, e.name LIMIT 25", (row["id"],))]
+        return entity
+
+    def add_rejection(self, rejection: Rejection, run_id: int | None) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO rejected (source, reason, run_id, at) VALUES (?, ?, ?, ?)",
+                              (rejection.source, rejection.reason, run_id, utc_now()))
+
+    # ------------------------------------------------------------ reading
+
+    def article_rows(self, lang: str | None = None, outlet: str | None = None, limit: int | None = None
+                     ) -> Iterator[sqlite3.Row]:
+        sql = "SELECT * FROM articles WHERE (? IS NULL OR lang = ?) AND (? IS NULL OR outlet = ?) ORDER BY rowid"
+        params: list[Any] = [lang, lang, outlet, outlet]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        yield from self.conn.execute(sql, params)
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ? OR id LIKE ? || '%' ORDER BY id = ? DESC LIMIT 1",
+                                (article_id, article_id, article_id)).fetchone()
+        return self._article_from_row(row) if row else None
+
+    def _article_from_row(self, row: sqlite3.Row) -> Article:
+        paragraphs = [Paragraph(r["start"], r["end"], r["source_start"], r["source_end"], r["lang"], r["kind"])
+                      for r in self.conn.execute("SELECT * FROM paragraphs WHERE article_id=? ORDER BY idx", (row["id"],))]
+        from newsgraph.model import Block
+
+        removed = [Block(r["source_start"], r["source_end"], r["text"], r["kind"], r["rule"], r["lang"])
+                   for r in self.conn.execute("SELECT * FROM removed_blocks WHERE article_id=? ORDER BY source_start",
+                                              (row["id"],))]
+        return Article(id=row["id"], document_id=row["document_id"], source=row["source"],
+                       source_index=row["source_index"], text=row["text"], paragraphs=paragraphs, title=row["title"],
+                       author=row["author"], date=row["date"], date_text=row["date_text"], outlet=row["outlet"],
+                       lang=row["lang"], removed=removed, meta=json.loads(row["meta"] or "{}"))
+
+    def document_text(self, document_id: str) -> str | None:
+        row = self.conn.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, int]:
+        tables = ("documents", "articles", "paragraphs", "removed_blocks", "rejected", "runs", "mentions", "entities",
+                  "dates")
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}  # fixed names, no input
+
+    def search(self, query: str, lang: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """Articles matching every word of ``query`` (normalised like the index), best first."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, a.lang, a.outlet, a.date, a.text, bm25(articles_fts, 5.0, 1.0) AS score"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " WHERE articles_fts MATCH ? AND (? IS NULL OR a.lang = ?) ORDER BY score LIMIT ?",
+            (match, lang, lang, limit),
+        ).fetchall()
+        return [dict(r) | {"snippet": snippet(r["text"], query)} for r in rows]
+
+
+def fts_query(query: str) -> str:
+    """An FTS5 expression from free text: every normalised word quoted (so no user text is
+    ever parsed as FTS syntax), all required; a trailing * keeps prefix search."""
+    terms = []
+    for word in normalize_for_search(query).split():
+        prefix = word.endswith("*")
+        word = "".join(ch for ch in word if ch.isalnum() or ch in "-'_")
+        if word:
+            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+def snippet(text: str, query: str, width: int = 160) -> str:
+    """A window of the display text around the first match of a query word."""
+    from newsgraph.text.normalize import normalize_with_offsets
+
+    norm, offsets = normalize_with_offsets(text)
+    best = -1
+    for word in normalize_for_search(query).split():
+        word = word.rstrip("*")
+        if word:
+            pos = norm.find(word)
+            if pos >= 0 and (best < 0 or pos < best):
+                best = pos
+    if best < 0:
+        return text[:width]
+    centre = offsets[best]
+    start = max(0, centre - width // 3)
+    end = min(len(text), start + width)
+    return ("…" if start else "") + " ".join(text[start:end].split()) + ("…" if end < len(text) else "")

@@ -1,0 +1,146 @@
+"""Export: one file per table in a directory, as JSONL, CSV or Parquet.
+
+Rows are streamed from SQLite (Parquet in record batches), so exporting a
+large corpus takes memory proportional to one batch, not to the corpus.
+
+Required fields of the contract (more are welcome):
+``articles``: id, source, source_index, title, author, date, outlet, lang, text, source_spans;
+``rejected``: source, reason;
+``mentions``: article_id, start, end, text, label, entity_id;
+``entities``: id, name, type, aliases, mention_count;
+``dates``: article_id, start, end, text, value, calendar;
+plus ``comentions.graphml``/``.gexf`` (entities named together, weighted) and ``publications.graphml``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from newsgraph.store.db import Store
+
+FORMATS = ("jsonl", "csv", "parquet")
+_BATCH = 1000
+
+
+def _article_records(store: Store) -> Iterator[dict[str, Any]]:
+    conn = store.conn
+    for row in conn.execute("SELECT * FROM articles ORDER BY rowid"):
+        spans = [[r[0], r[1]] for r in conn.execute(
+            "SELECT source_start, source_end FROM paragraphs WHERE article_id=? ORDER BY idx", (row["id"],))]
+        meta = json.loads(row["meta"] or "{}")
+        yield {
+            "id": row["id"], "source": row["source"], "source_index": row["source_index"], "title": row["title"],
+            "author": row["author"], "date": row["date"], "outlet": row["outlet"], "lang": row["lang"],
+            "text": row["text"], "source_spans": spans, "document_id": row["document_id"],
+            "date_text": row["date_text"], "section": meta.get("section"), "word_count": row["word_count"],
+        }
+
+
+def _rows(sql: str, json_columns: tuple[str, ...] = ()) -> Callable[[Store], Iterator[dict[str, Any]]]:
+    def records(store: Store) -> Iterator[dict[str, Any]]:
+        for row in store.conn.execute(sql):
+            record = dict(row)
+            for column in json_columns:
+                if record.get(column) is not None:
+                    record[column] = json.loads(record[column])
+            yield record
+    return records
+
+
+TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
+    "articles": _article_records,
+    "paragraphs": _rows("SELECT article_id, idx, start, end, source_start, source_end, lang, kind FROM paragraphs"
+                        " ORDER BY article_id, idx"),
+    "removed": _rows("SELECT document_id, article_id, source_start, source_end, kind, rule, lang, text FROM removed_blocks"
+                     " ORDER BY document_id, source_start"),
+    "documents": _rows("SELECT id, source, path, record, format, encoding, article_count, meta, text FROM documents"
+                       " ORDER BY added, id", ("meta",)),
+    "rejected": _rows("SELECT source, reason, run_id, at FROM rejected ORDER BY source"),
+    "mentions": _rows("SELECT article_id, start, end, text, label, entity_id, lang, method FROM mentions"
+                      " ORDER BY article_id, start"),
+    "entities": _rows("SELECT id, name, type, aliases, mention_count, article_count, first_seen, last_seen FROM entities"
+                      " ORDER BY mention_count DESC, name", ("aliases",)),
+    "dates": _rows("SELECT article_id, start, end, text, value, calendar, resolved, relative FROM dates"
+                   " ORDER BY article_id, start"),
+    "article_roles": _rows("SELECT article_id, role, entity_id FROM article_roles ORDER BY article_id, role"),
+    "runs": _rows("SELECT * FROM runs ORDER BY id", ("components", "args", "counts")),
+}
+
+
+def export(store: Store, out_dir: str | Path, fmt: str) -> dict[str, int]:
+    """Write every table to ``out_dir``; returns rows written per table."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
+    counts = {name: writer(records(store), out / f"{name}.{fmt}") for name, records in TABLES.items()}
+    from newsgraph.store.graphs import write_graphs
+
+    counts.update(write_graphs(store, out))
+    return counts
+
+
+def _write_jsonl(records: Iterator[dict[str, Any]], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def _csv_value(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+
+
+def _write_csv(records: Iterator[dict[str, Any]], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = None
+        for record in records:
+            if writer is None:
+                writer = csv.DictWriter(fh, fieldnames=list(record))
+                writer.writeheader()
+            writer.writerow({k: _csv_value(v) for k, v in record.items()})
+            count += 1
+    return count
+
+
+def _write_parquet(records: Iterator[dict[str, Any]], path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    count = 0
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        nonlocal writer
+        if not batch:
+            return
+        rows = [{k: (json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v) for k, v in r.items()} for r in batch]
+        if writer is None:
+            inferred = pa.Table.from_pylist(rows).schema
+            # a column that is all null in the first batch would be typed null; text is the safe type
+            schema = pa.schema([pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type) for f in inferred])
+            writer = pq.ParquetWriter(path, schema)
+        table = pa.Table.from_pylist(rows, schema=writer.schema)
+        writer.write_table(table)
+        batch.clear()
+
+    for record in records:
+        batch.append(record)
+        count += 1
+        if len(batch) >= _BATCH:
+            flush()
+    flush()
+    if writer is None:
+        pq.write_table(pa.table({}), path)
+    else:
+        writer.close()
+    return count

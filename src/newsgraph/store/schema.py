@@ -1,0 +1,162 @@
+"""The SQLite schema, versioned by ``PRAGMA user_version`` and moved forward by migrations.
+
+Each entry of :data:`MIGRATIONS` takes the database from version *i* to
+*i + 1*; :func:`migrate` applies the missing ones in order, each in its own
+transaction. Never edit a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: the spine — runs, documents, articles, paragraphs, what was cut, rejections, full-text index
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL DEFAULT 'running',        -- running | done | interrupted
+        newsgraph_version TEXT NOT NULL,
+        components TEXT NOT NULL,                       -- JSON: component -> version of code/model/rule set
+        args TEXT NOT NULL,                             -- JSON
+        counts TEXT                                     -- JSON
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,                            -- content hash of the decoded text
+        source TEXT NOT NULL,
+        path TEXT NOT NULL,
+        record INTEGER,
+        format TEXT NOT NULL,
+        encoding TEXT NOT NULL,
+        text TEXT NOT NULL,                             -- decoded source text; source spans index into it
+        meta TEXT NOT NULL DEFAULT '{}',
+        article_count INTEGER NOT NULL,
+        run_id INTEGER REFERENCES runs(id),
+        added TEXT NOT NULL
+    );
+    CREATE TABLE document_sources (
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        source TEXT NOT NULL,
+        PRIMARY KEY (document_id, source)
+    );
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        source TEXT NOT NULL,
+        source_index INTEGER NOT NULL,
+        title TEXT,
+        author TEXT,
+        date TEXT,
+        date_text TEXT,
+        outlet TEXT,
+        lang TEXT,
+        text TEXT NOT NULL,
+        word_count INTEGER NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        run_id INTEGER REFERENCES runs(id)
+    );
+    CREATE INDEX articles_document ON articles(document_id, source_index);
+    CREATE INDEX articles_lang ON articles(lang);
+    CREATE INDEX articles_outlet ON articles(outlet);
+    CREATE INDEX articles_date ON articles(date);
+    CREATE TABLE paragraphs (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        source_start INTEGER NOT NULL,
+        source_end INTEGER NOT NULL,
+        lang TEXT,
+        kind TEXT NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE removed_blocks (
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        article_id TEXT REFERENCES articles(id),
+        source_start INTEGER NOT NULL,
+        source_end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        lang TEXT,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX removed_blocks_article ON removed_blocks(article_id);
+    CREATE TABLE rejected (
+        source TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id),
+        at TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring ``conn`` to :data:`SCHEMA_VERSION`; returns the version it had."""
+    current = schema_version(conn)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema version {current} is newer than this newsgraph ({SCHEMA_VERSION}); upgrade newsgraph")
+    for version in range(current, SCHEMA_VERSION):
+        with conn:
+            conn.executescript("BEGIN;" + MIGRATIONS[version] + f"; PRAGMA user_version = {version + 1};")
+    return current
+
+
+MIGRATIONS.append(
+    # 2: who is named — mentions, canonical entities, dates in the text, outlet/author roles
+    """
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        label TEXT NOT NULL,
+        lang TEXT,
+        method TEXT NOT NULL,
+        entity_id TEXT,
+        PRIMARY KEY (article_id, start, end, label)
+    );
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        aliases TEXT NOT NULL,          -- JSON: lang -> spellings
+        mention_count INTEGER NOT NULL,
+        article_count INTEGER NOT NULL,
+        first_seen TEXT,
+        last_seen TEXT
+    );
+    CREATE INDEX entities_name ON entities(name);
+    CREATE TABLE article_roles (      -- outlets and authors as entities: who published whom
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        role TEXT NOT NULL,             -- outlet | author
+        entity_id TEXT NOT NULL,
+        PRIMARY KEY (article_id, role, entity_id)
+    );
+    CREATE TABLE dates (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        value TEXT,
+        calendar TEXT NOT NULL,
+        resolved INTEGER NOT NULL,
+        relative INTEGER NOT NULL,
+        PRIMARY KEY (article_id, start, end)
+    );
+    CREATE INDEX dates_value ON dates(value);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)

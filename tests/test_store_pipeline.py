@@ -1,0 +1,147 @@
+"""The store and the analyse loop on a real SQLite file: idempotent, resumable, searchable, exportable."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import newsgraph.api as ng
+from newsgraph.store.schema import SCHEMA_VERSION
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory, seeds: Path) -> Path:
+    db = tmp_path_factory.mktemp("db") / "seeds.db"
+    result = ng.analyze([seeds], db)
+    assert not result.rejected
+    return db
+
+
+def _table_counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("documents", "articles", "paragraphs", "removed_blocks", "articles_fts", "rejected")}
+
+
+def test_database_is_plain_sqlite_with_wal_fts_and_a_schema_version(seeded_db: Path):
+    with sqlite3.connect(seeded_db) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        run = conn.execute("SELECT status, components FROM runs").fetchone()
+        assert run[0] == "done"
+        components = json.loads(run[1])
+        assert {"segment_rules", "trafilatura", "language_model", "newsgraph"} <= set(components)
+
+
+def test_analysing_twice_adds_and_changes_nothing(seeded_db: Path, seeds: Path):
+    before = _table_counts(seeded_db)
+    with sqlite3.connect(seeded_db) as conn:
+        texts = conn.execute("SELECT id, text, title FROM articles ORDER BY id").fetchall()
+    result = ng.analyze([seeds], seeded_db)
+    assert result.documents == 0 and result.skipped == before["documents"] and not result.rejected
+    assert _table_counts(seeded_db) == before
+    with sqlite3.connect(seeded_db) as conn:
+        assert conn.execute("SELECT id, text, title FROM articles ORDER BY id").fetchall() == texts
+
+
+def test_search_folds_scripts_and_spellings(seeded_db: Path):
+    persian = ng.search(seeded_db, "سلیمانی")  # Persian yeh and kaf
+    arabic = ng.search(seeded_db, "سليماني")  # Arabic yeh
+    assert persian and {h["id"] for h in persian} == {h["id"] for h in arabic}
+    assert {h["lang"] for h in arabic} >= {"ar", "fa"}
+    # the Persian seed has its ZWNJs stripped: "میکرد" matches "می‌کرد"
+    assert ng.search(seeded_db, "می\u200cکرد", lang="fa")
+    hits = ng.search(seeded_db, "Haniyeh", lang="en")
+    assert hits and all(h["lang"] == "en" for h in hits)
+    assert "Haniyeh" in hits[0]["snippet"]
+    assert ng.search(seeded_db, '"; DROP TABLE articles; --') == []
+    assert _table_counts(seeded_db)["articles"] > 0
+
+
+def test_export_contract_in_every_format(seeded_db: Path, tmp_path: Path):
+    with sqlite3.connect(seeded_db) as conn:
+        docs = dict(conn.execute("SELECT id, text FROM documents").fetchall())
+    for fmt in ("jsonl", "csv", "parquet"):
+        counts = ng.export(seeded_db, tmp_path / fmt, fmt)
+        assert counts["articles"] == _table_counts(seeded_db)["articles"]
+        assert (tmp_path / fmt / f"articles.{fmt}").exists() and (tmp_path / fmt / f"rejected.{fmt}").exists()
+    rows = [json.loads(line) for line in (tmp_path / "jsonl" / "articles.jsonl").open(encoding="utf-8")]
+    required = {"id", "source", "source_index", "title", "author", "date", "outlet", "lang", "text", "source_spans"}
+    for row in rows:
+        assert required <= set(row)
+        source = docs[row["document_id"]]
+        assert "\n\n".join(source[s:e] for s, e in row["source_spans"]) == row["text"]
+    with (tmp_path / "csv" / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        csv_rows = list(csv.DictReader(fh))
+    assert [r["id"] for r in csv_rows] == [r["id"] for r in rows]
+    assert json.loads(csv_rows[0]["source_spans"]) == rows[0]["source_spans"]
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(tmp_path / "parquet" / "articles.parquet")
+    assert table.column("id").to_pylist() == [r["id"] for r in rows]
+    assert table.column("source_spans").to_pylist()[0] == rows[0]["source_spans"]
+
+
+def test_rejections_are_kept_and_cleared_when_fixed(tmp_path: Path):
+    page = tmp_path / "in" / "page.txt"
+    page.parent.mkdir()
+    page.write_bytes(b"")
+    db = tmp_path / "r.db"
+    result = ng.analyze([page.parent], db)
+    assert [r.reason for r in result.rejected] == ["empty file (no text)"]
+    page.write_text("The Islamic Jihad official also hailed the uniting power of the resistance’s recent triumph. "
+                    "The resistance’s victories, he noted, managed to unite all within Palestine.", encoding="utf-8")
+    result = ng.analyze([page.parent], db)
+    assert not result.rejected and result.articles == 1
+    assert _table_counts(db)["rejected"] == 0
+
+
+def _corpus(directory: Path, seeds: Path, copies: int) -> None:
+    """Distinct real pages: each seed with a numbered line appended (a new content hash each)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    pages = sorted(seeds.glob("00[0-4]_*.txt"))
+    for i in range(copies):
+        src = pages[i % len(pages)]
+        (directory / f"{i:05d}_{src.name}").write_text(src.read_text(encoding="utf-8") + f"\n\nPage copy {i}.\n",
+                                                       encoding="utf-8")
+
+
+def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path: Path, seeds: Path):
+    corpus = tmp_path / "corpus"
+    _corpus(corpus, seeds, 120)
+    db = tmp_path / "k.db"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "newsgraph.cli", "analyze", str(corpus), "--db", str(db), "-q"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        time.sleep(0.2)
+        if db.exists():
+            try:
+                with sqlite3.connect(db, timeout=1) as conn:
+                    if conn.execute("SELECT count(*) FROM documents").fetchone()[0] >= 10:
+                        break
+            except sqlite3.OperationalError:
+                pass
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(db) as conn:
+        partial = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    assert 0 < partial < 120, "the run should have been killed midway"
+    result = ng.analyze([corpus], db)
+    assert result.skipped == partial and result.documents == 120 - partial and not result.rejected
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 120
+        assert conn.execute("SELECT count(*), count(DISTINCT id) FROM articles").fetchone() == (120 + 120 // 5 * 6,) * 2
+        assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 120 + 120 // 5 * 6
+        statuses = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
+        assert statuses == ["interrupted", "done"]
