@@ -61,8 +61,10 @@ def component_versions() -> dict[str, str]:
 
 
 def _crf_versions() -> str:
-    from newsgraph.enrich import ner_crf
-
+    try:
+        from newsgraph.enrich import ner_crf
+    except ImportError:
+        return "not installed"
     return ner_crf.model_versions() if hasattr(ner_crf, "model_versions") else "ner-ar/ner-fa CRF (see NER_MODEL_CARD.md)"
 
 

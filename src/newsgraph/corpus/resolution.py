@@ -1,0 +1,305 @@
+"""Entity resolution: mentions across articles, languages and scripts into canonical entities.
+
+The rules, in order, each conservative (two different people must never merge):
+
+1. *Clean the name*: titles and honorifics set aside (Sayyed, Imam, Ayatollah, Gen., Sardar,
+   Dr., Hajj, Martyr, الشهيد, الفريق, السيد, شهید, حاج, سردار, …), possessives and leading
+   articles dropped.
+2. *Key the name*: each word becomes its consonant skeleton
+   (:func:`newsgraph.text.translit.token_skeleton`), so Qassem/Qasem/Ghasem/قاسم share ``QSM``.
+3. *Inside one article*, a one-word person mention ("Soleimani", "Qassem" in حاج قاسم) joins
+   the full name of that article whose words contain it: the nearest one before it, else the
+   first one after it; a word shared by two full names (Ismail Haniyeh, Ismail Qaani) goes to
+   the surname match, never to a first-name match that is ambiguous.
+4. *Across the corpus*, full names merge when their skeletons are equal; a one-word person
+   left over joins the only full name in the corpus whose surname it is, and stays alone
+   when there are several.
+5. *Places and organisations* merge on equal skeletons of three or more consonants, or on equal
+   normalised spelling when shorter.
+6. *Overrides* (a TOML file the user edits) merge, split and rename afterwards, and every run
+   applies them again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsgraph.model import Entity, Mention
+from newsgraph.text.normalize import normalize_for_search
+from newsgraph.text.translit import first_vowel_class, name_skeleton
+
+RESOLUTION_VERSION = "resolution-2026.11.1"
+PERSON = "PERSON"
+PLACE_OR_GROUP = {"ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "MISC"}
+
+_TITLES_EN = (
+    "sayyed", "seyyed", "sayyid", "seyed", "sayed", "syed", "sheikh", "shaykh", "sheik", "imam", "ayatollah",
+    "grand", "hojatoleslam", "hojjatoleslam", "gen", "general", "lieutenant", "lt", "major", "maj", "brigadier",
+    "brig", "colonel", "col", "commander", "sardar", "dr", "doctor", "prof", "professor", "hajj", "haj", "haji",
+    "hajji", "martyr", "mr", "mrs", "ms", "president", "prime", "minister", "foreign", "supreme", "leader",
+    "secretary", "secretary-general", "chief", "deputy", "king", "prince", "emir", "sir", "the", "late", "his",
+    "eminence", "excellency", "senior", "top", "former", "ex", "prophet", "saint", "st", "pope", "cardinal",
+    "bishop", "father", "rabbi", "senator", "sen", "rep", "gov", "governor", "ambassador", "irgc",
+)
+_TITLES_AR_FA = (
+    "الشهيد", "شهيد", "شهید", "الفريق", "اللواء", "العميد", "العقيد", "السيد", "سيد", "سید", "الشيخ", "شيخ",
+    "الإمام", "الامام", "امام", "آية", "آیت", "الله", "آيةالله", "آیت‌الله", "آيت", "الرئيس", "رئيس", "رئیس",
+    "الدكتور", "دكتور", "دکتر", "د.", "الحاج", "حاج", "حاجی", "القائد", "قائد", "سردار", "سرلشکر", "سپهبد", "سرتیپ",
+    "سرهنگ", "رهبر", "المرشد", "مرشد", "الأمين", "العام", "الأخ", "الراحل", "جناب", "حضرت", "آقای", "آقا",
+)
+_TITLE_WORDS = {normalize_for_search(t) for t in _TITLES_EN + _TITLES_AR_FA}
+_POSSESSIVE = re.compile(r"(’s|'s|’|')$")
+
+
+def clean_name(text: str, person: bool = True) -> str:
+    """The name without leading titles and honorifics (persons), articles, possessive or punctuation."""
+    words = re.split(r"\s+", text.strip().strip(".,;:()[]«»“”\"‘’"))
+    titles = _TITLE_WORDS if person else {"the"}
+    while len(words) > 1 and normalize_for_search(words[0]).strip(".") in titles:
+        words = words[1:]
+    name = " ".join(words)
+    return _POSSESSIVE.sub("", name).strip()
+
+
+def _script(text: str) -> str:
+    return "arabic" if re.search(r"[\u0600-\u06FF]", text) else "latin"
+
+
+def _entity_id(kind: str, key: str) -> str:
+    return "e" + hashlib.sha1(f"{kind}:{key}".encode()).hexdigest()[:11]
+
+
+@dataclass
+class _Ref:
+    """A mention prepared for resolution."""
+
+    mention: Mention
+    date: str | None
+    name: str
+    tokens: list[str]
+    cluster: str = ""  # assigned key
+
+    @property
+    def is_person(self) -> bool:
+        return self.mention.label == PERSON
+
+
+@dataclass
+class Resolution:
+    entities: list[Entity]
+    assignments: dict[int, str] = field(default_factory=dict)  # index of mention -> entity id
+
+
+def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref]:
+    refs = []
+    for mention in mentions:
+        name = clean_name(mention.text, person=mention.label == PERSON)
+        refs.append(_Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name)))
+    return refs
+
+
+def _keyed_tokens(name: str) -> list[str]:
+    """Per word: consonant skeleton and first-vowel class, "QSM/A"; "/" alone when the script
+    does not write the vowel (Arabic قاسم keeps its alif: "QSM/A"; خميني has none: "XMN/")."""
+    words = [w for w in re.split(r"[\s\u00a0\-‐‑]+", name) if w]
+    out = []
+    for word in words:
+        skeleton = name_skeleton(word)
+        if skeleton:
+            out.append(skeleton[0] + "/" + first_vowel_class(word))
+    return out
+
+
+def _resolve_in_article(refs: list[_Ref]) -> None:
+    """Give every person mention of one article the key of its full name."""
+    fulls = [r for r in refs if r.is_person and len(r.tokens) >= 2]
+    for ref in fulls:
+        ref.cluster = "P:" + " ".join(ref.tokens)
+    for ref in refs:
+        if ref.cluster or not ref.tokens:
+            continue
+        if ref.is_person:
+            ref.cluster = _short_form_key(ref, fulls)
+        elif len(ref.tokens) == 1 and any(_same_token(f.tokens[-1], ref.tokens[0]) for f in fulls):
+            ref.cluster = _short_form_key(ref, fulls)  # "Soleimani" tagged LOC next to Qassem Soleimani
+
+
+def _short_form_key(ref: _Ref, fulls: list[_Ref]) -> str:
+    if len(ref.tokens) != 1:
+        return "P:" + " ".join(ref.tokens)
+    token = ref.tokens[0]
+    surname = [f for f in fulls if _same_token(f.tokens[-1], token)]
+    if surname:
+        return _nearest(ref, surname).cluster
+    given = [f for f in fulls if any(_same_token(t, token) for t in f.tokens[:-1])]
+    if len({f.cluster for f in given}) == 1:
+        return _nearest(ref, given).cluster
+    return "P1:" + token  # unknown here, or a first name two people share: decided corpus-wide
+
+
+def _same_token(a: str, b: str) -> bool:
+    """Equal skeletons, and vowel classes equal or unwritten in one of them."""
+    ca, va = a.split("/")
+    cb, vb = b.split("/")
+    return ca == cb and (va == vb or not va or not vb)
+
+
+def _nearest(ref: _Ref, candidates: list[_Ref]) -> _Ref:
+    """The closest full name before the mention, else the first after it."""
+    before = [f for f in candidates if f.mention.start < ref.mention.start]
+    return before[-1] if before else candidates[0]
+
+
+def _merge_short_persons(refs: list[_Ref]) -> None:
+    """One-word persons left over join the only full name in the corpus with that surname;
+    full names whose vowels the script did not write join the only compatible full name."""
+    fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
+    for ref in refs:
+        if ref.cluster.startswith("P1:"):
+            token = ref.cluster[3:]
+            owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)}
+            if not owners:  # no surname fits: a first name that only one full name carries ("Saddam")
+                owners = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split()[:-1])}
+            if len(owners) == 1:
+                ref.cluster = next(iter(owners))
+    vowelled = [c for c in fulls if all(not t.endswith("/") for t in c[2:].split())]
+    for ref in refs:
+        if ref.cluster.startswith("P:") and ref.cluster not in vowelled:
+            tokens = ref.cluster[2:].split()
+            owners = [c for c in vowelled if len(c[2:].split()) == len(tokens)
+                      and all(_same_token(a, b) for a, b in zip(c[2:].split(), tokens))]
+            if len(owners) == 1:
+                ref.cluster = owners[0]
+
+
+_TYPE_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org", "NORP": "group", "EVENT": "event",
+               "MISC": "misc", "OUTLET": "outlet"}
+
+
+def _group_key(ref: _Ref) -> str:
+    """Places, organisations and groups: one key per type group and consonant skeleton, so
+    Israel (place) and Israeli (group) stay apart while Hamas and حماس meet."""
+    kind = _TYPE_GROUP.get(ref.mention.label, "misc")
+    skeleton = "".join(t.split("/")[0] for t in ref.tokens)
+    if len(skeleton) >= 3:
+        return f"G:{kind}:{skeleton}"
+    return f"G={kind}:" + normalize_for_search(ref.name)
+
+
+def _canonical_name(refs: list[_Ref]) -> str:
+    latin = Counter(r.name for r in refs if _script(r.name) == "latin" and r.name)
+    pool = latin or Counter(r.name for r in refs if r.name)
+    longest = max(len(n.split()) for n in pool)
+    full = Counter({n: c for n, c in pool.items() if len(n.split()) == longest})
+    return full.most_common(1)[0][0]
+
+
+def resolve(mentions: list[Mention], article_dates: dict[str, str | None],
+            overrides: "Overrides | None" = None) -> Resolution:
+    """Assign every mention an entity; returns the entities and the assignment."""
+    refs = _prepare(mentions, article_dates)
+    by_article: dict[str, list[_Ref]] = defaultdict(list)
+    for ref in refs:
+        by_article[ref.mention.article_id].append(ref)
+    for article_refs in by_article.values():
+        _resolve_in_article(sorted(article_refs, key=lambda r: r.mention.start))
+    _merge_short_persons(refs)
+    for ref in refs:
+        if not ref.is_person:
+            ref.cluster = _group_key(ref)
+        elif not ref.cluster:
+            ref.cluster = "P=" + normalize_for_search(ref.name)
+    if overrides:
+        overrides.apply(refs)
+    return _entities(refs)
+
+
+def _entities(refs: list[_Ref]) -> Resolution:
+    clusters: dict[str, list[_Ref]] = defaultdict(list)
+    for ref in refs:
+        clusters[ref.cluster].append(ref)
+    entities, assignments = [], {}
+    index = {id(r.mention): i for i, r in enumerate(refs)}
+    for key, members in clusters.items():
+        kind = Counter(r.mention.label for r in members).most_common(1)[0][0]
+        entity_id = _entity_id("PERSON" if key.startswith("P") else "GROUP", key)
+        name = members[0].__dict__.get("override_name") or _canonical_name(members)
+        aliases: dict[str, list[str]] = defaultdict(list)
+        for ref in members:
+            lang = ref.mention.lang or _script(ref.mention.text)
+            if ref.mention.text not in aliases[lang]:
+                aliases[lang].append(ref.mention.text)
+        dates = sorted(d for d in (r.date for r in members) if d)
+        spans = [r for r in members if r.mention.start >= 0]  # roles (outlet, author) have no span
+        entities.append(Entity(entity_id, name, kind, dict(aliases), len(spans),
+                               len({r.mention.article_id for r in members}), dates[0] if dates else None,
+                               dates[-1] if dates else None))
+        for ref in members:
+            ref.mention.entity_id = entity_id
+            assignments[index[id(ref.mention)]] = entity_id
+    entities.sort(key=lambda e: (-e.mention_count, e.name))
+    return Resolution(entities, assignments)
+
+
+@dataclass
+class Overrides:
+    """User corrections, read from a TOML file:
+
+    .. code-block:: toml
+
+        [[merge]]                 # these names (or entity ids) are one entity
+        names = ["Hajj Qassem", "Qassem Soleimani"]
+
+        [[split]]                 # mentions spelled like this leave their entity
+        alias = "Ismail"
+        name = "Ismail (unresolved)"
+
+        [rename]                  # entity id or current name -> new canonical name
+        "Qassem Soleimani" = "Qasem Soleimani"
+    """
+
+    merge: list[list[str]] = field(default_factory=list)
+    split: list[dict[str, str]] = field(default_factory=list)
+    rename: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Overrides":
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(merge=[list(m.get("names", [])) for m in data.get("merge", [])],
+                   split=list(data.get("split", [])), rename=dict(data.get("rename", {})))
+
+    def apply(self, refs: list[_Ref]) -> None:
+        def clusters_named(name: str) -> set[str]:
+            target = normalize_for_search(name)
+            found = {r.cluster for r in refs if normalize_for_search(r.mention.text) == target
+                     or normalize_for_search(r.name) == target or _entity_id_of(r.cluster) == name}
+            return found
+
+        for entry in self.split:
+            alias = normalize_for_search(entry.get("alias", ""))
+            for ref in refs:
+                if normalize_for_search(ref.mention.text) == alias:
+                    ref.cluster = "S:" + alias
+                    if entry.get("name"):
+                        ref.__dict__["override_name"] = entry["name"]
+        for group in self.merge:
+            keys = set().union(*(clusters_named(n) for n in group)) if group else set()
+            if len(keys) > 1:
+                target = sorted(keys)[0]
+                for ref in refs:
+                    if ref.cluster in keys:
+                        ref.cluster = target
+        for old, new in self.rename.items():
+            for key in clusters_named(old):
+                for ref in refs:
+                    if ref.cluster == key:
+                        ref.__dict__["override_name"] = new
+
+
+def _entity_id_of(cluster: str) -> str:
+    return _entity_id("PERSON" if cluster.startswith("P") else "GROUP", cluster)
