@@ -156,25 +156,59 @@ def _nearest(ref: _Ref, candidates: list[_Ref]) -> _Ref:
 
 
 def _merge_short_persons(refs: list[_Ref]) -> None:
-    """One-word persons left over join the only full name in the corpus with that surname;
-    full names whose vowels the script did not write join the only compatible full name."""
+    """Full names whose vowels the script did not write join the only compatible written-out
+    full name; then one-word persons left over join the only full name with that surname
+    (or, failing that, the only one with that given name)."""
+    fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
+    vowelled = [c for c in fulls if all(not t.endswith("/") for t in c[2:].split())]
+    for ref in refs:
+        if ref.cluster.startswith("P:") and ref.cluster not in vowelled:
+            owners = [c for c in vowelled if _same_name(c[2:].split(), ref.cluster[2:].split())]
+            if len(owners) == 1:
+                ref.cluster = owners[0]
     fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
     for ref in refs:
         if ref.cluster.startswith("P1:"):
             token = ref.cluster[3:]
             owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)}
-            if not owners:  # no surname fits: a first name that only one full name carries ("Saddam")
+            if not owners:
                 owners = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split()[:-1])}
             if len(owners) == 1:
                 ref.cluster = next(iter(owners))
-    vowelled = [c for c in fulls if all(not t.endswith("/") for t in c[2:].split())]
+
+
+def _same_name(a: list[str], b: list[str]) -> bool:
+    """Word by word when the word counts agree; else the same consonants overall
+    (حسن نصر الله has three words, Hassan Nasrallah two) with compatible first words."""
+    if len(a) == len(b):
+        return all(_same_token(x, y) for x, y in zip(a, b))
+    consonants_a = "".join(t.split("/")[0] for t in a)
+    consonants_b = "".join(t.split("/")[0] for t in b)
+    return consonants_a == consonants_b and _same_token(a[0], b[0])
+
+
+_CLITICS = ("W", "B", "L", "F", "K")  # و ب ل ف ك written onto an Arabic word
+
+
+def _strip_clitic_keys(refs: list[_Ref]) -> None:
+    """An Arabic-script key that is another key with a clitic in front (لحزب الله, وحماس)
+    joins that key."""
+    keys = {r.cluster for r in refs}
     for ref in refs:
-        if ref.cluster.startswith("P:") and ref.cluster not in vowelled:
-            tokens = ref.cluster[2:].split()
-            owners = [c for c in vowelled if len(c[2:].split()) == len(tokens)
-                      and all(_same_token(a, b) for a, b in zip(c[2:].split(), tokens))]
-            if len(owners) == 1:
-                ref.cluster = owners[0]
+        if _script(ref.mention.text) != "arabic":
+            continue
+        key = ref.cluster
+        if key.startswith("G:"):
+            _, kind, skeleton = key.split(":", 2)
+            if skeleton[:1] in _CLITICS and f"G:{kind}:{skeleton[1:]}" in keys:
+                ref.cluster = f"G:{kind}:{skeleton[1:]}"
+        elif key.startswith("P1:"):
+            token = key[3:]
+            if token[:1] in _CLITICS:
+                stripped = token[1:]
+                owners = {c for c in keys if c.startswith("P:") and _same_token(c[2:].split()[-1], stripped)}
+                if len(owners) == 1:
+                    ref.cluster = next(iter(owners))
 
 
 _TYPE_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org", "NORP": "group", "EVENT": "event",
@@ -210,10 +244,11 @@ def resolve(mentions: list[Mention], article_dates: dict[str, str | None],
         _resolve_in_article(sorted(article_refs, key=lambda r: r.mention.start))
     _merge_short_persons(refs)
     for ref in refs:
-        if not ref.is_person:
+        if not ref.cluster and not ref.is_person:
             ref.cluster = _group_key(ref)
         elif not ref.cluster:
             ref.cluster = "P=" + normalize_for_search(ref.name)
+    _strip_clitic_keys(refs)
     if overrides:
         overrides.apply(refs)
     return _entities(refs)

@@ -44,7 +44,7 @@ def segment_document(doc: SourceDocument) -> list[Article]:
     if not lines:
         raise NoTextError("no text found on the page (empty after removing markup)" if doc.is_html
                           else "no text found")
-    drafts = segment_lines(lines)
+    drafts = segment_lines(lines, page_title=page_meta.get("title") or doc.meta.get("title"), html=doc.is_html)
     if not drafts:
         raise NoTextError("only boilerplate found (navigation, captions, footers); no article text")
     meta = page_meta | {k: v for k, v in doc.meta.items() if v}

@@ -214,7 +214,7 @@ def _mark_header(draft: Draft) -> None:
     i = 0
     while i < len(lines) and lines[i].kind not in (KEEP,):
         i += 1  # breadcrumbs and other boilerplate above the title
-    if i < len(lines) and is_title_like(lines[i]) and _title_position_ok(lines, i):
+    if i < len(lines) and is_title_like(lines[i]) and _title_position_ok(lines, i) and _matches_page_title(draft, lines[i]):
         lines[i].kind, lines[i].rule = "title", "title"
         draft.title = lines[i].text
         j = i + 1
@@ -230,6 +230,17 @@ def _mark_header(draft: Draft) -> None:
         small_credit_block = len(block) <= 3 and any(_is_header_caption(ln.text) for ln in block)
         if _is_header_caption(line.text) or small_credit_block:
             line.kind, line.rule = "caption", "caption-in-header"
+
+
+def _matches_page_title(draft: Draft, line: Line) -> bool:
+    """On HTML pages the title comes from the markup; a first line is only taken as the title
+    (and cut from the body) when it repeats it."""
+    page_title = draft.meta.get("page_title")
+    if page_title is None:
+        return True
+    from rapidfuzz import fuzz
+
+    return fuzz.partial_ratio(" ".join(line.text.split()).lower(), " ".join(page_title.split()).lower()) >= 90
 
 
 def _title_position_ok(lines: list[Line], i: int) -> bool:
@@ -335,14 +346,19 @@ def _mark_footer_lists(draft: Draft) -> None:
 
 
 def _mark_captions(draft: Draft) -> None:
-    """Captions inside the body: credit or position markers, or verbless name-rich English lines."""
+    """Captions inside the body of a text page: credit or position markers, or verbless
+    name-rich English lines. (On HTML pages trafilatura has already set figure captions
+    aside, and what remains in the body is text.)"""
+    if draft.meta.get("html"):
+        return
     blocks = blocks_of(draft.lines)
     for line in draft.lines:
         if line.kind != KEEP or line.word_count > 60:
             continue
         if _is_caption_line(line.text) and len(blocks[line.block]) <= 2:
             line.kind, line.rule = "caption", "caption-credit"
-        elif len(blocks[line.block]) == 1 and line.lang == "en" and is_verbless_caption(line.text):
+        elif (len(blocks[line.block]) == 1 and line.lang == "en" and not line.text.startswith("(") and ":" not in line.text
+              and not line.words[0].isupper() and is_verbless_caption(line.text)):
             line.kind, line.rule = "caption", "caption-verbless"
 
 
@@ -355,7 +371,8 @@ def _mark_teasers(draft: Draft) -> None:
         kept = [ln for ln in block if ln.kind == KEEP]
         if not kept or kept[0] is body[0]:
             continue
-        if len(block) == 1 and block[0].word_count <= 80 and headline_runon_split(block[0].text) is not None:
+        if (len(block) == 1 and block[0].lang == "en" and block[0].word_count <= 80
+                and headline_runon_split(block[0].text) is not None):
             block[0].kind, block[0].rule = "teaser", "teaser-runon-headline"
         elif len(kept) == len(block) and is_truncated_card([ln.text for ln in block]):
             for ln in block:
@@ -410,13 +427,14 @@ def _mark_repeats(draft: Draft) -> None:
     body = draft.body
     keys = [(line, _repeat_key(line.text)) for line in body]
     for idx, (line, key) in enumerate(keys):
-        if len(key) < 40:
-            continue
+        if len(key) < 80 or line.word_count < 20:
+            continue  # short lines repeat legitimately (list items, interview questions, recipe steps)
         for jdx, (other, okey) in enumerate(keys):
             if other is line or other.kind != KEEP or len(okey) < len(key):
                 continue
-            if len(okey) == len(key) and jdx > idx:
-                continue  # identical twins: keep the first
+            if len(okey) == len(key):
+                if jdx > idx or line.word_count < 25:
+                    continue  # identical twins: keep the first; short ones may repeat on purpose
             if key in okey or _near_contained(key, okey):
                 line.kind, line.rule = "repeat", "pull-quote-repeat"
                 break
@@ -506,11 +524,18 @@ def caption_credits(lines: list[Line]) -> set[str]:
     return out
 
 
-def segment_lines(lines: list[Line]) -> list[Draft]:
-    """All four passes: the articles of a page."""
+def segment_lines(lines: list[Line], page_title: str | None = None, html: bool = False) -> list[Draft]:
+    """All four passes: the articles of a page. For HTML pages ``page_title`` is the title
+    given by the markup (or "" when there is none)."""
     classify_lines(lines)
     drafts = split_articles(lines)
-    for draft in drafts:
+    for index, draft in enumerate(drafts):
+        if html:
+            draft.meta["html"] = True
+            if index == 0:
+                draft.meta["page_title"] = page_title or ""
         apply_context_rules(draft)
         fill_metadata(draft, caption_credits(draft.lines))
+        draft.meta.pop("page_title", None)
+        draft.meta.pop("html", None)
     return [d for d in drafts if sum(line.word_count for line in d.body) >= MIN_BODY_WORDS]

@@ -23,7 +23,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # --- whole-line boilerplate ---------------------------------------------------
 
 COMMENT_FORM = _rx(
-    r"^(leave a (reply|comment)|post a comment|add (a|your) comment|\d*\s*comments?:?$|comments are closed"
+    r"^(leave a (reply|comment)|post a comment|add (a|your) comment|\d+\s*comments?:?$|comments are closed"
     r"|your email address will not be published|required fields are marked|cancel reply|notify me of"
     r"|save my name, email|you must be logged in to post|join the discussion|be the first to comment"
     r"|أضف تعليق|اترك تعليقا|اترك تعليقاً|اترك رد|اترك رداً|أضف رد|لن يتم نشر عنوان بريدك|التعليقات مغلقة"

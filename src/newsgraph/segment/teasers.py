@@ -54,6 +54,9 @@ _TITLE_WORDS = {
     "supreme", "speaker", "senator", "rep.", "gov.", "governor", "ambassador", "spokesman", "spokeswoman",
 }
 _FUNCTION_END = _STOP - {"says", "said", "say"}
+_PROSE_OPENERS = {"in", "on", "at", "during", "after", "before", "when", "while", "as", "if", "our", "we", "i", "he",
+                  "she", "they", "it", "this", "that", "there", "but", "and", "so", "then", "however", "meanwhile"}
+_PRONOUNS = {"he", "she", "they", "we", "i", "you", "him", "her", "them", "our", "their", "his", "its", "my", "me"}
 
 
 def headline_runon_split(text: str) -> int | None:
@@ -68,7 +71,7 @@ def headline_runon_split(text: str) -> int | None:
         if 4 <= len(prefix) <= 25 and not any(w.rstrip(QUOTE_CLOSERS)[-1:] in TERMINAL for w in prefix):
             if _content_words(prefix) & _content_words(text[cut:].split()[:30]):
                 return cut
-    if not _is_sentence_start(tokens[0].group()):
+    if not _is_sentence_start(tokens[0].group()) or tokens[0].group().strip("“\"‘'(").lower() in _PROSE_OPENERS:
         return None
     for i in range(4, min(len(tokens) - 3, 26)):
         previous, word = tokens[i - 1].group(), tokens[i].group()
@@ -81,13 +84,31 @@ def headline_runon_split(text: str) -> int | None:
             continue
         prefix = [t.group() for t in tokens[:i]]
         lede = [t.group() for t in tokens[i : i + 15]]
-        if i < 5 or _first_sentence_length(tokens[i:]) < 6:
-            continue
+        if ":" not in " ".join(prefix) and any(w.strip("“”\"‘’(),:;") in _PRONOUNS for w in prefix):
+            break  # headlines name people, prose refers to them (a quoted headline "X: …" may say "our")
+        if i < 5 or _first_sentence_length(tokens[i:]) < 6 or _sentence_count(tokens[i:]) > 1:
+            continue  # a card is a headline and ONE lede sentence
         shared = _content_words(prefix) & _content_words(lede)
         names = {w for w in shared if any(_is_sentence_start(p) and _content_words([p]) == {w} for p in prefix)}
         if len(shared) >= 2 and names:
             return tokens[i].start()
     return None
+
+
+_ABBREVIATIONS = {"gen.", "dr.", "mr.", "mrs.", "ms.", "st.", "u.s.", "u.n.", "lt.", "col.", "maj.", "sgt.", "no.",
+                  "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec.", "vs.", "etc.", "inc.", "co.", "jr.", "sr."}
+
+
+def _sentence_count(tokens: list[re.Match[str]]) -> int:
+    """Sentences in the tokens: ends of sentence followed by a capitalised word, abbreviations aside."""
+    count = 1
+    for current, following in zip(tokens, tokens[1:]):
+        word = current.group()
+        if word.lower().lstrip("“\"‘(") in _ABBREVIATIONS:
+            continue
+        if word.rstrip(QUOTE_CLOSERS)[-1:] in TERMINAL and _is_sentence_start(following.group()):
+            count += 1
+    return count
 
 
 def _first_sentence_length(tokens: list[re.Match[str]]) -> int:
