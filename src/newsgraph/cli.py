@@ -193,6 +193,18 @@ def export(db: Path = DbOption, fmt: str = typer.Option("jsonl", "--format", "-f
         console.print(f"{name}.{fmt}: {count} rows")
 
 
+def _register_optional_commands() -> None:
+    """Commands that live with their layer (the web workbench registers ``serve`` and ``report``)."""
+    try:
+        from newsgraph.web.commands import register
+    except ImportError:
+        return
+    register(app)
+
+
+_register_optional_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     try:
         app()

@@ -43,22 +43,39 @@ Decisions (each one errs towards returning nothing rather than a wrong date):
   need day *and* year; English "May"/"March"/"Mar" must be capitalised in the source.
 * **Day-month without a year** ("13 January", "۱۳ دی") and all relative expressions have
   ``relative=True``: their value depends on the reference. With a reference the year is
-  the one that puts the date closest to it; without one ``value=None, resolved=False``.
+  the one that puts the date closest to it (or the next/previous one when المقبل/الماضي,
+  آینده/گذشته, next/last follows; the reference's own year for الجاري); without one
+  ``value=None, resolved=False``. A day-month followed by a 3–4 digit number is not
+  yearless (it has an out-of-range year, "25 ذي الحجة 634 هـ") and yields nothing; one
+  that names an event, movement or place ("قوى 14 آذار", "هجمات 11 سبتمبر",
+  "قیام ۱۵ خرداد", "September 11 attacks") yields nothing.
+* **Connecting words** are part of the date: "13th of January", "27 من صفر",
+  "26 يوليو من عام 1987", "سنة2006"; so are double month names, "3 كانون الثاني/يناير
+  2020", "11 سبتمبر أيلول 2001", "6 كانون الثاني (يناير) 1903" (they must agree).
 * **Relative weekdays**: "on Friday", "يوم الجمعة", "روز جمعه", "Friday night" → the most
   recent Friday on or before the reference (news prose reports the past); "last Friday",
   "الجمعة الماضية", "جمعه گذشته" → strictly before; "next Friday", "الجمعة المقبلة" →
   strictly after. Bare Arabic weekdays ("وقال الرئيس الخميس") count, except الأحد and
   الاثنين (also "the one", "the two") and after صلاة/خطبة/إمام/ليلة (Friday prayer, the
   eve of a day). Bare English and Persian weekdays do not count, except after a
-  reporting verb ("said Friday").
+  reporting verb ("said Friday"). Arabic "اليوم" (also "the day") is not read as today.
+  Arabic relative patterns are not run on Persian text and Persian ones not on Arabic
+  text (Arabic فردا "individual" vs Persian فردا "tomorrow"; "أمسّ الحاجة" is "in dire
+  need", not yesterday).
 * **Weeks** are given the precision of Saturday … Sunday around the ISO week (covering
   Saturday-, Sunday- and Monday-start weeks); Persian "ماه/سال گذشته" are Jalali months
   and years, Arabic and English ones Gregorian.
 * Hijri conversion uses Umm al-Qura (hijridate); dates announced by moon sighting in other
   countries may differ by a day — a known limit.
 
-Speed: ≈ 0.25 s per MB of mixed news text for ``find_dates`` on this machine (CPython
-3.11), most of it the regex scans; ``parse_date`` on a dateline ≈ 40 µs.
+Speed (development machine, CPython 3.11): ``find_dates`` ≈ 0.3 s per MB of mixed
+en/ar/fa news text (the full regexes only scan windows around digits and around
+relative-expression keywords); ``parse_date`` ≈ 30–130 µs per dateline.
+
+Known limits: ordinal day words ("الأول من أكتوبر", "اول اکتبر", "the first of May") are
+not read (the month-year part is, when a year follows); nor are dates before 1900, week
+numbers, ranges as ranges ("3–5 January 2020" gives only its last day or its month), seasons, times, or Hijri
+dates outside Umm al-Qura's AH 1343–1500.
 """
 
 from __future__ import annotations
@@ -175,14 +192,14 @@ PERSIAN_WEEKDAYS = {
     "پنج شنبه": 3, "جمعه": 4, "شنبه": 5, "یکشنبه": 6, "یک شنبه": 6,
 }
 
-# Calendar-year markers after a year.
+# Calendar-year markers after a year (none ends in "." — that is usually the full stop).
 YEAR_MARKERS = {
-    "م": GREGORIAN, "م.": GREGORIAN, "ميلادي": GREGORIAN, "ميلادية": GREGORIAN,
+    "م": GREGORIAN, "ميلادي": GREGORIAN, "ميلادية": GREGORIAN,
     "للميلاد": GREGORIAN, "میلادی": GREGORIAN,
-    "هـ": HIJRI, "ه": HIJRI, "هـ.": HIJRI, "ه.ق": HIJRI, "هـ.ق": HIJRI, "ه ق": HIJRI,
-    "ق": HIJRI, "ق.": HIJRI, "هجري": HIJRI, "هجرية": HIJRI, "للهجرة": HIJRI, "قمری": HIJRI,
+    "هـ": HIJRI, "ه": HIJRI, "ه.ق": HIJRI, "هـ.ق": HIJRI, "ه ق": HIJRI,
+    "ق": HIJRI, "هجري": HIJRI, "هجرية": HIJRI, "للهجرة": HIJRI, "قمری": HIJRI,
     "هجری قمری": HIJRI,
-    "ه.ش": JALALI, "هـ.ش": JALALI, "ه ش": JALALI, "ش": JALALI, "ش.": JALALI,
+    "ه.ش": JALALI, "هـ.ش": JALALI, "ه ش": JALALI, "ش": JALALI,
     "شمسی": JALALI, "هجری شمسی": JALALI, "خورشیدی": JALALI,
 }
 
@@ -242,6 +259,11 @@ NUMBERS = {_key(k): v for k, v in NUMBER_WORDS.items()}
 
 # ------------------------------------------------------------------ regexes (on folded text)
 
+def _f(pattern: str) -> str:
+    """Fold the Arabic/Persian words of a regex written in natural spelling (ASCII syntax kept)."""
+    return re.sub(r"[^\x00-\x7f]+", lambda m: normalize_for_search(m.group()), pattern)
+
+
 _MONTH_ALT = _alternation([name for table in (
     ENGLISH_MONTHS, ARABIC_MONTHS, LEVANTINE_MONTHS, MAGHREBI_MONTHS, PERSIAN_GREGORIAN_MONTHS,
     JALALI_MONTHS, AFGHAN_JALALI_MONTHS, HIJRI_MONTHS) for name in table])
@@ -249,31 +271,30 @@ _WD_ALT = _alternation([*ENGLISH_WEEKDAYS, *ENGLISH_WEEKDAY_ABBR, *ARABIC_WEEKDA
 _MARKER_ALT = _alternation(YEAR_MARKERS)
 _MAH = normalize_for_search("ماه")
 
-MONTH = rf"(?P<mon>{_MONTH_ALT})(?:(?<=[a-z])\.)?(?P<mah>\s*{_MAH})?(?!\w)"
-MONTH2 = rf"(?:\s*[/(]\s*(?P<mon2>{_MONTH_ALT})\s*\)?)?"
+MONTH = rf"(?P<mon>{_MONTH_ALT})(?:(?<=[a-z])\.(?=\s*\d))?(?P<mah>\s*{_MAH})?(?!\w)"
+MONTH2 = rf"(?:\s*[/(]?\s*(?P<mon2>{_MONTH_ALT})(?!\w)(?:\s*\))?)?"  # يناير/كانون الثاني, سبتمبر (أيلول)
 WEEKDAY = rf"(?:(?<!\w)(?P<wd>{_WD_ALT})\.?\s*[,،\-]?\s*)?"
 DAY = r"(?<![\d.,:/\-])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
 YEAR = r"(?P<y>\d{4})(?!\d)"
 MARKER = rf"(?:\s*(?P<mk>{_MARKER_ALT})(?!\w))?"
 SEP = r"\s*[\-/.,،]?\s*"
 
+OF = _f(r"\s*(?:(?:of|من)\s+)?")  # "13th of January", "27 من صفر"
+YEAR_WORD = _f(r"(?:(?:من\s+)?(?:عام|العام|سنة|سال|of)\s*)?")  # "26 يوليو من عام 1987", "سنة2006"
+NO_YEAR = r"(?!" + SEP + YEAR_WORD + r"\d{3,4}(?!\d))"  # "25 ذي الحجة 634 هـ" is no yearless date
+
 _PATTERNS = {
-    "dmy": WEEKDAY + DAY + r"\s*(?:of\s+)?" + SEP + MONTH + MONTH2 + SEP + YEAR + MARKER,
+    "dmy": WEEKDAY + DAY + OF + SEP + MONTH + MONTH2 + SEP + YEAR_WORD + YEAR + MARKER,
     "mdy": WEEKDAY + r"(?<!\w)" + MONTH + r"\s*" + DAY + r"\s*,?\s*" + YEAR + MARKER,
-    "my": r"(?<![\w.])" + MONTH + MONTH2 + SEP + YEAR + MARKER,
-    "dm": WEEKDAY + DAY + r"\s*(?:of\s+)?" + SEP + MONTH + MONTH2,
-    "md": WEEKDAY + r"(?<!\w)" + MONTH + r"\s*" + DAY + r"(?![:.]\d)",
+    "my": r"(?<![\w.])" + MONTH + MONTH2 + SEP + YEAR_WORD + YEAR + MARKER,
+    "dm": WEEKDAY + DAY + OF + SEP + MONTH + MONTH2 + NO_YEAR,
+    "md": WEEKDAY + r"(?<!\w)" + MONTH + r"\s*" + DAY + r"(?![:.]\d)" + NO_YEAR,
     "ymd": WEEKDAY + r"(?<![\d.,:/\-])(?P<y>\d{4})(?P<s>[\-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})"
            r"(?!\d|[\-/.]\d)" + MARKER,
     "dmy_num": WEEKDAY + r"(?<![\d.,:/\-])(?P<a>\d{1,2})(?P<s>[\-/.])(?P<b>\d{1,2})(?P=s)"
                r"(?P<y>\d{4})(?!\d|[\-/.:]\d)" + MARKER,
 }
 EXPLICIT = {name: re.compile(p) for name, p in _PATTERNS.items()}
-
-
-def _f(pattern: str) -> str:
-    """Fold the Arabic/Persian words of a regex written in natural spelling (ASCII syntax kept)."""
-    return re.sub(r"[^\x00-\x7f]+", lambda m: normalize_for_search(m.group()), pattern)
 
 
 _EN_WD = _alternation(ENGLISH_WEEKDAYS)
@@ -289,38 +310,40 @@ _AR_THIS = _alternation(["الجاري", "الجارية", "الحالي", "ال
 _AR_PART = _alternation(["مساء", "صباح", "فجر", "ظهر", "عصر", "ظهيرة"])
 _FA_PART = _alternation(["صبح", "عصر", "ظهر", "بامداد", "بعدازظهر", "غروب"])
 
-# Relative expressions: (kind, regex). The span is group "span" when present, else the match.
-RELATIVE = [(kind, re.compile(p)) for kind, p in [
+# Relative expressions: (language, kind, regex). The span is group "span" when present, else
+# the match. Arabic patterns are not run on Persian text nor Persian ones on Arabic text
+# (Arabic فردا is "individual", Persian فردا "tomorrow").
+RELATIVE = [(lang, kind, re.compile(p)) for lang, kind, p in [
     # English
-    ("day", r"(?<!\w)(?P<w>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
+    ("en", "day", r"(?<!\w)(?P<w>the\s+day\s+before\s+yesterday|yesterday|today|tonight|tomorrow"
             r"|last\s+night|this\s+(?:morning|afternoon|evening))(?!\w)"),
-    ("ago", rf"(?<!\w)(?P<n>{_EN_NUM})\s+(?P<u>day|week|month|year)s?\s+ago(?!\w)"),
-    ("period", r"(?<!\w)(?P<dir>last|next|this|earlier\s+this|later\s+this)\s+(?P<u>week|month|year)(?!\w)"),
-    ("weekday", rf"(?<!\w)(?P<dir>on|last|next|since|until|by|from|early|late)\s+(?P<wd>{_EN_WD})(?!\w)"),
-    ("weekday", rf"(?<!\w)(?P<wd>{_EN_WD})(?:\s+(?:morning|afternoon|evening|night)|'s)(?!\w)"),
-    ("weekday", rf"(?<!\w)(?:said|says|told|announced|added|reported|warned|stated|confirmed"
+    ("en", "ago", rf"(?<!\w)(?P<n>{_EN_NUM})\s+(?P<u>day|week|month|year)s?\s+ago(?!\w)"),
+    ("en", "period", r"(?<!\w)(?P<dir>last|next|this|earlier\s+this|later\s+this)\s+(?P<u>week|month|year)(?!\w)"),
+    ("en", "weekday", rf"(?<!\w)(?P<dir>on|last|next|since|until|by|from|early|late)\s+(?P<wd>{_EN_WD})(?!\w)"),
+    ("en", "weekday", rf"(?<!\w)(?P<wd>{_EN_WD})(?:\s+(?:morning|afternoon|evening|night)|'s)(?!\w)"),
+    ("en", "weekday", rf"(?<!\w)(?:said|says|told|announced|added|reported|warned|stated|confirmed"
                 rf"|denied|claimed)\s+(?P<span>(?P<wd>{_EN_WD}))(?!\w)"),
     # Arabic
-    ("day", _f(r"(?<!\w)(?:(?:يوم|مساء|صباح|ليلة|فجر|ظهر)\s+)?(?P<w>أول\s+أمس|أمس\s+الأول|بالأمس|الأمس|أمس"
-               r"|البارحة|غدا|بعد\s+غد|الليلة\s+الماضية)(?!\w)")),
-    ("ago", _f(rf"(?<!\w)(?:منذ|قبل)\s+(?:(?P<n>{_AR_NUM})\s+)?(?P<u>يوما|يومين|يومان|يوم|أيام|أسبوعا|أسبوعين"
+    ("ar", "day", _f(r"(?<!\w)(?:(?:يوم|مساء|صباح|ليلة|فجر|ظهر)\s+)?(?P<w>أول\s+أمس|أمس\s+الأول|بالأمس|الأمس|أمس"
+               r"|البارحة|غدا|بعد\s+غد|الليلة\s+الماضية)(?!\w)(?!\s+(?:ال)?حاج)")),  # not أمسّ الحاجة, "in dire need"
+    ("ar", "ago", _f(rf"(?<!\w)(?:منذ|قبل)\s+(?:(?P<n>{_AR_NUM})\s+)?(?P<u>يوما|يومين|يومان|يوم|أيام|أسبوعا|أسبوعين"
                r"|أسبوع|أسابيع|شهرا|شهرين|شهر|أشهر|شهور|عاما|عامين|عام|أعوام|سنة|سنتين|سنوات)(?!\w)"
                r"(?!\s*\d)(?!\s+من(?!\w))(?!\s+ال)")),
-    ("period", _f(rf"(?<!\w)(?P<u>الأسبوع|الشهر|العام|السنة)\s+(?P<dir>{_AR_PAST}|{_AR_NEXT}|{_AR_THIS})(?!\w)")),
-    ("period", _f(r"(?<!\w)(?P<dir>هذا|هذه)\s+(?P<u>الأسبوع|الشهر|العام|السنة)(?!\w)")),
-    ("weekday", _f(rf"(?<!\w)(?:(?:{_AR_PART})\s+)?يوم\s+(?P<wd>{_AR_WD})(?:\s+(?P<dir>{_AR_PAST}|{_AR_NEXT}))?(?!\w)")),
-    ("weekday", _f(rf"(?<!\w)(?:{_AR_PART})\s+(?P<wd>{_AR_WD})(?:\s+(?P<dir>{_AR_PAST}|{_AR_NEXT}))?(?!\w)")),
-    ("weekday", _f(rf"(?<!\w)(?P<wd>{_AR_WD})\s+(?P<dir>{_AR_PAST}|{_AR_NEXT})(?!\w)")),
-    ("bare_weekday", _f(rf"(?<!\w)(?P<wd>{_AR_BARE_WD})(?!\w)")),
+    ("ar", "period", _f(rf"(?<!\w)(?P<u>الأسبوع|الشهر|العام|السنة)\s+(?P<dir>{_AR_PAST}|{_AR_NEXT}|{_AR_THIS})(?!\w)")),
+    ("ar", "period", _f(r"(?<!\w)(?P<dir>هذا)\s+(?P<u>الأسبوع|الشهر|العام)(?!\w)")),  # not هذه السنة, "this Sunnah"
+    ("ar", "weekday", _f(rf"(?<!\w)(?:(?:{_AR_PART})\s+)?يوم\s+(?P<wd>{_AR_WD})(?:\s+(?P<dir>{_AR_PAST}|{_AR_NEXT}))?(?!\w)")),
+    ("ar", "weekday", _f(rf"(?<!\w)(?:{_AR_PART})\s+(?P<wd>{_AR_WD})(?:\s+(?P<dir>{_AR_PAST}|{_AR_NEXT}))?(?!\w)")),
+    ("ar", "weekday", _f(rf"(?<!\w)(?P<wd>{_AR_WD})\s+(?P<dir>{_AR_PAST}|{_AR_NEXT})(?!\w)")),
+    ("ar", "bare_weekday", _f(rf"(?<!\w)(?P<wd>{_AR_BARE_WD})(?!\w)")),
     # Persian
-    ("day", _f(r"(?<!\w)(?P<w>دیروز|پریروز|امروز|فردا|دیشب|امشب|روز\s+گذشته|شب\s+گذشته)(?!\w)")),
-    ("ago", _f(rf"(?<!\w)(?P<n>{_FA_NUM})\s+(?P<u>روز|هفته|ماه|سال)\s+(?:پیش|قبل)(?!\w)(?!\s*از(?!\w))")),
-    ("period", _f(r"(?<!\w)(?P<u>هفته|ماه|سال)\s+(?P<dir>گذشته|پیش|قبل|جاری|آینده|بعد)(?!\w)(?!\s*از(?!\w))")),
-    ("period", _f(r"(?<!\w)(?P<dir>این)\s+(?P<u>هفته|ماه)(?!\w)")),
-    ("period", _f(r"(?<!\w)(?P<w>امسال|پارسال)(?!\w)")),
-    ("weekday", _f(rf"(?<!\w)(?:(?:{_FA_PART})\s+)?روز\s+(?P<wd>{_FA_WD})(?:\s+(?P<dir>گذشته|پیش|قبل|آینده))?(?!\w)")),
-    ("weekday", _f(rf"(?<!\w)(?:{_FA_PART})\s+(?P<wd>{_FA_WD})(?!\w)")),
-    ("weekday", _f(rf"(?<!\w)(?P<wd>{_FA_WD})\s+(?:(?P<dir>گذشته|پیش|آینده)|صبح|عصر|ظهر|شب)(?!\w)(?!\s*از(?!\w))")),
+    ("fa", "day", _f(r"(?<!\w)(?P<w>دیروز|پریروز|امروز|فردا|دیشب|امشب|روز\s+گذشته|شب\s+گذشته)(?!\w)")),
+    ("fa", "ago", _f(rf"(?<!\w)(?P<n>{_FA_NUM})\s+(?P<u>روز|هفته|ماه|سال)\s+(?:پیش|قبل)(?!\w)(?!\s*از(?!\w))")),
+    ("fa", "period", _f(r"(?<!\w)(?P<u>هفته|ماه|سال)\s+(?P<dir>گذشته|پیش|قبل|جاری|آینده|بعد)(?!\w)(?!\s*از(?!\w))")),
+    ("fa", "period", _f(r"(?<!\w)(?P<dir>این)\s+(?P<u>هفته|ماه)(?!\w)")),
+    ("fa", "period", _f(r"(?<!\w)(?P<w>امسال|پارسال)(?!\w)")),
+    ("fa", "weekday", _f(rf"(?<!\w)(?:(?:{_FA_PART})\s+)?ب?روز\s+(?P<wd>{_FA_WD})(?:\s+(?P<dir>گذشته|پیش|قبل|آینده)(?!\w)(?!\s*از(?!\w)))?(?!\w)")),
+    ("fa", "weekday", _f(rf"(?<!\w)(?:{_FA_PART})\s+(?P<wd>{_FA_WD})(?!\w)")),
+    ("fa", "weekday", _f(rf"(?<!\w)(?P<wd>{_FA_WD})\s+(?:(?P<dir>گذشته|پیش|آینده)(?!\w)(?!\s*از(?!\w))|(?:صبح|عصر|ظهر|شب)(?!\w))")),
 ]]
 
 # Every explicit date contains a digit, and every relative expression one of these words
@@ -337,6 +360,16 @@ _RELATIVE_MARGIN = 40  # > the longest relative expression on either side of its
 
 # Words after which a bare Arabic weekday is not a date (Friday prayer, the eve of a day).
 _AR_BARE_BLOCKERS = {_key(w) for w in ("صلاة", "خطبة", "إمام", "خطيب", "ليلة", "مساجد")}
+_EVENT_BEFORE = {_key(w) for w in (
+    "قوى", "ثورة", "هجمات", "اعتداءات", "أحداث", "حرب", "مدينة", "حركة", "تيار", "تحالف",
+    "انتفاضة", "جسر", "شارع", "ميدان", "ذكرى", "مجزرة", "قیام", "انقلاب", "حماسه", "خیابان",
+    "میدان", "بزرگراه", "سالگرد", "واقعه", "حادثه", "فاجعه", "حرکت", "جنبش", "پل",
+)}
+_EVENT_AFTER = {_key(w) for w in (
+    "attacks", "attack", "revolution", "uprising", "movement", "alliance", "street", "square",
+    "bridge", "anniversary", "massacre", "war", "protests",
+)}
+_VAGUE = {_key(w) for w in ("چند", "چندین", "طول", "ظرف")}  # "the past few months", "over the past …"
 _PAST = {_key(w) for w in ("last", "الماضي", "الماضية", "المنصرم", "المنصرمة", "الفائت", "الفائتة",
                            "گذشته", "پیش", "قبل")}
 _NEXT = {_key(w) for w in ("next", "المقبل", "المقبلة", "القادم", "القادمة", "آینده", "بعد")}
@@ -398,6 +431,16 @@ class _Context:
         if lang.startswith("ar") or _ARABIC_DIGITS.search(source):
             return False
         return self.persian_text
+
+    @property
+    def is_persian(self) -> bool:
+        lang = (self.lang or "").lower()
+        return lang.startswith(("fa", "prs", "pes")) or not lang.startswith("ar") and self.persian_text
+
+    @property
+    def is_arabic(self) -> bool:
+        lang = (self.lang or "").lower()
+        return lang.startswith("ar") or not self.is_persian and bool(_ARABIC_ONLY_LETTERS.search(self.text))
 
     @functools.cached_property
     def persian_text(self) -> bool:
@@ -503,10 +546,18 @@ def calendar_today(calendar: str, day: _dt.date) -> tuple[int, int, int]:
     return day.year, day.month, day.day
 
 
-def nearest_year(calendar: str, m: int, d: int, reference: _dt.date) -> _dt.date | None:
-    """Day d of month m in the year (of that calendar) that puts it closest to reference."""
+def nearest_year(calendar: str, m: int, d: int, reference: _dt.date, direction: str = "on") -> _dt.date | None:
+    """Day d of month m in the year (of that calendar) that puts it closest to reference;
+    with direction "next"/"last" the closest on or after / on or before it, with "this" the
+    one in the reference's own year."""
     year = calendar_today(calendar, reference)[0]
+    if direction == "this":
+        return TO_GREGORIAN[calendar](year, m, d)
     candidates = [g for y in (year - 1, year, year + 1) if (g := TO_GREGORIAN[calendar](y, m, d))]
+    if direction == "next":
+        candidates = [g for g in candidates if g >= reference]
+    elif direction == "last":
+        candidates = [g for g in candidates if g <= reference]
     return min(candidates, key=lambda g: (abs((g - reference).days), g > reference), default=None)
 
 
@@ -553,10 +604,29 @@ def _named(m: re.Match, ctx: _Context, has_day: bool, has_year: bool) -> tuple[s
             return (cal, g.isoformat(), False) if g else None
         period = month_period(cal, year, mon)
         return (cal, iso_prefix(*period), False) if period else None
+    if not 1 <= day <= MONTH_DAYS[cal][mon - 1] or _names_an_event(m, ctx):
+        return None
     if ctx.reference is None:
-        return (cal, None, True) if 1 <= day <= MONTH_DAYS[cal][mon - 1] else None
-    g = nearest_year(cal, mon, day, ctx.reference)
+        return cal, None, True
+    g = nearest_year(cal, mon, day, ctx.reference, _direction(_word_after(m, ctx)))
     return (cal, g.isoformat(), True) if g else None
+
+
+def _word_before(m: re.Match, ctx: _Context) -> str:
+    words = ctx.norm[max(0, m.start() - 30): m.start()].split()
+    return words[-1] if words else ""
+
+
+def _word_after(m: re.Match, ctx: _Context) -> str:
+    words = ctx.norm[m.end(): m.end() + 30].split()
+    return words[0].strip(".,،;:)") if words else ""
+
+
+def _names_an_event(m: re.Match, ctx: _Context) -> bool:
+    """A day-month without a year that is the name of an event, movement or place
+    ("قوى 14 آذار", "هجمات 11 سبتمبر", "قیام ۱۵ خرداد", "September 11 attacks"), whose year
+    is not the article's."""
+    return _word_before(m, ctx) in _EVENT_BEFORE or _word_after(m, ctx) in _EVENT_AFTER
 
 
 def _numeric_calendar(m: re.Match, ctx: _Context, year: int) -> str | None:
@@ -698,7 +768,7 @@ def _relative_allowed(kind: str, m: re.Match, ctx: _Context) -> bool:
     if kind == "period" and unit is not None and not unit.startswith("ال"):
         # Persian "دی ماه گذشته" (last Dey) and "۳ سال گذشته" (the past three years)
         if _key(unit) in (_key("ماه"), _key("سال"), _key("هفته")):
-            return previous not in MONTHS and not _NUMBERISH.match(previous)
+            return previous not in MONTHS and previous not in _VAGUE and not _NUMBERISH.match(previous)
     return True
 
 
@@ -722,8 +792,11 @@ def _candidates(ctx: _Context, relative: bool) -> list[_Candidate]:
                                         lambda m=m, kind=kind: _mention(ctx, m, m.span(), _explicit_value(kind, m, ctx))))
     if not relative:
         return found
+    skip = "ar" if ctx.is_persian else "fa" if ctx.is_arabic else None
+    patterns = [(rank, kind, rx) for rank, (lang, kind, rx) in enumerate(RELATIVE, start=len(EXPLICIT))
+                if lang != skip]
     for lo, hi in ctx.windows(_RELATIVE_TRIGGER, _RELATIVE_MARGIN):
-        for rank, (kind, rx) in enumerate(RELATIVE, start=len(EXPLICIT)):
+        for rank, kind, rx in patterns:
             for m in rx.finditer(ctx.norm, lo, hi):
                 if not _relative_allowed(kind, m, ctx):
                     continue

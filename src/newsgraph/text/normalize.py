@@ -72,10 +72,11 @@ expansion) the end must be pushed to ``offsets[b-1] + 1``. :func:`source_span` a
 exact rule: end just after the character that produced ``norm[b-1]``, extended over the
 combining marks and tatweel attached to it, and never over invisible format characters.
 
-Speed (measured on this machine, CPython 3.11, 1 MB mixed Arabic/Persian/English news
-text, warm tables): ``normalize_for_search`` ≈ 25 ms/MB, ``normalize_with_offsets``
-≈ 60 ms/MB, ``fold_digits`` ≈ 8 ms/MB. The first call on a new script costs a few ms
-while the lazy tables fill.
+Speed (measured on the development machine, CPython 3.11, 1 MB of news text, warm tables):
+``normalize_for_search`` ≈ 30–50 ms/MB; ``normalize_with_offsets`` ≈ 60–90 ms/MB for
+English, Persian and lightly vocalised Arabic, ≈ 145 ms/MB for fully vocalised Arabic
+(every removed haraka breaks a run of the offset map); ``fold_digits`` ≈ 15–30 ms/MB.
+The first call on a new script costs a few ms while the lazy tables fill.
 """
 
 from __future__ import annotations
