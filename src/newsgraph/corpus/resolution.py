@@ -56,10 +56,10 @@ _TITLE_WORDS = {normalize_for_search(t) for t in _TITLES_EN + _TITLES_AR_FA}
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 
 
-def clean_name(text: str, person: bool = True) -> str:
+def clean_name(text: str, person: bool = True, strip_article: bool = True) -> str:
     """The name without leading titles and honorifics (persons), articles, possessive or punctuation."""
     words = re.split(r"\s+", text.strip().strip(".,;:()[]«»“”\"‘’"))
-    titles = _TITLE_WORDS if person else {"the"}
+    titles = _TITLE_WORDS if person else ({"the"} if strip_article else set())
     while len(words) > 1 and normalize_for_search(words[0]).strip(".") in titles:
         words = words[1:]
     name = " ".join(words)
@@ -98,7 +98,7 @@ class Resolution:
 def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref]:
     refs = []
     for mention in mentions:
-        name = clean_name(mention.text, person=mention.label == PERSON)
+        name = clean_name(mention.text, person=mention.label == PERSON, strip_article=mention.label != "OUTLET")
         refs.append(_Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name)))
     return refs
 
