@@ -25,9 +25,12 @@ PEOPLE_AND_GROUPS = {
 }
 # Arabic and Persian spellings the seed bodies hold (the Arabic article of 003 and the Persian 004)
 NATIVE = {
-    "Qassem Soleimani": {"سليماني", "قاسم سلیمانی"},
+    "Qassem Soleimani": {"سليماني", "قاسم سليماني", "قاسم سلیمانی", "حاج قاسم"},
     "Ismail Haniyeh": {"إسماعيل هنية"},
+    "Ismail Qaani": {"إسماعيل قاآني"},
+    "Hassan Nasrallah": {"حسن نصر الله"},
     "Hamas": {"حماس"},
+    "Hezbollah": {"لحزب الله"},
 }
 
 

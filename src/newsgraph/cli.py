@@ -56,12 +56,20 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
             db: Path = DbOption,
             max_doc_mb: float = typer.Option(50, help="Reject documents larger than this many MB."),
             overrides: Optional[Path] = typer.Option(None, help="TOML file of entity merges, splits and renames."),
+            skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: entities, dates (repeatable)."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
     """Read, clean, split and store pages; re-runs skip what is already stored."""
     from newsgraph.pipeline import count_input_files
 
+    from newsgraph.pipeline import default_pipeline
+
     if overrides is not None:
         _check_overrides(overrides)
+    pipeline = default_pipeline()
+    for name in skip:
+        if name not in pipeline.names:
+            _fail(f"unknown stage {name!r}; stages that can be skipped: {', '.join(pipeline.names)}")
+        pipeline.remove(name)
     total = count_input_files(paths)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[articles]} articles, {task.fields[rejected]} rejected"),
@@ -78,7 +86,8 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
             progress.update(task, advance=1 if event == "file" else 0, **state)
 
         try:
-            result = api.analyze(paths, db, max_doc_mb=max_doc_mb, progress=on_event, overrides=overrides)
+            result = api.analyze(paths, db, max_doc_mb=max_doc_mb, progress=on_event, overrides=overrides,
+                                 pipeline=pipeline)
         except KeyboardInterrupt:
             errors.print("[yellow]interrupted[/]: everything committed so far is kept; run the same command to resume")
             raise typer.Exit(130)

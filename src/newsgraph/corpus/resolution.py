@@ -22,9 +22,11 @@ The rules, in order, each conservative (two different people must never merge):
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import re
 import tomllib
+from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,11 +84,12 @@ class _Ref:
     date: str | None
     name: str
     tokens: list[str]
+    label: str = ""  # the mention's label, corrected by the place gazetteer
     cluster: str = ""  # assigned key
 
     @property
     def is_person(self) -> bool:
-        return self.mention.label == PERSON
+        return self.label == PERSON
 
 
 @dataclass
@@ -95,11 +98,79 @@ class Resolution:
     assignments: dict[int, str] = field(default_factory=dict)  # index of mention -> entity id
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """Person-name words and place names (normalised) from the gazetteer shipped with the NER models."""
+    path = Path(__file__).resolve().parents[1] / "data" / "models" / "ner-gazetteer.tsv.gz"
+    names: set[str] = set()
+    places: set[str] = set()
+    if path.is_file():
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                phrase, kind, *_ = line.rstrip("\n").split("\t")
+                key = normalize_for_search(phrase)
+                if kind.startswith("PER"):
+                    names.update(key.split())  # every word of a known full name
+                elif kind == "GPE":
+                    places.add(key)
+    return frozenset(names), frozenset(places)
+
+
+def _known(word: str, lexicon: frozenset[str]) -> bool:
+    key = normalize_for_search(word).strip("()[]«»\"'.,،")
+    return key in lexicon or (len(key) > 3 and key[0] in "وبلفك" and key[1:] in lexicon)
+
+
+def trim_to_name(name: str) -> str:
+    """Arabic-script person spans from the CRF often carry a neighbouring word ("جنازة سليماني",
+    "قاسم ایرانی"): drop leading and trailing words that are no known name word, as long as
+    a known one remains."""
+    names, _ = _lexicon()
+    words = name.split()
+    if len(words) < 2 or not any(_known(w, names) for w in words):
+        return name
+    while len(words) > 1 and not _known(words[0], names):
+        words = words[1:]
+    while len(words) > 1 and (not _known(words[-1], names) or _is_place_adjective(words[-1])):
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _is_place_adjective(word: str) -> bool:
+    """ایرانی, الإيراني, فلسطيني: a place name with the nisba ending, not a surname here."""
+    _, places = _lexicon()
+    key = normalize_for_search(word)
+    key = key[2:] if key.startswith("ال") else key
+    for ending in ("يه", "ي"):
+        if key.endswith(ending) and key[: -len(ending)] in places:
+            return True
+    return False
+
+
+def _label_for(mention: Mention) -> str:
+    """Arabic-script places the CRF called ORG (فلسطین, لبنان) go by the place gazetteer."""
+    if mention.label in ("ORG", "LOC", "MISC") and _script(mention.text) == "arabic":
+        _, places = _lexicon()
+        if _known(mention.text, places):
+            return "GPE"
+    return mention.label
+
+
 def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref]:
     refs = []
     for mention in mentions:
-        name = clean_name(mention.text, person=mention.label == PERSON, strip_article=mention.label != "OUTLET")
-        refs.append(_Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name)))
+        label = _label_for(mention)
+        name = clean_name(mention.text, person=label == PERSON, strip_article=label != "OUTLET")
+        alias = mention.text
+        if label == PERSON and _script(name) == "arabic":
+            trimmed = trim_to_name(name)
+            if trimmed != name:
+                name = alias = trimmed  # the CRF's span carried a neighbouring word: show the name alone
+        ref = _Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name), label)
+        ref.__dict__["alias"] = alias
+        refs.append(ref)
     return refs
 
 
@@ -218,7 +289,7 @@ _TYPE_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org", "NO
 def _group_key(ref: _Ref) -> str:
     """Places, organisations and groups: one key per type group and consonant skeleton, so
     Israel (place) and Israeli (group) stay apart while Hamas and حماس meet."""
-    kind = _TYPE_GROUP.get(ref.mention.label, "misc")
+    kind = _TYPE_GROUP.get(ref.label, "misc")
     skeleton = "".join(t.split("/")[0] for t in ref.tokens)
     if len(skeleton) >= 3:
         return f"G:{kind}:{skeleton}"
@@ -261,14 +332,15 @@ def _entities(refs: list[_Ref]) -> Resolution:
     entities, assignments = [], {}
     index = {id(r.mention): i for i, r in enumerate(refs)}
     for key, members in clusters.items():
-        kind = Counter(r.mention.label for r in members).most_common(1)[0][0]
+        kind = Counter(r.label for r in members).most_common(1)[0][0]
         entity_id = _entity_id("PERSON" if key.startswith("P") else "GROUP", key)
         name = members[0].__dict__.get("override_name") or _canonical_name(members)
         aliases: dict[str, list[str]] = defaultdict(list)
         for ref in members:
             lang = ref.mention.lang or _script(ref.mention.text)
-            if ref.mention.text not in aliases[lang]:
-                aliases[lang].append(ref.mention.text)
+            alias = ref.__dict__.get("alias", ref.mention.text)
+            if alias not in aliases[lang]:
+                aliases[lang].append(alias)
         dates = sorted(d for d in (r.date for r in members) if d)
         spans = [r for r in members if r.mention.start >= 0]  # roles (outlet, author) have no span
         entities.append(Entity(entity_id, name, kind, dict(aliases), len(spans),

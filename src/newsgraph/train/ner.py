@@ -1,0 +1,469 @@
+"""Train the Arabic and Persian CRF NER models shipped in ``newsgraph/data/models/``.
+
+One reproducible command (L-BFGS is deterministic; the word clusters use a fixed seed and one
+worker thread):
+
+    python -m newsgraph.train.ner --lang ar|fa|all --data ../shared/data --out src/newsgraph/data/models/
+
+Data (never copied into the repository):
+
+* Arabic: ``anercorp-full/train.txt`` (train), ``anercorp-full/test_reconstructed.txt`` (test).
+* Persian: ``armanpersoner/train/train_fold1.txt`` (train), ``armanpersoner/test_fold1.txt``
+  (test). Training sentences that also occur in the test file are removed first (6 in Arman).
+* Gazetteers: ``gazetteer-countries-en-ar-fa`` (ODbL), ``gazetteer-world-cities-en-ar``
+  (CC BY 4.0; admin prefixes stripped, Latin and known-wrong entries dropped),
+  ``gazetteer-iran-provinces-cities-en-fa`` (MIT), ``gazetteer-person-name-tokens-en-ar``
+  (CC0), and, if the ``arabic-name-romanizer`` package is installed at training time, the
+  Wikidata person names (CC0) of its ``names.sqlite3``. They are merged into
+  ``ner-gazetteer.tsv.gz`` (phrase, type, source) next to the models.
+* Word clusters: k-means over word2vec vectors trained (gensim, if installed) on the training
+  sentences plus the NTREX-128 ar/fa(/prs) sentences (CC BY-SA 4.0) — unsupervised, no labels.
+
+Method: the last contiguous 10% of the training sentences is a dev set for choosing settings;
+the shipped model is then retrained on all training sentences with the chosen setting and scored
+once on dev (as a sanity check, it is now in training) and on test. Scores are written to
+``ner-scores.json`` in ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import random
+import sqlite3
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from newsgraph.enrich.ner_crf import (
+    GAZETTEER_FILE,
+    FeatureConfig,
+    Gazetteer,
+    Resources,
+    document_features,
+    normalize,
+    sentence_features,
+)
+
+Sentence = tuple[list[str], list[str]]
+
+PATHS = {
+    "ar": ("anercorp-full/train.txt", "anercorp-full/test_reconstructed.txt"),
+    "fa": ("armanpersoner/train/train_fold1.txt", "armanpersoner/test_fold1.txt"),
+}
+UNLABELLED = {
+    "ar": ["ntrex128-en-ar-fa/newstest2019-ref.arb.txt"],
+    "fa": ["ntrex128-en-ar-fa/newstest2019-ref.fas.txt", "ntrex128-en-ar-fa/newstest2019-ref.prs.txt"],
+}
+
+# chosen on dev F1 (see NER_MODEL_CARD.md for the full table)
+FINAL: dict[str, dict] = {
+    "ar": {"features": {"window": 2, "affix_max": 4, "gazetteer": True, "gaz_window": 2, "clusters": True,
+                        "cluster_window": 2, "doc_stack": True, "doc_window": 10},
+           "crf": {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.01, "max_iterations": 150}},
+    "fa": {"features": {"window": 2, "affix_max": 3, "gazetteer": True, "gaz_window": 1, "clusters": True,
+                        "cluster_window": 1, "doc_stack": False},
+           "crf": {"algorithm": "lbfgs", "c1": 0.02, "c2": 0.05, "max_iterations": 150}},
+}
+CLUSTER_SIZES = (64, 256, 1024)
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+def read_conll(path: Path) -> list[Sentence]:
+    sents: list[Sentence] = []
+    toks: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if toks:
+                    sents.append((toks, tags))
+                    toks, tags = [], []
+                continue
+            parts = line.rsplit(" ", 1)
+            if len(parts) != 2 or not parts[0].strip():
+                continue
+            toks.append(parts[0].strip())
+            tags.append(parts[1].strip())
+    if toks:
+        sents.append((toks, tags))
+    return sents
+
+
+def load_lang(data: Path, lang: str) -> dict[str, list[Sentence]]:
+    train_p, test_p = PATHS[lang]
+    train = read_conll(data / train_p)
+    test = read_conll(data / test_p)
+    test_keys = {tuple(t) for t, _ in test}
+    dups = [i for i, (t, _) in enumerate(train) if tuple(t) in test_keys]
+    train = [s for i, s in enumerate(train) if i not in set(dups)]
+    cut = int(len(train) * 0.9)
+    return {"train_all": train, "train": train[:cut], "dev": train[cut:], "test": test, "removed_duplicates": dups}
+
+
+# ---------------------------------------------------------------------------------------------
+# gazetteer
+
+ADMIN_PREFIXES = ("محافظة ", "ولاية ", "منطقة ", "مقاطعة ", "إقليم ", "اقليم ", "قضاء ", "مركز ", "بلدية ", "ناحية ",
+                  "مدينة ", "استان ", "شهرستان ", "شهر ")
+# wrong Arabic labels seen in gazetteer-world-cities-en-ar (see its README) and generic words
+CITY_BLOCKLIST = {("Mosul", "فاموتيدين"), ("Aden", "فيروسات غدانية"), ("San Ramon de la Nueva Oran", "وهران")}
+GAZ_STOP = {normalize(w) for w in (
+    "شمال جنوب شرق غرب الشمال الجنوب الشرق الغرب جمهورية الجمهورية المتحدة الاسلامية الإسلامية مملكة المملكة جزيرة جزر "
+    "العربية الديمقراطية الشعبية الاتحادية دولة ولاية مدينة سان سانت "
+    "في من على الى إلى عن مع هذا هذه ذلك التي الذي كان قال بعد قبل بين عند حتى لا ما لم لن قد ثم أو او و "
+    "شمالی جنوبی شرقی غربی جمهوری اسلامی متحده پادشاهی جزیره جزایر کشور شهر استان "
+    "در از به با که این آن را و یا تا بر برای هم نیز است بود شد کرد می"
+).split()}
+# names current news uses that the sources spell differently or lack (own list, public domain)
+EXTRA_GPE = {
+    "ar": "أمريكا امريكا الولايات المتحدة|الولايات المتحدة الأمريكية|إسرائيل|اسرائيل|بريطانيا|روسيا|ايران|إيران|العراق|سوريا|سورية|"
+          "لبنان|فلسطين|غزة|الضفة الغربية|القدس|طهران|بغداد|دمشق|بيروت|القاهرة|الرياض|واشنطن|موسكو|لندن|باريس|برلين|"
+          "بكين|أنقرة|اسطنبول|إسطنبول|الموصل|عدن|صنعاء|الدوحة|أبوظبي|أبو ظبي|دبي|عمان|الكويت|البحرين|قطر|الإمارات|"
+          "الاتحاد الأوروبي|أوروبا|اوروبا|الخليج|الشرق الأوسط",
+    "fa": "آمریکا|امریکا|ایالات متحده|ایالات متحده آمریکا|اسرائیل|بریتانیا|انگلستان|انگلیس|روسیه|ایران|عراق|سوریه|"
+          "لبنان|فلسطین|غزه|کرانه باختری|قدس|تهران|بغداد|دمشق|بیروت|قاهره|ریاض|واشنگتن|مسکو|لندن|پاریس|برلین|"
+          "پکن|آنکارا|استانبول|موصل|عدن|صنعا|دوحه|ابوظبی|دبی|کویت|بحرین|قطر|امارات|اتحادیه اروپا|اروپا|"
+          "خاورمیانه|خلیج فارس|افغانستان|کابل|هرات|مشهد|اصفهان|شیراز|تبریز",
+}
+EXTRA_GPE_MULTI = {"ar": ["الولايات المتحدة"], "fa": []}
+
+
+def _sqlite_names() -> Path | None:
+    try:
+        import arabic_name_romanizer  # noqa: F401  (training-time only)
+    except ImportError:
+        return None
+    p = Path(arabic_name_romanizer.__file__).parent / "resources" / "names.sqlite3"
+    return p if p.is_file() else None
+
+
+def build_gazetteer(data: Path, wikidata_min_count: int = 1) -> list[tuple[str, str, str]]:
+    """(phrase, type, source) rows from the shared gazetteers (+ Wikidata names if available)."""
+    rows: set[tuple[str, str, str]] = set()
+
+    def add(phrase: str, typ: str, source: str) -> None:
+        phrase = " ".join(phrase.split())
+        if not phrase or any("a" <= c.lower() <= "z" for c in phrase):
+            return
+        toks = phrase.split()
+        if len(toks) == 1 and (normalize(phrase) in GAZ_STOP or len(normalize(phrase)) < 2):
+            return
+        rows.add((phrase, typ, source))
+
+    # countries (ODbL 1.0, mledoze/countries)
+    with open(data / "gazetteer-countries-en-ar-fa/countries_en_ar_fa.tsv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            for col in ("name_ar_common", "name_ar_official", "name_fa_common", "name_fa_official"):
+                if r.get(col):
+                    add(r[col], "GPE", "countries")
+    # world cities (CC BY 4.0, jamsshhayd/world-cities-translations); noisy: clean
+    with open(data / "gazetteer-world-cities-en-ar/world-cities.csv", encoding="utf-8-sig") as fh:
+        for r in csv.DictReader(fh):
+            name = r["CityNameAr"].strip()
+            if (r["CityNameEn"].strip(), name) in CITY_BLOCKLIST or name == r["CityNameEn"].strip():
+                continue
+            for p in ADMIN_PREFIXES:
+                if name.startswith(p):
+                    name = name[len(p):]
+            add(name, "GPE", "world-cities")
+            add(r["CountryNameAr"], "GPE", "world-cities")
+    # Iranian provinces and cities (MIT, amyrmahdy/provinces_cities_iran)
+    with open(data / "gazetteer-iran-provinces-cities-en-fa/iran_cities_en_fa.tsv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            add(r["province_fa"], "GPE", "iran-cities")
+            add(r["city_fa"], "GPE", "iran-cities")
+    for lang in ("ar", "fa"):
+        for name in EXTRA_GPE[lang].split("|"):
+            add(name, "GPE", "newsgraph")
+    # person names. Single tokens are pooled over the two Wikidata sources and given a strength
+    # tier by their attestation count (PER1 < 5 <= PER2 < 50 <= PER3); tokens that are frequent in
+    # ordinary news text (NTREX, >= 4 times: function words such as في/در/كه that Wikidata
+    # mis-splits or that fold onto a name, e.g. على -> علي) are dropped.
+    common = _common_words(data)
+    per_counts: Counter[str] = Counter()
+    per_src: dict[str, set[str]] = {}
+    # person-name tokens (CC0, Wikidata via NETransliteration-COLING2018)
+    with open(data / "gazetteer-person-name-tokens-en-ar/wd_arabic.normalized.aligned.tokens", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                w = parts[1].replace(" ", "")
+                per_counts[w] += int(parts[2])
+                per_src.setdefault(w, set()).add("wd-name-tokens")
+    # Wikidata person names bundled in arabic-name-romanizer (CC0 part only)
+    db = _sqlite_names()
+    if db is not None:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        for key, count in con.execute("SELECT arabic_key, SUM(count) FROM units WHERE source='wikidata' GROUP BY arabic_key"):
+            if len(key.split()) == 1:
+                per_counts[key] += count
+                per_src.setdefault(key, set()).add("wikidata-names")
+        for key, count in con.execute("SELECT arabic_key, SUM(count) FROM full_names WHERE source='wikidata' GROUP BY arabic_key"):
+            if len(key.split()) >= 2 and count >= wikidata_min_count:
+                add(key, "PER", "wikidata-names")
+        con.close()
+    for w, c in per_counts.items():
+        if c < 2 or normalize(w) in common:
+            continue
+        tier = "PER3" if c >= 50 else "PER2" if c >= 5 else "PER1"
+        add(w, tier, "+".join(sorted(per_src[w])))
+    return sorted(rows)
+
+
+def _common_words(data: Path, min_count: int = 4) -> set[str]:
+    from newsgraph.enrich.ner_crf import tokenize
+
+    c: Counter[str] = Counter()
+    for rel in UNLABELLED["ar"] + UNLABELLED["fa"]:
+        p = data / rel
+        if p.is_file():
+            for line in p.read_text(encoding="utf-8").splitlines():
+                c.update(normalize(line[s:e]) for s, e in tokenize(line))
+    return {w for w, n in c.items() if n >= min_count}
+
+
+def write_gazetteer(rows: list[tuple[str, str, str]], path: Path) -> None:
+    with gzip.GzipFile(path, "wb", mtime=0) as raw:
+        raw.write(("# newsgraph NER gazetteer: phrase<TAB>type<TAB>source. Sources and licences: "
+                   "NER_MODEL_CARD.md\n").encode())
+        for phrase, typ, src in rows:
+            raw.write(f"{phrase}\t{typ}\t{src}\n".encode())
+
+
+# ---------------------------------------------------------------------------------------------
+# word clusters
+
+
+def _unlabelled_sentences(data: Path, lang: str, train: list[Sentence]) -> list[list[str]]:
+    from newsgraph.enrich.ner_crf import tokenize
+
+    sents = [[normalize(t) for t in toks] for toks, _ in train]
+    for rel in UNLABELLED[lang]:
+        p = data / rel
+        if p.is_file():
+            for line in p.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    sents.append([normalize(line[s:e]) for s, e in tokenize(line)])
+    return sents
+
+
+def _stable_hash(s: str) -> int:
+    """gensim seeds each word's initial vector with hash(); Python's str hash is salted per
+    process, so a stable hash is needed for reproducible clusters."""
+    import zlib
+
+    return zlib.crc32(s.encode("utf-8"))
+
+
+def build_clusters(data: Path, lang: str, train: list[Sentence], sizes=CLUSTER_SIZES,
+                   dim: int = 100, seed: int = 1) -> dict[str, tuple[str, ...]]:
+    """Word -> (cluster id per granularity), from word2vec (skip-gram) + k-means on unlabelled
+    text (the training tokens without their tags, plus NTREX)."""
+    import numpy as np
+    from gensim.models import Word2Vec
+    from sklearn.cluster import KMeans
+
+    from newsgraph.enrich.ner_crf import strip_clitic
+
+    sents = _unlabelled_sentences(data, lang, train)
+    # stems too, so that clitic-attached forms share vectors with bare ones
+    sents = sents + [[strip_clitic(w, lang)[1] for w in s] for s in sents] if lang == "ar" else sents
+    w2v = Word2Vec(sentences=sents, vector_size=dim, window=5, min_count=2, sg=1, negative=10, epochs=15,
+                   workers=1, seed=seed, hashfxn=_stable_hash)
+    words = w2v.wv.index_to_key
+    vecs = w2v.wv.vectors / (np.linalg.norm(w2v.wv.vectors, axis=1, keepdims=True) + 1e-9)
+    labels = []
+    for k in sizes:
+        km = KMeans(n_clusters=min(k, len(words)), n_init=1, random_state=seed, max_iter=100)
+        labels.append(km.fit_predict(vecs))
+    return {w: tuple(str(lab[i]) for lab in labels) for i, w in enumerate(words)}
+
+
+def write_clusters(clusters: dict[str, tuple[str, ...]], path: Path) -> None:
+    with gzip.GzipFile(path, "wb", mtime=0) as raw:
+        for w in sorted(clusters):
+            raw.write(("\t".join((w, *clusters[w])) + "\n").encode())
+
+
+# ---------------------------------------------------------------------------------------------
+# training and scoring
+
+
+def featurize(sents: list[Sentence], res: Resources) -> list[list[list[str]]]:
+    return [sentence_features(toks, res) for toks, _ in sents]
+
+
+def train_crf(X, Y, crf: dict, model_path: Path) -> float:
+    import pycrfsuite
+
+    t0 = time.time()
+    trainer = pycrfsuite.Trainer(algorithm=crf.get("algorithm", "lbfgs"), verbose=False)
+    for x, y in zip(X, Y):
+        trainer.append(x, y)
+    params = {"feature.possible_transitions": True, "max_iterations": crf.get("max_iterations", 150)}
+    if crf.get("algorithm", "lbfgs") == "lbfgs":
+        params.update({"c1": crf.get("c1", 0.05), "c2": crf.get("c2", 0.01)})
+    elif crf["algorithm"] == "pa":
+        params.update({"c": crf.get("c", 1.0), "type": crf.get("pa_type", 1)})
+    if crf.get("min_freq"):
+        params["feature.minfreq"] = crf["min_freq"]
+    trainer.set_params(params)
+    trainer.train(str(model_path))
+    return time.time() - t0
+
+
+def tag_all(model_path: Path, X) -> tuple[list[list[str]], float]:
+    import pycrfsuite
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path))
+    t0 = time.time()
+    out = [list(tagger.tag(x)) for x in X]
+    return out, time.time() - t0
+
+
+def score(gold: list[list[str]], pred: list[list[str]]) -> dict:
+    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+
+    rep = classification_report(gold, pred, output_dict=True, zero_division=0)
+    return {
+        "precision": round(precision_score(gold, pred), 4),
+        "recall": round(recall_score(gold, pred), 4),
+        "f1": round(f1_score(gold, pred), 4),
+        "by_type": {k: {m: round(float(v[m]), 4) for m in ("precision", "recall", "f1-score", "support")}
+                    for k, v in rep.items() if k not in ("micro avg", "macro avg", "weighted avg")},
+    }
+
+
+def make_resources(lang: str, cfg: FeatureConfig, gaz: Gazetteer | None, clusters) -> Resources:
+    return Resources(lang=lang, config=cfg, gazetteer=gaz if cfg.gazetteer else None,
+                     clusters=clusters if cfg.clusters else None)
+
+
+def _tag_with(model_path: Path, X) -> list[list[str]]:
+    return tag_all(model_path, X)[0]
+
+
+def train_model(lang: str, train: list[Sentence], res: Resources, crf: dict, model_path: Path,
+                folds: int = 5) -> dict:
+    """Train the (one- or two-pass) model; returns timings. Two-pass: the first-pass CRF's tags
+    on the training sentences come from ``folds``-fold jackknifing (contiguous folds), so the
+    second pass learns from first-pass tags as noisy as on unseen text."""
+    t0 = time.time()
+    X = featurize(train, res)
+    Y = [t for _, t in train]
+    feat_time = time.time() - t0
+    t0 = time.time()
+    cfg = res.config
+    if not cfg.doc_stack:
+        train_crf(X, Y, crf, model_path)
+        return {"feature_time_s": round(feat_time, 1), "train_time_s": round(time.time() - t0, 1)}
+    stage1_path = model_path.with_name(model_path.name.replace(".crfsuite", ".stage1.crfsuite"))
+    n = len(train)
+    bounds = [round(n * k / folds) for k in range(folds + 1)]
+    first: list[list[str]] = [[] for _ in range(n)]
+    tmp = model_path.with_name(model_path.name + ".fold")
+    for k in range(folds):
+        a, b = bounds[k], bounds[k + 1]
+        train_crf(X[:a] + X[b:], Y[:a] + Y[b:], crf, tmp)
+        first[a:b] = _tag_with(tmp, X[a:b])
+    tmp.unlink(missing_ok=True)
+    train_crf(X, Y, crf, stage1_path)
+    extra = document_features([t for t, _ in train], first, lang, cfg.doc_window)
+    X2 = [[f + e for f, e in zip(xs, es)] for xs, es in zip(X, extra)]
+    train_crf(X2, Y, crf, model_path)
+    return {"feature_time_s": round(feat_time, 1), "train_time_s": round(time.time() - t0, 1)}
+
+
+def predict(lang: str, sents: list[Sentence], res: Resources, model_path: Path) -> list[list[str]]:
+    X = featurize(sents, res)
+    if not res.config.doc_stack:
+        return _tag_with(model_path, X)
+    stage1_path = model_path.with_name(model_path.name.replace(".crfsuite", ".stage1.crfsuite"))
+    first = _tag_with(stage1_path, X)
+    extra = document_features([t for t, _ in sents], first, lang, res.config.doc_window)
+    return _tag_with(model_path, [[f + e for f, e in zip(xs, es)] for xs, es in zip(X, extra)])
+
+
+def run_config(lang: str, d: dict, spec: dict, gaz: Gazetteer | None, clusters_dev, clusters_all,
+               workdir: Path, final: bool, evaluate_test: bool = True) -> dict:
+    """Train on train (dev-scored) or, if final, on train_all; returns scores and timings."""
+    cfg = FeatureConfig.from_dict(spec["features"])
+    res = make_resources(lang, cfg, gaz, clusters_all if final else clusters_dev)
+    train = d["train_all"] if final else d["train"]
+    model_path = workdir / f"ner-{lang}.crfsuite"
+    timing = train_model(lang, train, res, spec["crf"], model_path)
+    out = {"lang": lang, "spec": spec, "final": final, "train_sentences": len(train),
+           "train_tokens": sum(len(t) for t, _ in train), **timing}
+    sets = ["dev"] + (["test"] if evaluate_test else [])
+    for name in sets:
+        t0 = time.time()
+        pred = predict(lang, d[name], res, model_path)
+        total = time.time() - t0
+        ntok = sum(len(t) for t, _ in d[name])
+        out[name] = score([t for _, t in d[name]], pred)
+        out[name]["tokens_per_s"] = round(ntok / total)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--lang", choices=["ar", "fa", "all"], default="all")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEWSGRAPH_SHARED", "../shared")) / "data")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "models")
+    ap.add_argument("--spec", type=str, default=None, help="JSON feature/CRF spec overriding the chosen one")
+    args = ap.parse_args(argv)
+    if not (args.data / "anercorp-full").is_dir():
+        print(f"no training data under {args.data}", file=sys.stderr)
+        return 2
+    random.seed(0)
+    args.out.mkdir(parents=True, exist_ok=True)
+    langs = ["ar", "fa"] if args.lang == "all" else [args.lang]
+
+    rows = build_gazetteer(args.data)
+    write_gazetteer(rows, args.out / GAZETTEER_FILE)
+    gaz = Gazetteer((p, t) for p, t, _ in rows)
+    print(f"gazetteer: {len(rows)} entries ({dict(Counter(s for _, _, s in rows))})")
+
+    scores_path = args.out / "ner-scores.json"
+    all_scores = json.loads(scores_path.read_text()) if scores_path.is_file() else {}
+    for lang in langs:
+        spec = json.loads(args.spec) if args.spec else FINAL[lang]
+        d = load_lang(args.data, lang)
+        print(f"[{lang}] train {len(d['train_all'])} sentences (removed {len(d['removed_duplicates'])} also in test), "
+              f"dev {len(d['dev'])}, test {len(d['test'])}")
+        t0 = time.time()
+        clusters = None
+        if spec["features"].get("clusters"):
+            clusters = build_clusters(args.data, lang, d["train_all"])
+            write_clusters(clusters, args.out / f"ner-{lang}.clusters.tsv.gz")
+        cluster_time = time.time() - t0
+        # dev score of the setting (trained on the 90% part; clusters from all train text — no labels)
+        dev_run = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=False, evaluate_test=False)
+        final = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=True)
+        meta = {"lang": lang, "features": spec["features"], "crf": spec["crf"],
+                "labels_source": "ANERcorp" if lang == "ar" else "ArmanPersoNER fold 1",
+                "trained": {"sentences": final["train_sentences"], "tokens": final["train_tokens"],
+                            "removed_test_duplicates": len(d["removed_duplicates"])},
+                "scores": {"dev_trained_on_90pct": dev_run["dev"]["f1"], "test": final["test"]["f1"]}}
+        (args.out / f"ner-{lang}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        all_scores[lang] = {"dev (model trained on first 90% of train)": dev_run["dev"], "test": final["test"],
+                            "train_time_s": final["train_time_s"], "feature_time_s": final["feature_time_s"],
+                            "cluster_time_s": round(cluster_time, 1), "spec": spec,
+                            "removed_test_duplicates": len(d["removed_duplicates"])}
+        print(f"[{lang}] dev F1 {dev_run['dev']['f1']:.4f}  test P {final['test']['precision']:.4f} "
+              f"R {final['test']['recall']:.4f} F1 {final['test']['f1']:.4f}  train {final['train_time_s']}s")
+        scores_path.write_text(json.dumps(all_scores, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
