@@ -129,6 +129,28 @@ class DateRef:
 
 
 @dataclass
+class Quote:
+    """Who said what: the quoted content, its speaker and the cue that introduces it."""
+
+    article_id: str
+    start: int  # content span in Article.text
+    end: int
+    text: str
+    kind: str  # direct | indirect | mixed | interview
+    cue: str | None = None  # the reporting verb or marker as written ("said", "قال", "گفت", "Q:")
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker_text: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_mention_start: int | None = None  # the mention naming the speaker: the speaker span itself, or the
+    speaker_mention_end: int | None = None  # antecedent of a pronoun or description; None when unresolved
+    speaker_resolved: bool = False  # False when the speaker is a description or pronoun left unresolved
+    addressee: str | None = None  # "the Tehran Times", "Press TV"
+    method: str = ""
+
+
+@dataclass
 class Entity:
     """A canonical person, organisation or place, linked across spellings and scripts."""
 
@@ -166,6 +188,7 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)  # filled by the entities component
     dates: list[DateRef] = field(default_factory=list)  # filled by the dates component
+    quotes: list[Quote] = field(default_factory=list)  # filled by the quotes component
 
     @property
     def source_spans(self) -> list[tuple[int, int]]:

@@ -102,7 +102,13 @@ def default_pipeline() -> Pipeline:
     from newsgraph.enrich.dates import dates_component
     from newsgraph.enrich.entities import entities_component
 
-    return Pipeline([("entities", entities_component), ("dates", dates_component)])
+    pipeline = Pipeline([("entities", entities_component), ("dates", dates_component)])
+    try:
+        from newsgraph.enrich.quotes import quotes_component
+    except ImportError:  # the quotes stage is being built
+        return pipeline
+    pipeline.add("quotes", quotes_component)
+    return pipeline
 
 
 @dataclass

@@ -116,6 +116,13 @@ class Store:
             [(m.article_id, m.start, m.end, m.text, m.label, m.lang, m.method, m.entity_id) for m in article.mentions],
         )
         self.conn.executemany(
+            "INSERT OR IGNORE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end, q.speaker_text,
+              q.speaker_start, q.speaker_end, q.speaker_mention_start, q.speaker_mention_end, int(q.speaker_resolved),
+              q.addressee, q.method)
+             for q in article.quotes],
+        )
+        self.conn.executemany(
             "INSERT OR IGNORE INTO dates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.article_id, d.start, d.end, d.text, d.value, d.calendar, int(d.resolved), int(d.relative))
              for d in article.dates],

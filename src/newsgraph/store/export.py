@@ -66,6 +66,12 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
                       " ORDER BY mention_count DESC, name", ("aliases",)),
     "dates": _rows("SELECT article_id, start, end, text, value, calendar, resolved, relative FROM dates"
                    " ORDER BY article_id, start"),
+    "quotes": _rows(
+        "SELECT q.article_id, q.start, q.end, q.text, (SELECT m.entity_id FROM mentions m WHERE m.article_id = q.article_id"
+        " AND m.start = q.speaker_mention_start AND m.end = q.speaker_mention_end LIMIT 1) AS speaker_entity_id,"
+        " q.speaker_text, q.speaker_start, q.speaker_end, q.cue, q.kind, q.speaker_resolved, q.addressee, q.method"
+        " FROM quotes q"
+        " ORDER BY q.article_id, q.start"),
     "article_roles": _rows("SELECT article_id, role, entity_id FROM article_roles ORDER BY article_id, role"),
     "runs": _rows("SELECT * FROM runs ORDER BY id", ("components", "args", "counts")),
 }

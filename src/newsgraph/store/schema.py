@@ -160,3 +160,30 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 3: who said what — quotes with their speaker
+    """
+    CREATE TABLE quotes (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        cue TEXT,
+        cue_start INTEGER,
+        cue_end INTEGER,
+        speaker_text TEXT,
+        speaker_start INTEGER,
+        speaker_end INTEGER,
+        speaker_mention_start INTEGER,  -- the entity mention naming the speaker (the span itself, or the
+        speaker_mention_end INTEGER,    -- antecedent of "he" / "the official"); its entity_id is the speaker
+        speaker_resolved INTEGER NOT NULL,
+        addressee TEXT,
+        method TEXT NOT NULL,
+        PRIMARY KEY (article_id, start, end)
+    );
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
