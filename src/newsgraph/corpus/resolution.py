@@ -133,7 +133,8 @@ def trim_to_name(name: str) -> str:
         return name
     while len(words) > 1 and not _known(words[0], names):
         words = words[1:]
-    while len(words) > 1 and (not _known(words[-1], names) or _is_place_adjective(words[-1])):
+    # at the end only a place adjective goes: unknown surnames (نتنياهو) are common at the end
+    while len(words) > 1 and _is_place_adjective(words[-1]):
         words = words[:-1]
     return " ".join(words)
 
@@ -194,6 +195,8 @@ def _resolve_in_article(refs: list[_Ref]) -> None:
     for ref in refs:
         if ref.cluster or not ref.tokens:
             continue
+        if ref.name.isupper() and len(ref.tokens) == 1:
+            continue  # an acronym (MEK, IRGC) is nobody's short name
         if ref.is_person:
             ref.cluster = _short_form_key(ref, fulls)
         elif len(ref.tokens) == 1 and any(_same_token(f.tokens[-1], ref.tokens[0]) for f in fulls):
@@ -207,7 +210,7 @@ def _short_form_key(ref: _Ref, fulls: list[_Ref]) -> str:
     surname = [f for f in fulls if _same_token(f.tokens[-1], token)]
     if surname:
         return _nearest(ref, surname).cluster
-    given = [f for f in fulls if any(_same_token(t, token) for t in f.tokens[:-1])]
+    given = _prefer_known_names([f for f in fulls if any(_same_token(t, token) for t in f.tokens[:-1])])
     if len({f.cluster for f in given}) == 1:
         return _nearest(ref, given).cluster
     return "P1:" + token  # unknown here, or a first name two people share: decided corpus-wide
@@ -218,6 +221,14 @@ def _same_token(a: str, b: str) -> bool:
     ca, va = a.split("/")
     cb, vb = b.split("/")
     return ca == cb and (va == vb or not va or not vb)
+
+
+def _prefer_known_names(candidates: list[_Ref]) -> list[_Ref]:
+    """Among Arabic-script full names, those made only of known name words, when there are any
+    ("قاسم سلیمانی" over the CRF's "قاسم بهصورت")."""
+    names, _ = _lexicon()
+    known = [f for f in candidates if _script(f.name) == "latin" or all(_known(w, names) for w in f.name.split())]
+    return known or candidates
 
 
 def _nearest(ref: _Ref, candidates: list[_Ref]) -> _Ref:
@@ -242,8 +253,6 @@ def _merge_short_persons(refs: list[_Ref]) -> None:
         if ref.cluster.startswith("P1:"):
             token = ref.cluster[3:]
             owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)}
-            if not owners:
-                owners = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split()[:-1])}
             if len(owners) == 1:
                 ref.cluster = next(iter(owners))
 
