@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import importlib.util
 import json
 import random
 import re
@@ -45,20 +44,11 @@ RESULTS = REPO / "bench" / "results" / "extraction_accuracy.json"
 
 
 def load_extractor():
-    """newsgraph.segment.html; loaded straight from its file if the package
-    __init__ cannot be imported (the module itself needs only trafilatura)."""
+    """newsgraph.segment.html (the bench runs from a checkout, so src/ goes on the path)."""
     sys.path.insert(0, str(REPO / "src"))
-    try:
-        from newsgraph.segment import html as module
+    from newsgraph.segment import html as module
 
-        return module
-    except ImportError:
-        path = REPO / "src" / "newsgraph" / "segment" / "html.py"
-        spec = importlib.util.spec_from_file_location("newsgraph_segment_html", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
+    return module
 
 
 # --- systems ----------------------------------------------------------------------

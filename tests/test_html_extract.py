@@ -10,9 +10,7 @@ its markup span reads.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -23,24 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
 
 
-def _load_module():
-    """newsgraph.segment.html, from its file if the package __init__ cannot be
-    imported on its own (the module needs only trafilatura and the stdlib)."""
-    try:
-        from newsgraph.segment import html as module
-
-        return module
-    except ImportError:
-        path = REPO / "src" / "newsgraph" / "segment" / "html.py"
-        spec = importlib.util.spec_from_file_location("newsgraph_segment_html_under_test", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-        return module
-
-
-H = _load_module()
-extract_html, markup_to_text = H.extract_html, H.markup_to_text
+import newsgraph.segment.html as H  # noqa: E402
+from newsgraph.segment.html import extract_html, markup_to_text  # noqa: E402
 
 
 def _fixture(name: str) -> str:

@@ -120,27 +120,26 @@ def is_breadcrumb(text: str) -> bool:
     return all(0 < len(p.split()) <= 4 for p in parts) and not ends_sentence(text)
 
 
+# (pattern, most words a line may have and still be only this, kind, rule), checked in order
+_WHOLE_LINE_RULES = [
+    (COMMENT_FORM, 25, "comment_form", "comment-form"),
+    (WIDGET, 20, "widget", "widget"),
+    (SHARE, 12, "share", "share-widget"),
+    (ALTERNATE_ADDRESSES, 10_000, "footer", "alternate-addresses"),
+    (CLICK_HERE, 15, "click_here", "click-here"),
+    (LINK_LABEL, 10, "link_label", "link-label"),
+    (DISCLAIMER, 60, "disclaimer", "views-disclaimer"),
+    (LICENCE, 40, "licence", "licence-line"),
+    (RELATED_HEADER, 6, "related", "related-header"),
+]
+
+
 def whole_line_kind(text: str) -> tuple[str, str] | None:
     """(kind, rule) when the line alone is recognisably boilerplate."""
     words = len(text.split())
-    if COMMENT_FORM.search(text) and words <= 25:
-        return "comment_form", "comment-form"
-    if WIDGET.search(text) and words <= 20:
-        return "widget", "widget"
-    if SHARE.search(text) and words <= 12:
-        return "share", "share-widget"
-    if ALTERNATE_ADDRESSES.search(text):
-        return "footer", "alternate-addresses"
-    if CLICK_HERE.search(text) and words <= 15:
-        return "click_here", "click-here"
-    if LINK_LABEL.search(text) and words <= 10:
-        return "link_label", "link-label"
-    if DISCLAIMER.search(text) and words <= 60:
-        return "disclaimer", "views-disclaimer"
-    if LICENCE.search(text) and words <= 40:
-        return "licence", "licence-line"
-    if RELATED_HEADER.search(text) and words <= 6:
-        return "related", "related-header"
+    for pattern, most_words, kind, rule in _WHOLE_LINE_RULES:
+        if words <= most_words and pattern.search(text):
+            return kind, rule
     if is_breadcrumb(text):
         return "breadcrumb", "breadcrumb"
     return None
