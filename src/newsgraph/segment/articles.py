@@ -108,6 +108,8 @@ def dateline_date(text: str, lang: str | None):
     before = text[: found.start].split()
     if re.search(r"@\w|#\w|https?://|pic\.twitter|www\.", text[: found.start]):
         return None  # an embedded tweet's attribution, not a dateline
+    if before and (text.rstrip().endswith(".") or any(w[:1].islower() for w in before)):
+        return None  # "That was in November 2017." is a sentence; a dateline's prefix is a section or outlet name
     after = re.sub(r"\[.*?\]|\d{1,2}:\d{2}(\s*[AP]M)?|GMT|UTC|[|\-–—,()\[\]]", " ", text[found.end :], flags=re.I).split()
     if len(before) <= 4 and len(after) <= 3:
         return found
