@@ -20,7 +20,7 @@ from newsgraph.pipeline import analyze as _analyze
 from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
-__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity"]
+__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse"]
 
 
 def analyze(paths: list[str | Path], db: str | Path, *, max_doc_mb: float = 50, pipeline: Pipeline | None = None,
@@ -75,3 +75,13 @@ def export(db: str | Path, out_dir: str | Path, fmt: str = "jsonl") -> dict[str,
     """Write one file per table (jsonl, csv or parquet) to ``out_dir``."""
     with Store(db, readonly=True) as store:
         return _export(store, out_dir, fmt)
+
+
+def reuse(db: str | Path, *, min_chars: int = 200, cross_lingual: bool = False,
+          scheduler: str | None = None) -> dict[str, int]:
+    """Find duplicates, reused passages (and with ``cross_lingual`` translations) across the
+    stored articles, and repetition inside pages; returns counts by kind."""
+    from newsgraph.corpus.reuse import run_reuse
+
+    with Store(db) as store:
+        return run_reuse(store, min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler)

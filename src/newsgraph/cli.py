@@ -190,6 +190,20 @@ def entity(name_or_id: str = typer.Argument(..., help="Entity id, name, or any s
 
 
 @app.command()
+def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest reused passage to report."),
+          cross_lingual: bool = typer.Option(False, "--cross-lingual", help="Also find translations across languages."),
+          scheduler: Optional[str] = typer.Option(None, help="Dask scheduler: local, processes or tcp://HOST:PORT.")) -> None:
+    """Find who copies whom: duplicates, reused passages, translations, repetition inside pages."""
+    try:
+        counts = api.reuse(_existing_db(db), min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler)
+    except ImportError as exc:
+        _fail(f"the reuse stage is not available in this install ({exc})")
+        return
+    for kind, count in counts.items():
+        console.print(f"{kind}: {count}")
+
+
+@app.command()
 def export(db: Path = DbOption, fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
            out: Path = typer.Option(..., "--out", help="Directory to write one file per table into.")) -> None:
     """Export every table to OUT (articles, paragraphs, removed, documents, rejected, runs)."""

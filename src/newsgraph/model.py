@@ -151,6 +151,21 @@ class Quote:
 
 
 @dataclass
+class Reuse:
+    """Text shared by two articles (or repeated inside one): aligned spans in both."""
+
+    a_article_id: str
+    a_start: int
+    a_end: int
+    b_article_id: str
+    b_start: int
+    b_end: int
+    similarity: float
+    kind: str  # exact | near | passage | translation | repetition (inside one page or article)
+    source_article_id: str | None = None  # the likely original (earliest date, else other evidence)
+
+
+@dataclass
 class Entity:
     """A canonical person, organisation or place, linked across spellings and scripts."""
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsgraph.model import Article, Entity, Mention, Paragraph, Rejection, SourceDocument
+from newsgraph.model import Article, Entity, Mention, Paragraph, Rejection, Reuse, SourceDocument
 from newsgraph.store.schema import migrate
 from newsgraph.text.normalize import normalize_for_search
 
@@ -199,6 +199,19 @@ class Store:
             " JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ?"
             " GROUP BY e.id ORDER BY articles DESC, e.name LIMIT 25", (row["id"],))]
         return entity
+
+    def replace_reuse(self, records: list[Reuse], kinds: tuple[str, ...] | None = None) -> None:
+        """Write a fresh reuse result (of the given kinds, or all)."""
+        with self.conn:
+            if kinds:
+                self.conn.execute(f"DELETE FROM reuse WHERE kind IN ({','.join('?' * len(kinds))})", kinds)
+            else:
+                self.conn.execute("DELETE FROM reuse")
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO reuse VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r.a_article_id, r.a_start, r.a_end, r.b_article_id, r.b_start, r.b_end, r.similarity, r.kind,
+                  r.source_article_id) for r in records],
+            )
 
     def add_rejection(self, rejection: Rejection, run_id: int | None) -> None:
         with self.conn:

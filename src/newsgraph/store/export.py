@@ -72,6 +72,8 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
         " q.speaker_text, q.speaker_start, q.speaker_end, q.cue, q.kind, q.speaker_resolved, q.addressee, q.method"
         " FROM quotes q"
         " ORDER BY q.article_id, q.start"),
+    "reuse": _rows("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity, kind, source_article_id"
+                   " FROM reuse ORDER BY a_article_id, a_start"),
     "article_roles": _rows("SELECT article_id, role, entity_id FROM article_roles ORDER BY article_id, role"),
     "runs": _rows("SELECT * FROM runs ORDER BY id", ("components", "args", "counts")),
 }

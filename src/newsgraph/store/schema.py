@@ -187,3 +187,24 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 4: who copies whom — reuse between articles and repetition inside a page
+    """
+    CREATE TABLE reuse (
+        a_article_id TEXT NOT NULL REFERENCES articles(id),
+        a_start INTEGER NOT NULL,
+        a_end INTEGER NOT NULL,
+        b_article_id TEXT NOT NULL REFERENCES articles(id),
+        b_start INTEGER NOT NULL,
+        b_end INTEGER NOT NULL,
+        similarity REAL NOT NULL,
+        kind TEXT NOT NULL,
+        source_article_id TEXT,
+        PRIMARY KEY (a_article_id, a_start, b_article_id, b_start, kind)
+    );
+    CREATE INDEX reuse_b ON reuse(b_article_id);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
