@@ -109,7 +109,14 @@ def articles(db: Path = DbOption, lang: Optional[str] = typer.Option(None, help=
              limit: Optional[int] = typer.Option(None, help="At most this many.")) -> None:
     """List stored articles."""
     rows = api.articles(_existing_db(db), lang=lang, outlet=outlet, limit=limit)
-    table = Table("id", "lang", "date", "outlet", "author", "title", "words")
+    table = Table(show_lines=False)
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("lang", no_wrap=True, min_width=4)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("outlet", max_width=22, overflow="ellipsis", no_wrap=True)
+    table.add_column("author", max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
+    table.add_column("words", justify="right", no_wrap=True)
     for row in rows:
         table.add_row(row["id"], row["lang"] or "", row["date"] or "", escape(row["outlet"] or ""),
                       escape(row["author"] or ""), escape(row["title"] or "(no title)"), str(row["word_count"]))
@@ -156,7 +163,13 @@ def entities(db: Path = DbOption, kind: Optional[str] = typer.Option(None, "--ty
              limit: int = typer.Option(50, help="At most this many.")) -> None:
     """List canonical entities, most mentioned first."""
     rows = api.entities(_existing_db(db), kind=kind.upper() if kind else None, lang=lang, limit=limit)
-    table = Table("id", "type", "name", "mentions", "articles", "spellings")
+    table = Table()
+    table.add_column("id", no_wrap=True, min_width=12)
+    table.add_column("type", no_wrap=True)
+    table.add_column("name", max_width=30, overflow="ellipsis", no_wrap=True)
+    table.add_column("mentions", justify="right")
+    table.add_column("articles", justify="right")
+    table.add_column("spellings", overflow="ellipsis", no_wrap=True, max_width=60)
     for row in rows:
         spellings = " · ".join(f"{lang}: {', '.join(v[:4])}" for lang, v in row["aliases"].items())
         table.add_row(row["id"], row["type"], escape(row["name"]), str(row["mention_count"]), str(row["article_count"]),
@@ -176,7 +189,12 @@ def entity(name_or_id: str = typer.Argument(..., help="Entity id, name, or any s
                   f"in {found['article_count']} articles, {found['first_seen'] or '?'} – {found['last_seen'] or '?'}")
     for lang, spellings in found["aliases"].items():
         console.print(f"  {lang}: {escape(', '.join(spellings))}")
-    table = Table("article", "date", "outlet", "mentions", "title", title="Articles")
+    table = Table(title="Articles")
+    table.add_column("article", no_wrap=True, min_width=16)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("outlet", max_width=20, overflow="ellipsis", no_wrap=True)
+    table.add_column("mentions", justify="right", min_width=3)
+    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
     for row in found["articles"][:30]:
         table.add_row(row["id"], row["date"] or "", escape(row["outlet"] or ""), str(row["mentions"]),
                       escape(row["title"] or "(no title)"))
