@@ -1,0 +1,358 @@
+"""The workbench: a FastAPI app over one newsgraph database, opened read-only.
+
+Pages are server-rendered Jinja2 (autoescaped); each has a JSON twin under ``/api``
+and FastAPI publishes the OpenAPI schema at ``/openapi.json``. Every table can be
+downloaded as CSV from ``/csv/TABLE.csv``. When an access token is set, every request
+must carry it (``X-Newsgraph-Token`` header, ``Authorization: Bearer``, ``?token=`` or
+the cookie set after a ``?token=`` visit).
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import networkx as nx
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from newsgraph.store.db import Store
+from newsgraph.store.graphs import comention_graph
+from newsgraph.web import queries as Q
+from newsgraph.web.render import STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
+       " font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+TOKEN_COOKIE = "newsgraph_token"
+PAGE_SIZE = 20
+
+
+class ReadOnlyDatabase:
+    """One read-only connection per thread (SQLite reads run in parallel), and the
+    co-mention graph built once (the database cannot change under a read-only server)."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        Store(self.path, readonly=True).close()  # fail now, with the Store's message, when absent
+        self._local = threading.local()
+        self._graph: nx.Graph | None = None
+        self._lock = threading.Lock()
+
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.open()
+            self._local.conn = conn
+        return conn
+
+    def open(self) -> sqlite3.Connection:
+        store = Store(self.path, readonly=True)
+        store.conn.execute("PRAGMA query_only = ON")
+        return store.conn
+
+    def graph(self) -> nx.Graph:
+        with self._lock:
+            if self._graph is None:
+                self._graph = self._build_graph()
+            return self._graph
+
+    def _build_graph(self) -> nx.Graph:
+        """The co-mention network (empty when the entities stage has not run)."""
+        conn = self.conn()
+        if not Q.has_entities(conn):
+            return nx.Graph()
+        store = Store.__new__(Store)  # a Store view over this thread's read-only connection
+        store.path, store.conn = self.path, conn
+        return comention_graph(store)
+
+
+class Guard:
+    """ASGI middleware: access token check (when a token is set) and security headers."""
+
+    def __init__(self, app: Any, token: str | None):
+        self.app = app
+        self.token = token
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from_query = self._query_token(scope)
+        if self.token and not self._authorised(scope, from_query):
+            await self._deny(send)
+            return
+        set_cookie = bool(self.token and from_query)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in dict(SECURITY_HEADERS)]
+                headers += SECURITY_HEADERS
+                if set_cookie:
+                    headers.append((b"set-cookie", f"{TOKEN_COOKIE}={self.token}; HttpOnly; SameSite=Strict;"
+                                    f" Path=/".encode()))
+                message = message | {"headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    def _query_token(scope: dict) -> str:
+        values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [])
+        return values[0] if values else ""
+
+    def _authorised(self, scope: dict, from_query: str) -> bool:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        offered = [from_query, headers.get("x-newsgraph-token", "")]
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            offered.append(auth[7:].strip())
+        for part in headers.get("cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == TOKEN_COOKIE:
+                offered.append(value)
+        assert self.token is not None
+        return any(o and hmac.compare_digest(o.encode(), self.token.encode()) for o in offered)
+
+    @staticmethod
+    async def _deny(send: Any) -> None:
+        body = b'{"detail":"an access token is required (X-Newsgraph-Token header or ?token=)"}'
+        await send({"type": "http.response.start", "status": 401,
+                    "headers": [(b"content-type", b"application/json"), *SECURITY_HEADERS]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def create_app(db: str | Path, token: str | None = None) -> FastAPI:
+    """The workbench over ``db`` (read-only); ``token`` makes every request prove it."""
+    database = ReadOnlyDatabase(db)
+    env = environment()
+    links = ServerLinks()
+    app = FastAPI(title="newsgraph workbench", version="1", docs_url=None, redoc_url=None,
+                  description="Read-only views of a newsgraph database; each page has a JSON twin under /api.")
+    app.state.database = database
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def page(template: str, **context: Any) -> HTMLResponse:
+        html = env.get_template(template).render(L=links, layers=Q.layer_status(database.conn()), **context)
+        return HTMLResponse(html)
+
+    _add_search_routes(app, database, page)
+    _add_article_routes(app, database, page, links)
+    _add_entity_routes(app, database, page)
+    _add_corpus_routes(app, database, page)
+    _add_table_routes(app, database, page)
+    app.add_middleware(Guard, token=token)
+    return app
+
+
+# ------------------------------------------------------------------ search
+
+
+def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entity: str) -> Q.Filters:
+    return Q.Filters(q=q.strip()[:500], lang=lang, outlet=outlet, date_from=date_from, date_to=date_to, entity=entity)
+
+
+def _add_search_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    @app.get("/api/search", tags=["search"])
+    def api_search(q: str = "", lang: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
+                   date_to: str = Query("", alias="to"), entity: str = "", page_no: int = Query(1, alias="page", ge=1),
+                   limit: int = Query(PAGE_SIZE, ge=1, le=200)) -> dict[str, Any]:
+        """Full-text search (normalised, any script) with facets; without ``q`` lists articles newest first."""
+        f = _filters(q, lang, outlet, date_from, date_to, entity)
+        found = Q.search_articles(database.conn(), f, limit=limit, offset=(page_no - 1) * limit)
+        for row in found["results"]:
+            row.pop("text", None)
+        return found | {"query": f.active(), "page": page_no}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(q: str = "", lang: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
+                    date_to: str = Query("", alias="to"), entity: str = "", page_no: int = Query(1, alias="page", ge=1)
+                    ) -> HTMLResponse:
+        conn = database.conn()
+        f = _filters(q, lang, outlet, date_from, date_to, entity)
+        found = Q.search_articles(conn, f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+        entity_name = Q.entity_name(conn, entity) if entity else ""
+        return page("search.html", f=f, found=found, page_no=page_no, page_size=PAGE_SIZE,
+                    stats=Q.corpus_stats(conn) if not f.active() else None, entity_name=entity_name)
+
+
+# ------------------------------------------------------------------ articles
+
+
+def _article_view_or_404(database: ReadOnlyDatabase, article_id: str) -> dict[str, Any]:
+    view = Q.article_view(database.conn(), article_id)
+    if view is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return view
+
+
+def _add_article_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any, links: ServerLinks) -> None:
+    @app.get("/api/articles/{article_id}", tags=["articles"])
+    def api_article(article_id: str) -> dict[str, Any]:
+        """An article with paragraphs, mentions, dates, roles, what was cut, and later stages
+        (``null`` = that stage has not run on this database)."""
+        return _article_view_or_404(database, article_id)
+
+    @app.get("/api/articles/{article_id}/source", tags=["articles"])
+    def api_article_source(article_id: str) -> dict[str, Any]:
+        """The decoded source document the article's paragraphs map back to."""
+        view = _article_view_or_404(database, article_id)
+        return Q.document_source(database.conn(), view["article"]["document_id"]) or {}
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str) -> HTMLResponse:
+        view = _article_view_or_404(database, article_id)
+        return page("article.html", v=view, a=view["article"], blocks=paragraph_blocks(view, links))
+
+    @app.get("/article/{article_id}/source", response_class=HTMLResponse, include_in_schema=False)
+    def source_page(article_id: str) -> HTMLResponse:
+        view = _article_view_or_404(database, article_id)
+        doc = Q.document_source(database.conn(), view["article"]["document_id"])
+        if doc is None:
+            raise HTTPException(404, "source document missing")
+        return page("source.html", a=view["article"], doc=doc, html=source_html(doc["text"], view["paragraphs"]))
+
+
+# ------------------------------------------------------------------ entities and graph
+
+
+def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    @app.get("/api/entities", tags=["entities"])
+    def api_entities(type: str = "", limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
+                     ) -> list[dict[str, Any]]:
+        """Canonical entities, most mentioned first."""
+        return Q.entity_list(database.conn(), type, limit, offset)
+
+    @app.get("/api/entities/{entity_id}", tags=["entities"])
+    def api_entity(entity_id: str) -> dict[str, Any]:
+        """An entity: aliases by language, spellings by script, articles, roles, co-mentions, mentions per month."""
+        entity = Q.entity_view(database.conn(), entity_id)
+        if entity is None:
+            raise HTTPException(404, f"no entity {entity_id}")
+        return entity
+
+    @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
+    def entities_page(type: str = "", page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
+        conn = database.conn()
+        rows = Q.entity_list(conn, type, 100, (page_no - 1) * 100)
+        return page("entities.html", rows=rows, types=Q.entity_types(conn), kind=type, page_no=page_no)
+
+    @app.get("/entity/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(entity_id: str) -> HTMLResponse:
+        entity = api_entity(entity_id)
+        chart = bar_chart([(r["month"], r["mentions"]) for r in entity["by_month"]])
+        return page("entity.html", e=entity, chart=chart)
+
+    @app.get("/api/graph", tags=["graph"])
+    def api_graph(type: str = "", min_weight: int = Query(1, ge=1), limit: int = Query(150, ge=1, le=2000)
+                  ) -> dict[str, Any]:
+        """The co-mention network (edge weight = articles naming both), filtered."""
+        return Q.graph_json(database.graph(), type, min_weight, limit)
+
+    @app.get("/api/graph.graphml", tags=["graph"])
+    def api_graphml(type: str = "", min_weight: int = Query(1, ge=1), limit: int = Query(2000, ge=1, le=100000)
+                    ) -> Response:
+        """The filtered co-mention network as GraphML (Gephi, Cytoscape, yEd)."""
+        buffer = io.BytesIO()
+        nx.write_graphml(Q.filtered_graph(database.graph(), type, min_weight, limit), buffer)
+        return Response(buffer.getvalue(), media_type="application/xml",
+                        headers={"content-disposition": 'attachment; filename="comentions.graphml"'})
+
+    @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
+    def graph_page(type: str = "", min_weight: int = Query(1, ge=1), limit: int = Query(150, ge=1, le=2000)
+                   ) -> HTMLResponse:
+        data = Q.graph_json(database.graph(), type, min_weight, limit)
+        return page("graph.html", data=data, kind=type, min_weight=min_weight, limit=limit,
+                    types=Q.entity_types(database.conn()))
+
+
+# ------------------------------------------------------------------ corpus views
+
+
+def _add_corpus_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    @app.get("/api/stats", tags=["corpus"])
+    def api_stats() -> dict[str, Any]:
+        """Row counts, languages, outlets, date range and which stages have run."""
+        return Q.corpus_stats(database.conn())
+
+    @app.get("/api/timeline", tags=["corpus"])
+    def api_timeline() -> dict[str, Any]:
+        """Articles per month, the dated articles and the dates found in the text."""
+        conn = database.conn()
+        return {"months": Q.timeline(conn), "articles": Q.dated_articles(conn), "dates": Q.date_mentions(conn)}
+
+    @app.get("/api/outlets", tags=["corpus"])
+    def api_outlets() -> list[dict[str, Any]]:
+        """Outlets with article counts, languages, date range and author counts."""
+        return Q.outlets(database.conn())
+
+    @app.get("/timeline", response_class=HTMLResponse, include_in_schema=False)
+    def timeline_page() -> HTMLResponse:
+        data = api_timeline()
+        return page("timeline.html", chart=bar_chart([(r["month"], r["articles"]) for r in data["months"]]), **data)
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page() -> HTMLResponse:
+        return page("outlets.html", rows=api_outlets())
+
+
+# ------------------------------------------------------------------ tables as CSV
+
+
+def csv_lines(conn: sqlite3.Connection, table: str) -> Iterator[str]:
+    """The table as CSV text, streamed row by row (``table`` must be checked by the caller)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    cursor = conn.execute(f'SELECT * FROM "{table}"')  # name checked against sqlite_master
+    writer.writerow([d[0] for d in cursor.description])
+    for row in cursor:
+        writer.writerow(row)
+        if buffer.tell() > 65536:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+    conn.close()
+
+
+def _add_table_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    @app.get("/api/tables", tags=["tables"])
+    def api_tables() -> list[dict[str, Any]]:
+        """Every table with its columns, row count and CSV address."""
+        conn = database.conn()
+        return [{"name": t, "columns": Q.table_columns(conn, t), "csv": f"/csv/{t}.csv",
+                 "rows": conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]} for t in Q.table_names(conn)]
+
+    @app.get("/csv/{table}.csv", tags=["tables"])
+    def table_csv(table: str) -> StreamingResponse:
+        """A whole table as CSV (UTF-8)."""
+        if table not in Q.table_names(database.conn()):
+            raise HTTPException(404, f"no table {table}")
+        return StreamingResponse(csv_lines(database.open(), table), media_type="text/csv; charset=utf-8",
+                                 headers={"content-disposition": f'attachment; filename="{table}.csv"'})
+
+    @app.get("/tables", response_class=HTMLResponse, include_in_schema=False)
+    def tables_page() -> HTMLResponse:
+        return page("tables.html", tables=api_tables())
+
+    @app.exception_handler(HTTPException)
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith(("/api/", "/csv/")):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        html = environment().get_template("error.html").render(L=ServerLinks(), layers={}, status=exc.status_code,
+                                                               detail=str(exc.detail))
+        return HTMLResponse(html, status_code=exc.status_code)

@@ -1,0 +1,519 @@
+"""Read-only queries behind the workbench pages and its JSON API.
+
+Every function takes a read-only :class:`sqlite3.Connection` (rows as
+:class:`sqlite3.Row`) and returns plain dicts and lists, ready for JSON or a template.
+Every value from a request is a bound parameter; the only names put into SQL text are
+table names checked against ``sqlite_master``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from newsgraph.store.db import fts_query
+
+RANK_WINDOW = 1000  # a query ranks (and facets) at most this many of its most recently added matches
+COUNT_CAP = 10000  # filtered totals are counted up to this
+ENTITY_FACET_SCAN = 100  # entity facet over the best matches only
+LAYERS = {  # stage -> table whose presence means the stage has run
+    "entities": "mentions",
+    "dates": "dates",
+    "quotes": "quotes",
+    "techniques": "techniques",
+    "reuse": "reuse",
+}
+SPAN_LABEL_COLUMNS = ("label", "technique", "speaker", "kind", "type")
+HIDDEN_TABLE_PREFIXES = ("sqlite_", "articles_fts")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search filters; empty strings mean "any"."""
+
+    q: str = ""
+    lang: str = ""
+    outlet: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    entity: str = ""
+
+    def active(self) -> dict[str, str]:
+        """The filters in use, by their URL parameter names."""
+        names = {"date_from": "from", "date_to": "to"}
+        return {names.get(k, k): v for k, v in asdict(self).items() if v}
+
+
+# ------------------------------------------------------------------ schema
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """User tables (no SQLite internals, no FTS shadow tables)."""
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
+    return [r[0] for r in rows if not r[0].startswith(HIDDEN_TABLE_PREFIXES)]
+
+
+def table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def table_columns(conn: sqlite3.Connection, name: str) -> list[str]:
+    """Column names of ``name``, which must be an existing table."""
+    if not table_exists(conn, name):
+        raise KeyError(name)
+    return [r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))]
+
+
+def pipeline_stages(conn: sqlite3.Connection) -> set[str] | None:
+    """Stages any run recorded in its ``pipeline`` component (None when no run records one)."""
+    stages: set[str] | None = None
+    for (components,) in conn.execute("SELECT components FROM runs"):
+        try:
+            pipeline = json.loads(components or "{}").get("pipeline")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(pipeline, str):
+            stages = (stages or set()) | {p.strip() for p in pipeline.split(",")}
+    return stages
+
+
+def layer_status(conn: sqlite3.Connection) -> dict[str, bool]:
+    """Which analysis stages have run on this database: the stage's table exists, and a run
+    lists the stage in its pipeline (or, for runs that do not say, the table has rows)."""
+    ran = pipeline_stages(conn)
+    status = {}
+    for layer, table in LAYERS.items():
+        if not table_exists(conn, table):
+            status[layer] = False
+        elif ran is not None and layer in ran:
+            status[layer] = True
+        else:
+            status[layer] = conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None
+    return status
+
+
+# ------------------------------------------------------------------ corpus
+
+
+def corpus_stats(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Row counts of every table, languages, outlets and the date range."""
+    counts = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in table_names(conn)}
+    langs = [dict(r) for r in conn.execute(
+        "SELECT coalesce(lang, '') AS lang, count(*) AS articles FROM articles GROUP BY 1 ORDER BY 2 DESC")]
+    span = conn.execute("SELECT min(date), max(date), count(date) FROM articles WHERE date IS NOT NULL").fetchone()
+    outlets = conn.execute("SELECT count(DISTINCT outlet) FROM articles").fetchone()[0]
+    return {"counts": counts, "languages": langs, "outlets": outlets,
+            "date_min": span[0], "date_max": span[1], "dated_articles": span[2], "layers": layer_status(conn)}
+
+
+# ------------------------------------------------------------------ search
+
+
+def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
+    clauses, params = [], {}
+    if f.lang:
+        clauses.append("a.lang = :lang")
+        params["lang"] = f.lang
+    if f.outlet:
+        clauses.append("a.outlet = :outlet")
+        params["outlet"] = f.outlet
+    if f.date_from:
+        clauses.append("a.date >= :date_from")
+        params["date_from"] = f.date_from
+    if f.date_to:
+        clauses.append("substr(a.date, 1, length(:date_to)) <= :date_to")
+        params["date_to"] = f.date_to
+    if f.entity:
+        clauses.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = :entity)")
+        params["entity"] = f.entity
+    return (" AND ".join(clauses) or "1"), params
+
+
+ARTICLE_COLUMNS = "a.id, a.title, a.lang, a.outlet, a.author, a.date, a.word_count, a.source"
+
+
+def search_articles(conn: sqlite3.Connection, f: Filters, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """One page of matching articles (best first for a query, newest first otherwise),
+    the total and the facets."""
+    if f.entity and not has_entities(conn):
+        f = replace(f, entity="")
+    where, params = _filter_sql(f)
+    if not f.q.strip():
+        return _browse(conn, where, params, limit, offset)
+    match = fts_query(f.q)
+    if not match:
+        return {"total": 0, "total_capped": False, "results": [], "facets": empty_facets(), "facets_capped": False,
+                "ranked_window": 0}
+    return _ranked_search(conn, match, where, params, limit, offset)
+
+
+def _browse(conn: sqlite3.Connection, where: str, params: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
+    """Articles matching the filters, newest first, with facets over the newest of them."""
+    rows = [dict(r) for r in conn.execute(
+        f"SELECT {ARTICLE_COLUMNS}, substr(a.text, 1, 400) AS text, NULL AS score FROM articles a WHERE {where}"
+        " ORDER BY a.date IS NULL, a.date DESC, a.rowid DESC LIMIT :limit OFFSET :offset",
+        params | {"limit": limit, "offset": offset})]
+    total = conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+    window = [r[0] for r in conn.execute(
+        f"SELECT a.rowid FROM articles a WHERE {where} ORDER BY a.rowid DESC LIMIT {RANK_WINDOW}", params)]
+    facets = _facets_of(conn, window, window[:ENTITY_FACET_SCAN])
+    return {"total": total, "total_capped": False, "results": rows, "facets": facets,
+            "facets_capped": total > len(window), "ranked_window": 0}
+
+
+def _rank_cutoff(conn: sqlite3.Connection, where: str, params: dict[str, Any]) -> int:
+    """The smallest rowid among the :data:`RANK_WINDOW` most recently added matches that pass
+    the filters (0 when there are fewer): ranking reads at most that many, so common words stay fast."""
+    join = "" if where == "1" else " JOIN articles a ON a.rowid = articles_fts.rowid"
+    row = conn.execute(
+        f"SELECT articles_fts.rowid FROM articles_fts{join} WHERE articles_fts MATCH :match AND {where}"
+        f" ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET {RANK_WINDOW - 1}", params).fetchone()
+    return row[0] if row else 0
+
+
+def _ranked_search(conn: sqlite3.Connection, match: str, where: str, params: dict[str, Any], limit: int,
+                   offset: int) -> dict[str, Any]:
+    """BM25 (title weighted 5) over the most recent :data:`RANK_WINDOW` matches, with the
+    facets of those rows read in the same pass; the exact total (counted up to
+    :data:`COUNT_CAP` when filtered)."""
+    params = params | {"match": match}
+    cutoff = _rank_cutoff(conn, where, params)
+    params["cutoff"] = cutoff
+    scored = conn.execute(
+        "SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0), a.lang, a.outlet, substr(a.date, 1, 7)"
+        " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        f" WHERE articles_fts MATCH :match AND articles_fts.rowid >= :cutoff AND {where}", params).fetchall()
+    scored.sort(key=lambda r: r[1])
+    ranked = [r[0] for r in scored]
+    score = {r[0]: r[1] for r in scored}
+    rows = _rows_by_rowid(conn, ranked[offset:offset + limit], with_text=True)
+    for row in rows:
+        row["score"] = score[row.pop("rowid")]
+    total, capped = _match_total(conn, where, params, cutoff, len(ranked))
+    facets = _count_facets([(r[2], r[3], r[4]) for r in scored]) | {
+        "entity": _entity_facet(conn, ranked[:ENTITY_FACET_SCAN])}
+    return {"total": total, "total_capped": capped, "results": rows, "facets": facets,
+            "facets_capped": total > len(ranked), "ranked_window": len(ranked) if cutoff else 0}
+
+
+def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], cutoff: int, ranked: int
+                 ) -> tuple[int, bool]:
+    if not cutoff:
+        return ranked, False
+    if where == "1":
+        return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match", params).fetchone()[0], False
+    n = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                     f" WHERE articles_fts MATCH :match AND {where} LIMIT {COUNT_CAP})", params).fetchone()[0]
+    return n, n >= COUNT_CAP
+
+
+def _rows_by_rowid(conn: sqlite3.Connection, rowids: list[int], with_text: bool) -> list[dict[str, Any]]:
+    """Article rows in the order of ``rowids``."""
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    text = "substr(a.text, 1, 20000)" if with_text else "''"
+    rows = {r["rowid"]: dict(r) for r in conn.execute(
+        f"SELECT a.rowid AS rowid, {ARTICLE_COLUMNS}, {text} AS text FROM articles a WHERE a.rowid IN ({marks})",
+        rowids)}
+    return [rows[i] for i in rowids if i in rows]
+
+
+def empty_facets() -> dict[str, list[dict[str, Any]]]:
+    return {"lang": [], "outlet": [], "entity": [], "month": []}
+
+
+def _facets_of(conn: sqlite3.Connection, rowids: list[int], best: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """Counts by language, outlet and month over ``rowids``; entities over ``best``."""
+    values: list[tuple[Any, Any, Any]] = []
+    for i in range(0, len(rowids), 900):
+        chunk = rowids[i:i + 900]
+        values += conn.execute(
+            f"SELECT lang, outlet, substr(date, 1, 7) FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})",
+            chunk).fetchall()
+    return _count_facets(values) | {"entity": _entity_facet(conn, best)}
+
+
+def _count_facets(values: list[tuple[Any, Any, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Facets from (lang, outlet, month) triples: most common first, months newest first."""
+    from collections import Counter
+
+    facets = empty_facets()
+    for i, key in enumerate(("lang", "outlet", "month")):
+        counter = Counter(v[i] or "" for v in values)
+        items = sorted(counter.items(), reverse=True)[:30] if key == "month" else counter.most_common(30)
+        facets[key] = [{"value": v, "count": n} for v, n in items]
+    return facets
+
+
+def _entity_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
+    """The entities most often named in the articles ``rowids``."""
+    if not rowids or not has_entities(conn):
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT e.id AS value, e.name AS name, e.type AS type, count(DISTINCT m.article_id) AS count"
+        " FROM articles a JOIN mentions m ON m.article_id = a.id JOIN entities e ON e.id = m.entity_id"
+        f" WHERE a.rowid IN ({','.join('?' * len(rowids))}) GROUP BY e.id ORDER BY count DESC, e.name LIMIT 15",
+        rowids)]
+
+
+# ------------------------------------------------------------------ articles
+
+
+def article_row(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """The article with exactly this id, or the one whose id starts with it."""
+    row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None and len(article_id) >= 4:
+        rows = conn.execute("SELECT * FROM articles WHERE id >= ? AND id < ? || 'g' LIMIT 2",
+                            (article_id, article_id)).fetchall()
+        row = rows[0] if len(rows) == 1 else None
+    if row is None:
+        return None
+    out = dict(row)
+    out["meta"] = json.loads(out.get("meta") or "{}")
+    return out
+
+
+def article_paragraphs(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute("SELECT * FROM paragraphs WHERE article_id = ? ORDER BY idx", (article_id,))]
+
+
+def article_mentions(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    """Mentions in the article with their entity's canonical name."""
+    if not table_exists(conn, "mentions") or not table_exists(conn, "entities"):
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT m.start, m.end, m.text, m.label, m.lang, m.method, m.entity_id, e.name AS entity_name"
+        " FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.start",
+        (article_id,))]
+
+
+def article_dates(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    if not table_exists(conn, "dates"):
+        return []
+    return [dict(r) for r in conn.execute("SELECT * FROM dates WHERE article_id = ? ORDER BY start", (article_id,))]
+
+
+def article_removed(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    """What the segmenter cut from the article's page, with the kind and rule."""
+    return [dict(r) for r in conn.execute(
+        "SELECT source_start, source_end, kind, rule, lang, text FROM removed_blocks WHERE article_id = ?"
+        " ORDER BY source_start", (article_id,))]
+
+
+def article_roles(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    if not table_exists(conn, "article_roles") or not table_exists(conn, "entities"):
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT r.role, r.entity_id, e.name FROM article_roles r LEFT JOIN entities e ON e.id = r.entity_id"
+        " WHERE r.article_id = ? ORDER BY r.role", (article_id,))]
+
+
+def layer_spans(conn: sqlite3.Connection, layer: str, article_id: str, ran: bool) -> list[dict[str, Any]] | None:
+    """Spans of a later stage (quotes, techniques, reuse) in the article, each with a
+    ``span_label``; None when the stage has not run. Quotes have their own reader; other
+    stages are read from any table with article_id/start/end columns."""
+    if not ran:
+        return None
+    if layer == "quotes":
+        return article_quotes(conn, article_id)
+    table = LAYERS[layer]
+    columns = table_columns(conn, table)
+    if not {"article_id", "start", "end"} <= set(columns):
+        return []
+    label = next((c for c in SPAN_LABEL_COLUMNS if c in columns), None)
+    label_sql = f'"{label}"' if label else "''"
+    rows = conn.execute(f'SELECT *, {label_sql} AS span_label FROM "{table}" WHERE article_id = ? ORDER BY start',
+                        (article_id,))
+    return [dict(r) for r in rows]
+
+
+def article_quotes(conn: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    """Quotes in the article with the speaker as written and the speaker's entity."""
+    entity = ("(SELECT m.entity_id FROM mentions m WHERE m.article_id = q.article_id AND m.start ="
+              " q.speaker_mention_start AND m.end = q.speaker_mention_end LIMIT 1)") if has_entities(conn) else "NULL"
+    rows = conn.execute(
+        f"SELECT q.*, {entity} AS speaker_entity_id, coalesce(q.speaker_text, '?') || ' (' || q.kind || ')'"
+        " AS span_label FROM quotes q WHERE q.article_id = ? ORDER BY q.start", (article_id,))
+    return [dict(r) for r in rows]
+
+
+def document_source(conn: sqlite3.Connection, document_id: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT id, source, path, record, format, encoding, text FROM documents WHERE id = ?",
+                       (document_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def article_view(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """Everything the reader shows: the article, paragraphs, mentions, dates, roles, what was
+    cut, and each later stage's spans (None = not analysed yet)."""
+    article = article_row(conn, article_id)
+    if article is None:
+        return None
+    aid = article["id"]
+    ran = layer_status(conn)
+    return {
+        "article": article,
+        "paragraphs": article_paragraphs(conn, aid),
+        "mentions": article_mentions(conn, aid),
+        "dates": article_dates(conn, aid),
+        "roles": article_roles(conn, aid),
+        "removed": article_removed(conn, aid),
+        "layers": {layer: layer_spans(conn, layer, aid, ran[layer]) for layer in ("quotes", "techniques", "reuse")},
+    }
+
+
+def article_ids(conn: sqlite3.Connection, limit: int) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY rowid LIMIT ?", (limit,))]
+
+
+# ------------------------------------------------------------------ entities
+
+
+def entity_list(conn: sqlite3.Connection, kind: str = "", limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    if not has_entities(conn):
+        return []
+    rows = conn.execute(
+        "SELECT * FROM entities WHERE (:kind = '' OR type = :kind) ORDER BY mention_count DESC, name"
+        " LIMIT :limit OFFSET :offset", {"kind": kind, "limit": limit, "offset": offset})
+    return [dict(r) | {"aliases": json.loads(r["aliases"])} for r in rows]
+
+
+def has_entities(conn: sqlite3.Connection) -> bool:
+    """Whether the entities stage's tables exist."""
+    return all(table_exists(conn, t) for t in ("entities", "mentions", "article_roles"))
+
+
+def entity_name(conn: sqlite3.Connection, entity_id: str) -> str:
+    if not has_entities(conn):
+        return ""
+    row = conn.execute("SELECT name FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    return row[0] if row else ""
+
+
+def entity_types(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    if not has_entities(conn):
+        return []
+    return [dict(r) for r in conn.execute("SELECT type, count(*) AS n FROM entities GROUP BY type ORDER BY n DESC")]
+
+
+def entity_view(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+    """An entity with its aliases by language and script, articles, roles, co-mentions and
+    mentions per month."""
+    if not has_entities(conn):
+        return None
+    row = conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        return None
+    entity = dict(row) | {"aliases": json.loads(row["aliases"])}
+    entity["spellings"] = entity_spellings(conn, entity_id)
+    entity["articles"] = [dict(r) for r in conn.execute(
+        "SELECT a.id, a.title, a.date, a.outlet, a.lang, count(*) AS mentions FROM mentions m JOIN articles a"
+        " ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY a.id ORDER BY a.date DESC, a.rowid LIMIT 500",
+        (entity_id,))]
+    entity["roles"] = [dict(r) for r in conn.execute(
+        "SELECT r.role, a.id, a.title, a.date, a.lang FROM article_roles r JOIN articles a ON a.id = r.article_id"
+        " WHERE r.entity_id = ? ORDER BY a.date DESC LIMIT 500", (entity_id,))]
+    entity["co_mentioned"] = [dict(r) for r in conn.execute(
+        "SELECT e.id, e.name, e.type, count(DISTINCT m2.article_id) AS articles FROM mentions m1"
+        " JOIN mentions m2 ON m1.article_id = m2.article_id AND m2.entity_id != m1.entity_id"
+        " JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ?"
+        " GROUP BY e.id ORDER BY articles DESC, e.name LIMIT 25", (entity_id,))]
+    entity["by_month"] = [dict(r) for r in conn.execute(
+        "SELECT substr(a.date, 1, 7) AS month, count(*) AS mentions, count(DISTINCT a.id) AS articles"
+        " FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? AND a.date IS NOT NULL"
+        " GROUP BY 1 ORDER BY 1", (entity_id,))]
+    entity["quotes"] = entity_quotes(conn, entity_id) if layer_status(conn)["quotes"] else None
+    return entity
+
+
+def entity_quotes(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Quotes whose speaker mention resolves to the entity."""
+    return [dict(r) for r in conn.execute(
+        "SELECT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date"
+        " FROM quotes q JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
+        " AND m.end = q.speaker_mention_end JOIN articles a ON a.id = q.article_id WHERE m.entity_id = ?"
+        " ORDER BY a.date DESC LIMIT ?", (entity_id, limit))]
+
+
+def entity_spellings(conn: sqlite3.Connection, entity_id: str) -> list[dict[str, Any]]:
+    """Each distinct spelling with its language, script and count."""
+    rows = conn.execute("SELECT text, coalesce(lang, '') AS lang, count(*) AS n FROM mentions WHERE entity_id = ?"
+                        " GROUP BY text, lang ORDER BY n DESC LIMIT 200", (entity_id,))
+    return [dict(r) | {"script": script_of(r["text"])} for r in rows]
+
+
+def script_of(text: str) -> str:
+    """The Unicode script of the first letter of ``text`` (Latin, Arabic, …)."""
+    import unicodedata
+
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            return name.split(" ")[0].title() if name else "Other"
+    return "Other"
+
+
+# ------------------------------------------------------------------ graph, time, outlets
+
+
+def timeline(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Articles per month by language."""
+    return [dict(r) for r in conn.execute(
+        "SELECT substr(date, 1, 7) AS month, count(*) AS articles FROM articles WHERE date IS NOT NULL"
+        " GROUP BY 1 ORDER BY 1")]
+
+
+def dated_articles(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(
+        f"SELECT {ARTICLE_COLUMNS}, a.date_text FROM articles a WHERE a.date IS NOT NULL"
+        " ORDER BY a.date DESC, a.rowid LIMIT ?", (limit,))]
+
+
+def date_mentions(conn: sqlite3.Connection, limit: int = 500) -> list[dict[str, Any]]:
+    """Dates found in article text, resolved ones first, newest first."""
+    if not table_exists(conn, "dates"):
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT d.article_id, d.start, d.end, d.text, d.value, d.calendar, d.resolved, d.relative, a.title, a.lang"
+        " FROM dates d JOIN articles a ON a.id = d.article_id"
+        " ORDER BY d.value IS NULL, d.value DESC LIMIT ?", (limit,))]
+
+
+def outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every outlet with its article count, languages, date range, authors and entity id."""
+    rows = conn.execute(
+        "SELECT outlet, count(*) AS articles, group_concat(DISTINCT lang) AS langs, min(date) AS first,"
+        " max(date) AS last, count(DISTINCT author) AS authors FROM articles WHERE outlet IS NOT NULL"
+        " GROUP BY outlet ORDER BY articles DESC, outlet")
+    entity_of = {r[0]: r[1] for r in conn.execute(
+        "SELECT a.outlet, r.entity_id FROM article_roles r JOIN articles a ON a.id = r.article_id"
+        " WHERE r.role = 'outlet' GROUP BY a.outlet")} if has_entities(conn) else {}
+    return [dict(r) | {"entity_id": entity_of.get(r["outlet"])} for r in rows]
+
+
+def graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150, max_links: int = 1500
+               ) -> dict[str, Any]:
+    """The co-mention graph as nodes and links, filtered by entity type and edge weight,
+    keeping the ``limit`` most mentioned nodes that have an edge left and the heaviest links."""
+    sub = filtered_graph(graph, kind, min_weight, limit)
+    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions", "articles")}}
+             for n in sub.nodes]
+    edges = sorted(sub.edges(data=True), key=lambda e: -e[2].get("weight", 1))[:max_links]
+    links = [{"source": a, "target": b, "weight": d.get("weight", 1)} for a, b, d in edges]
+    nodes.sort(key=lambda n: -(n["mentions"] or 0))
+    return {"nodes": nodes, "links": links}
+
+
+def filtered_graph(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150) -> Any:
+    """A subgraph of ``graph``: nodes of type ``kind`` (any when empty), edges of at least
+    ``min_weight``, the ``limit`` most mentioned connected nodes."""
+    keep = [n for n, d in graph.nodes(data=True) if not kind or d.get("type") == kind]
+    sub = graph.subgraph(keep).copy()
+    sub.remove_edges_from([(a, b) for a, b, d in sub.edges(data=True) if d.get("weight", 1) < min_weight])
+    connected = [n for n in sub.nodes if sub.degree(n) > 0]
+    connected.sort(key=lambda n: -(sub.nodes[n].get("mentions") or 0))
+    return sub.subgraph(connected[:limit]).copy()

@@ -1,0 +1,170 @@
+"""Templates and the pieces of pages built in Python: links, highlighted paragraphs, charts.
+
+The same templates serve the live workbench (:class:`ServerLinks`) and the static report
+(:class:`ReportLinks`); a link that has no target in the current mode is ``None`` and the
+template shows plain text instead.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from newsgraph.web.safety import Highlight, clean_display, highlighted_html, safe_href, snippet_html, text_dir
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES = WEB_DIR / "templates"
+STATIC = WEB_DIR / "static"
+PAGES = {"search": "", "entities": "entities", "graph": "graph", "timeline": "timeline", "outlets": "outlets",
+         "tables": "tables"}
+
+
+class ServerLinks:
+    """URLs of the live workbench."""
+
+    server = True
+
+    def page(self, name: str) -> str:
+        return "/" + PAGES[name]
+
+    def article(self, article_id: str) -> str | None:
+        return "/article/" + quote(article_id, safe="")
+
+    def source(self, article_id: str) -> str | None:
+        return "/article/" + quote(article_id, safe="") + "/source"
+
+    def entity(self, entity_id: str | None) -> str | None:
+        return "/entity/" + quote(entity_id, safe="") if entity_id else None
+
+    def search(self, **params: str) -> str | None:
+        return "/?" + urlencode({k: v for k, v in params.items() if v})
+
+    def static(self, path: str) -> str:
+        return "/static/" + path
+
+    def csv(self, table: str) -> str | None:
+        return "/csv/" + quote(table, safe="") + ".csv"
+
+    def api(self, path: str) -> str | None:
+        return "/api/" + path
+
+
+@dataclass
+class ReportLinks:
+    """Relative URLs inside a static report directory (every page at its top level)."""
+
+    articles: set[str] = field(default_factory=set)
+    entities: set[str] = field(default_factory=set)
+    server = False
+
+    def page(self, name: str) -> str:
+        return (PAGES[name] or "index") + ".html"
+
+    def article(self, article_id: str) -> str | None:
+        return f"article-{article_id}.html" if article_id in self.articles else None
+
+    def source(self, article_id: str) -> str | None:
+        return None
+
+    def entity(self, entity_id: str | None) -> str | None:
+        return f"entity-{entity_id}.html" if entity_id in self.entities else None
+
+    def search(self, **params: str) -> str | None:
+        return None
+
+    def static(self, path: str) -> str:
+        return "static/" + path
+
+    def csv(self, table: str) -> str | None:
+        return None
+
+    def api(self, path: str) -> str | None:
+        return None
+
+
+def environment() -> Environment:
+    """Jinja with autoescape everywhere and bidi controls stripped from every value shown."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
+                      default_for_string=True), finalize=clean_display, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(text_dir=text_dir, safe_href=safe_href, snippet_html=snippet_html)
+    env.filters["combine_dict"] = lambda d, key, value: {**{k: v for k, v in d.items() if k != "page"}, key: value}
+    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
+    return env
+
+
+# ------------------------------------------------------------------ article body
+
+
+def mention_highlights(mentions: list[dict[str, Any]], links: Any) -> list[Highlight]:
+    return [Highlight(m["start"], m["end"], "ent", m["label"], links.entity(m["entity_id"]),
+                      f'{m["label"]}: {m["entity_name"] or m["text"]}') for m in mentions]
+
+
+def date_highlights(dates: list[dict[str, Any]]) -> list[Highlight]:
+    return [Highlight(d["start"], d["end"], "date", d["calendar"], None, f'{d["calendar"]}: {d["value"] or "?"}')
+            for d in dates]
+
+
+def layer_highlights(layer: str, spans: list[dict[str, Any]] | None) -> list[Highlight]:
+    return [Highlight(s["start"], s["end"], layer, str(s.get("span_label") or ""), None, str(s.get("span_label") or layer))
+            for s in spans or [] if isinstance(s.get("start"), int) and isinstance(s.get("end"), int)]
+
+
+def article_highlights(view: dict[str, Any], links: Any) -> list[Highlight]:
+    """Every span to mark in the article, entities first (they win overlaps)."""
+    spans = mention_highlights(view["mentions"], links) + date_highlights(view["dates"])
+    for layer, layer_rows in view["layers"].items():
+        spans += layer_highlights(layer, layer_rows)
+    return spans
+
+
+def paragraph_blocks(view: dict[str, Any], links: Any) -> list[dict[str, Any]]:
+    """Each paragraph of the article as highlighted HTML with its language and direction."""
+    text = view["article"]["text"]
+    spans = article_highlights(view, links)
+    paragraphs = view["paragraphs"] or [{"start": 0, "end": len(text), "lang": view["article"]["lang"], "kind": "body"}]
+    blocks = []
+    for p in paragraphs:
+        inside = [Highlight(s.start - p["start"], s.end - p["start"], s.layer, s.label, s.href, s.title)
+                  for s in spans if s.start >= p["start"] and s.end <= p["end"]]
+        lang = p.get("lang") or view["article"]["lang"]
+        blocks.append({"html": highlighted_html(text[p["start"]:p["end"]], inside, offset=p["start"]),
+                       "lang": lang, "dir": text_dir(lang), "kind": p.get("kind", "body")})
+    return blocks
+
+
+def source_html(text: str, paragraphs: list[dict[str, Any]]) -> Markup:
+    """The decoded source with the spans kept as paragraphs marked."""
+    spans = [Highlight(p["source_start"], p["source_end"], "kept", "", None, f'paragraph {p["idx"]}')
+             for p in paragraphs]
+    return highlighted_html(text, spans)
+
+
+# ------------------------------------------------------------------ charts (inline SVG, no script)
+
+
+def bar_chart(points: list[tuple[str, int]], width: int = 640, height: int = 160) -> Markup:
+    """A bar chart as SVG markup; labels escaped, every number computed here."""
+    if not points:
+        return Markup("")
+    peak = max(v for _, v in points) or 1
+    bar = max(2.0, (width - 40) / len(points))
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height + 30}" width="{width}" height="{height + 30}"'
+             f' role="img" xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(points):
+        h = value / peak * height
+        x = 30 + i * bar
+        tip = highlighted_html(f"{label}: {value}", [])
+        parts.append(f'<rect x="{x:.1f}" y="{height - h:.1f}" width="{bar * 0.8:.1f}" height="{h:.1f}">'
+                     f"<title>{tip}</title></rect>")
+    step = max(1, len(points) // 8)
+    for i in range(0, len(points), step):
+        parts.append(f'<text x="{30 + i * bar:.1f}" y="{height + 18}">{highlighted_html(points[i][0], [])}</text>')
+    parts.append(f'<text x="0" y="12">{peak}</text></svg>')
+    return Markup("".join(parts))

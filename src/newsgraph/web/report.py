@@ -1,0 +1,76 @@
+"""``newsgraph report``: the key views as static HTML files, for sharing without a server.
+
+One flat directory: ``index.html`` (corpus statistics and the article list), an
+``article-ID.html`` per article, an ``entity-ID.html`` per listed entity, the network,
+the timeline and the outlets, plus ``static/`` (CSS and JS copied from the package).
+Nothing is loaded from elsewhere; pages carry a Content-Security-Policy meta tag.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from newsgraph.web import queries as Q
+from newsgraph.web.app import ReadOnlyDatabase
+from newsgraph.web.render import STATIC, ReportLinks, bar_chart, environment, paragraph_blocks
+
+MAX_ARTICLES = 5000
+MAX_ENTITIES = 1000
+
+
+def write_report(db: str | Path, out_dir: str | Path, max_articles: int = MAX_ARTICLES,
+                 max_entities: int = MAX_ENTITIES) -> dict[str, int]:
+    """Write the report into ``out_dir``; returns how many pages of each kind were written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    database = ReadOnlyDatabase(db)
+    conn = database.conn()
+    graph = Q.graph_json(database.graph())
+    entity_ids = [e["id"] for e in Q.entity_list(conn, "", max_entities)]
+    links = ReportLinks(articles=set(Q.article_ids(conn, max_articles)),
+                        entities=set(entity_ids) | {n["id"] for n in graph["nodes"]})
+    writer = _PageWriter(out, links, Q.layer_status(conn))
+    _copy_static(out / "static")
+    found = Q.search_articles(conn, Q.Filters(), limit=max_articles)
+    writer.write("index.html", "report_index.html", stats=Q.corpus_stats(conn), rows=found["results"],
+                 total=found["total"])
+    for article_id in sorted(links.articles):
+        view = Q.article_view(conn, article_id)
+        assert view is not None
+        writer.write(f"article-{article_id}.html", "article.html", v=view, a=view["article"],
+                     blocks=paragraph_blocks(view, links))
+    for entity_id in sorted(links.entities):
+        entity = Q.entity_view(conn, entity_id)
+        if entity is not None:
+            chart = bar_chart([(r["month"], r["mentions"]) for r in entity["by_month"]])
+            writer.write(f"entity-{entity_id}.html", "entity.html", e=entity, chart=chart)
+    writer.write("entities.html", "entities.html", rows=Q.entity_list(conn, "", max_entities),
+                 types=Q.entity_types(conn), kind="", page_no=1)
+    writer.write("graph.html", "graph.html", data=graph, kind="", min_weight=1, limit=len(graph["nodes"]),
+                 types=Q.entity_types(conn))
+    timeline = {"months": Q.timeline(conn), "articles": Q.dated_articles(conn), "dates": Q.date_mentions(conn)}
+    writer.write("timeline.html", "timeline.html",
+                 chart=bar_chart([(r["month"], r["articles"]) for r in timeline["months"]]), **timeline)
+    writer.write("outlets.html", "outlets.html", rows=Q.outlets(conn))
+    conn.close()
+    return {"articles": len(links.articles), "entities": len(links.entities), "pages": writer.count}
+
+
+class _PageWriter:
+    def __init__(self, out: Path, links: ReportLinks, layers: dict[str, bool]):
+        self.out, self.links, self.layers = out, links, layers
+        self.env = environment()
+        self.count = 0
+
+    def write(self, name: str, template: str, **context: Any) -> None:
+        html = self.env.get_template(template).render(L=self.links, layers=self.layers, **context)
+        (self.out / name).write_text(html, encoding="utf-8")
+        self.count += 1
+
+
+def _copy_static(target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(STATIC, target)

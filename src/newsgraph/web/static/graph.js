@@ -1,0 +1,138 @@
+// newsgraph workbench: a small force-directed layout of the co-mention network on a canvas.
+// Reads the graph from the canvas's data-graph attribute (JSON, HTML-escaped by the server);
+// labels are drawn with fillText, so no entity name is ever parsed as HTML.
+"use strict";
+(function () {
+  var COLORS = { PERSON: "#e0734b", ORG: "#4d9a3d", OUTLET: "#2f7d6b", GPE: "#7b62d8", LOC: "#9a7be0",
+                 NORP: "#c9a227", FAC: "#8a6d3b", EVENT: "#c0417a" };
+
+  function filtered(graph, type, minWeight) {
+    var keep = {};
+    graph.nodes.forEach(function (n) { if (!type || n.type === type) keep[n.id] = true; });
+    var links = graph.links.filter(function (l) { return keep[l.source] && keep[l.target] && l.weight >= minWeight; });
+    var linked = {};
+    links.forEach(function (l) { linked[l.source] = true; linked[l.target] = true; });
+    return { nodes: graph.nodes.filter(function (n) { return linked[n.id]; }), links: links };
+  }
+
+  function Layout(canvas, graph) {
+    var w = canvas.width, h = canvas.height, self = this;
+    this.canvas = canvas; this.ctx = canvas.getContext("2d");
+    this.nodes = graph.nodes.map(function (n, i) {
+      var a = 2 * Math.PI * i / Math.max(1, graph.nodes.length), r = Math.min(w, h) * 0.35;
+      return { id: n.id, label: n.label, type: n.type, mentions: n.mentions || 1,
+               x: w / 2 + r * Math.cos(a), y: h / 2 + r * Math.sin(a), vx: 0, vy: 0,
+               radius: 4 + Math.min(18, Math.sqrt(n.mentions || 1)) };
+    });
+    var index = {};
+    this.nodes.forEach(function (n) { index[n.id] = n; });
+    this.links = graph.links.map(function (l) { return { s: index[l.source], t: index[l.target], w: l.weight }; });
+    this.maxW = Math.max.apply(null, [1].concat(graph.links.map(function (l) { return l.weight; })));
+    this.ticks = 0; this.drag = null;
+    this.bind();
+    requestAnimationFrame(function step() { self.tick(); self.draw(); if (self.ticks < 400 || self.drag) requestAnimationFrame(step); });
+  }
+
+  Layout.prototype.tick = function () {
+    var nodes = this.nodes, w = this.canvas.width, h = this.canvas.height, k = Math.sqrt(w * h / Math.max(1, nodes.length)) * 0.6;
+    var cool = Math.max(0.02, 1 - this.ticks / 400), i, j;
+    for (i = 0; i < nodes.length; i++) {
+      var a = nodes[i];
+      for (j = i + 1; j < nodes.length; j++) {
+        var b = nodes[j], dx = a.x - b.x, dy = a.y - b.y, d2 = dx * dx + dy * dy + 0.01, f = k * k / d2 * 0.05;
+        a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
+      }
+    }
+    this.links.forEach(function (l) {
+      var dx = l.t.x - l.s.x, dy = l.t.y - l.s.y, d = Math.sqrt(dx * dx + dy * dy) + 0.01;
+      var f = (d - k) / d * 0.02 * Math.min(3, 1 + Math.log(l.w));
+      l.s.vx += dx * f; l.s.vy += dy * f; l.t.vx -= dx * f; l.t.vy -= dy * f;
+    });
+    var drag = this.drag;
+    nodes.forEach(function (n) {
+      n.vx += (w / 2 - n.x) * 0.004; n.vy += (h / 2 - n.y) * 0.004;
+      if (drag && drag.node === n) { n.vx = n.vy = 0; return; }
+      n.x += Math.max(-20, Math.min(20, n.vx)) * cool; n.y += Math.max(-20, Math.min(20, n.vy)) * cool;
+      n.vx *= 0.6; n.vy *= 0.6;
+      n.x = Math.max(n.radius, Math.min(w - n.radius, n.x)); n.y = Math.max(n.radius, Math.min(h - n.radius, n.y));
+    });
+    this.ticks++;
+  };
+
+  Layout.prototype.draw = function () {
+    var ctx = this.ctx, maxW = this.maxW;
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.strokeStyle = "rgba(90,100,120,0.35)";
+    this.links.forEach(function (l) {
+      ctx.lineWidth = 0.5 + 4 * l.w / maxW;
+      ctx.beginPath(); ctx.moveTo(l.s.x, l.s.y); ctx.lineTo(l.t.x, l.t.y); ctx.stroke();
+    });
+    var labelled = this.nodes.slice().sort(function (a, b) { return b.mentions - a.mentions; }).slice(0, 40);
+    this.nodes.forEach(function (n) {
+      ctx.fillStyle = COLORS[n.type] || "#5b8def";
+      ctx.beginPath(); ctx.arc(n.x, n.y, n.radius, 0, 2 * Math.PI); ctx.fill();
+    });
+    ctx.fillStyle = "#1d2330"; ctx.font = "12px system-ui, sans-serif";
+    labelled.forEach(function (n) { ctx.fillText(String(n.label), n.x + n.radius + 2, n.y + 4); });
+    this.canvas.setAttribute("data-drawn", String(this.nodes.length));
+  };
+
+  Layout.prototype.nodeAt = function (x, y) {
+    for (var i = this.nodes.length - 1; i >= 0; i--) {
+      var n = this.nodes[i], dx = n.x - x, dy = n.y - y;
+      if (dx * dx + dy * dy <= (n.radius + 3) * (n.radius + 3)) return n;
+    }
+    return null;
+  };
+
+  Layout.prototype.bind = function () {
+    var self = this, canvas = this.canvas;
+    function point(e) {
+      var r = canvas.getBoundingClientRect();
+      return { x: (e.clientX - r.left) * canvas.width / r.width, y: (e.clientY - r.top) * canvas.height / r.height };
+    }
+    canvas.addEventListener("mousedown", function (e) {
+      if (window.__graphLayout !== self) return;
+      var p = point(e), n = self.nodeAt(p.x, p.y);
+      if (n) self.drag = { node: n, moved: false };
+    });
+    canvas.addEventListener("mousemove", function (e) {
+      if (window.__graphLayout !== self) return;
+      var p = point(e);
+      if (self.drag) { self.drag.node.x = p.x; self.drag.node.y = p.y; self.drag.moved = true; self.draw(); return; }
+      var n = self.nodeAt(p.x, p.y);
+      canvas.title = n ? n.label + " (" + n.type + ", " + n.mentions + " mentions)" : "";
+    });
+    canvas.addEventListener("mouseup", function () {
+      if (window.__graphLayout !== self) return;
+      var d = self.drag; self.drag = null;
+      if (d && !d.moved) {
+        window.location.href = canvas.dataset.entityBase + encodeURIComponent(d.node.id) + canvas.dataset.entitySuffix;
+      }
+    });
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var canvas = document.getElementById("graph");
+    if (!canvas || !canvas.getContext) return;
+    var graph = JSON.parse(canvas.dataset.graph || '{"nodes":[],"links":[]}');
+    var type = document.getElementById("graph-type"), minWeight = document.getElementById("graph-min-weight");
+    var summary = document.getElementById("graph-summary"), current = null;
+    function render() {
+      var g = filtered(graph, type ? type.value : "", minWeight ? Number(minWeight.value) || 1 : 1);
+      if (summary) summary.textContent = g.nodes.length + " entities, " + g.links.length + " links shown (edge weight = articles naming both). Drag to move a node; click to open it.";
+      var graphml = document.getElementById("graphml-link");
+      if (graphml) graphml.href = graphml.pathname + "?type=" + encodeURIComponent(type ? type.value : "") +
+        "&min_weight=" + encodeURIComponent(minWeight ? Number(minWeight.value) || 1 : 1);
+      if (current) current.ticks = 1e9;
+      window.__graphLayout = null;
+      current = new Layout(canvas, g);
+      window.__graphLayout = current;
+    }
+    if (type) type.addEventListener("change", render);
+    if (minWeight) minWeight.addEventListener("input", render);
+    var form = document.getElementById("graph-filters");
+    if (form && !form.getAttribute("action")) form.addEventListener("submit", function (e) { e.preventDefault(); render(); });
+    render();
+  });
+})();

@@ -1,0 +1,536 @@
+"""The workbench (newsgraph.web) through FastAPI's TestClient, on databases built by the real
+pipeline: the seed pages, and a corpus of XSS payloads written as article text, titles,
+outlets, authors and URLs."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+import sqlite3
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+import newsgraph.api as ng  # noqa: E402
+from newsgraph.web.app import create_app  # noqa: E402
+from newsgraph.web.commands import is_loopback, token_problem  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "pages"
+PAYLOAD_FILE = Path(__file__).with_name("web_xss_payloads.txt")
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+PROSE = [
+    "The committee met on Tuesday to discuss the budget for the coming year and the plans for new schools.",
+    "Officials said the talks had been constructive, although several questions about funding remained open.",
+    "Residents of the northern districts complained that the promised repairs to the water network were late.",
+    "A spokesman for the ministry told reporters that a final decision would be announced within two weeks.",
+    "Opposition members called for an independent review of the contracts awarded during the previous term.",
+]
+ARABIC_NAME = "سليماني"
+
+
+# ------------------------------------------------------------------ databases
+
+
+def seed_database(base: Path) -> Path:
+    """The seed pages through the real pipeline; the Arabic article also gets one mention of
+    سليماني (marked method='test-fixture') if the pipeline found none, so RTL highlights are tested."""
+    db = base / "seed.db"
+    if db.exists():
+        return db
+    building = base / "seed.building.db"
+    ng.analyze([EXAMPLES], db=building)
+    with sqlite3.connect(building) as conn:
+        row = conn.execute("SELECT id, text FROM articles WHERE lang = 'ar' AND instr(text, ?) > 0",
+                           (ARABIC_NAME,)).fetchone()
+        has = conn.execute("SELECT count(*) FROM mentions WHERE article_id = ?", (row[0],)).fetchone()[0]
+        entity = conn.execute("SELECT id FROM entities WHERE name LIKE '%Soleimani%' ORDER BY mention_count DESC"
+                              ).fetchone()
+        if not has:
+            start = row[1].index(ARABIC_NAME)
+            conn.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, 'PERSON', 'ar', 'test-fixture', ?)",
+                         (row[0], start, start + len(ARABIC_NAME), ARABIC_NAME, entity[0] if entity else None))
+    shutil.move(building, db)
+    return db
+
+
+def xss_payloads() -> list[str]:
+    lines = PAYLOAD_FILE.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("# ")]
+
+
+def xss_corpus(root: Path) -> Path:
+    """Payloads as paragraphs of .txt pages (after enough prose that the page reads as text)
+    and as title/outlet/author/url/text of JSONL records."""
+    root.mkdir(parents=True, exist_ok=True)
+    payloads = xss_payloads()
+    lead = "\n\n".join(PROSE * 5)
+    for i in range(0, len(payloads), 6):
+        body = "\n\n".join(f"{PROSE[j % len(PROSE)]} {p} {PROSE[(j + 1) % len(PROSE)]}"
+                           for j, p in enumerate(payloads[i:i + 6]))
+        (root / f"payloads-{i:02d}.txt").write_text(f"{lead}\n\n{body}\n\nThe Ministry of Health in Wales said so.\n",
+                                                    encoding="utf-8")
+    with (root / "payloads.jsonl").open("w", encoding="utf-8") as out:
+        for i, p in enumerate(payloads):
+            record = {"text": "\n\n".join(PROSE[:3] + [f"Reported by {p} in London. {PROSE[3]}"]),
+                      "title": f"{p} title {i}", "outlet": f"{p} outlet", "author": p, "url": p,
+                      "date": "2024-03-0" + str(1 + i % 9)}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.getbasetemp() / "web"
+    base.mkdir(exist_ok=True)
+    return seed_database(base)
+
+
+@pytest.fixture(scope="module")
+def client(seed_db: Path) -> TestClient:
+    return TestClient(create_app(seed_db))
+
+
+@pytest.fixture(scope="module")
+def xss_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("xss")
+    db = base / "xss.db"
+    ng.analyze([xss_corpus(base / "pages")], db=db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def xss_client(xss_db: Path) -> TestClient:
+    return TestClient(create_app(xss_db))
+
+
+def _one(conn_path: Path, sql: str, *params: object) -> tuple:
+    with sqlite3.connect(conn_path) as conn:
+        return conn.execute(sql, params).fetchone()
+
+
+def _all(conn_path: Path, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(conn_path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+# ------------------------------------------------------------------ an HTML checker
+
+
+class InertHTML(HTMLParser):
+    """Collects what could run: script elements, event-handler attributes, script-bearing
+    tags, and links or sources with a scheme other than http(s)."""
+
+    DANGEROUS_TAGS = {"iframe", "object", "embed", "frame", "frameset", "base", "meta", "math", "video", "audio",
+                      "source", "img", "style", "link", "details", "body", "form"}
+    OWN_TAGS = {"meta", "link", "body", "form", "details"}  # ours; checked by attribute below
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "script" and not values.get("src", "").startswith(("/static/", "static/")):
+            self.problems.append(f"script tag {attrs}")
+        if tag in self.DANGEROUS_TAGS and tag not in self.OWN_TAGS:
+            self.problems.append(f"<{tag}> {attrs}")
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.problems.append(f"event handler {name}={value!r} on <{tag}>")
+            if name in ("href", "src", "action", "srcdoc", "data", "formaction"):
+                v = value.strip().lower()
+                if name == "srcdoc" or v.startswith(("javascript:", "data:", "vbscript:")):
+                    self.problems.append(f"{name}={value!r} on <{tag}>")
+        if tag == "meta" and "http-equiv" in values and values["http-equiv"].lower() != "content-security-policy":
+            self.problems.append(f"meta {attrs}")
+
+
+def assert_inert(page: str, where: str) -> None:
+    checker = InertHTML()
+    checker.feed(page)
+    assert not checker.problems, f"{where}: {checker.problems[:5]}"
+    assert not BIDI.search(page), f"{where}: bidi control character in the page"
+
+
+def marks_match_text(page: str, text: str) -> int:
+    """Every element carrying data-start/data-end wraps exactly text[start:end]; returns how many."""
+    count = 0
+    for m in re.finditer(r'<(mark|a) [^>]*data-start="(\d+)" data-end="(\d+)"[^>]*>(.*?)</\1>', page, re.S):
+        start, end, inner = int(m.group(2)), int(m.group(3)), html.unescape(m.group(4))
+        assert inner == BIDI.sub("", text[start:end]), (start, end, inner, text[start:end])
+        count += 1
+    return count
+
+
+# ------------------------------------------------------------------ pages on the seed corpus
+
+
+def test_search_page_shows_corpus_and_results(client: TestClient) -> None:
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "articles" in home.text and "Corpus" in home.text
+    r = client.get("/", params={"q": "Soleimani"})
+    assert r.status_code == 200
+    assert '<mark class="hl hit"' in r.text
+    assert re.search(r"\d+ articles? match", r.text)
+
+
+def test_arabic_search_renders_rtl_with_highlight(client: TestClient) -> None:
+    r = client.get("/", params={"q": ARABIC_NAME})
+    assert r.status_code == 200
+    hit = re.search(r'<li class="hit" lang="ar" dir="rtl">(.*?)</li>', r.text, re.S)
+    assert hit, "the Arabic article is listed right-to-left"
+    marked = re.findall(r'<mark class="hl hit"[^>]*>(.*?)</mark>', hit.group(1))
+    assert marked and all(ARABIC_NAME in html.unescape(m) for m in marked)
+
+
+def test_search_is_normalised_across_spellings(client: TestClient) -> None:
+    # the article writes سليماني; the query uses a Persian yeh (ی) and must still match
+    r = client.get("/api/search", params={"q": "سلیمانی"})
+    assert any(row["lang"] == "ar" for row in r.json()["results"])
+
+
+def test_search_facets_and_filters(client: TestClient) -> None:
+    data = client.get("/api/search", params={"q": "Soleimani"}).json()
+    assert set(data) >= {"total", "results", "facets", "query", "page"}
+    assert {f["value"] for f in data["facets"]["lang"]} >= {"en"}
+    assert data["facets"]["entity"], "entity facet lists co-occurring entities"
+    outlet = next(f["value"] for f in data["facets"]["outlet"] if f["value"])
+    narrowed = client.get("/api/search", params={"q": "Soleimani", "outlet": outlet}).json()
+    assert narrowed["results"] and all(r["outlet"] == outlet for r in narrowed["results"])
+    entity = data["facets"]["entity"][0]["value"]
+    by_entity = client.get("/api/search", params={"entity": entity}).json()
+    assert by_entity["total"] >= 1
+    dated = client.get("/api/search", params={"from": "2020-01-15", "to": "2020-01"}).json()
+    assert dated["results"] and all("2020-01-15" <= r["date"] <= "2020-01-31" for r in dated["results"])
+    page = client.get("/", params={"q": "Soleimani", "lang": "en", "entity": entity})
+    assert page.status_code == 200 and "lang:" in page.text
+
+
+def test_hostile_query_strings_are_harmless(client: TestClient) -> None:
+    for q in ['"', "NEAR(a b)", "a OR b AND", "*", "title:x", "'; DROP TABLE articles; --", "<script>x</script>"]:
+        r = client.get("/", params={"q": q})
+        assert r.status_code == 200, q
+        assert "<script>x" not in r.text
+        assert client.get("/api/search", params={"q": q}).status_code == 200
+
+
+def test_arabic_article_reader_is_rtl_with_exact_highlights(client: TestClient, seed_db: Path) -> None:
+    article_id, text = _one(seed_db, "SELECT id, text FROM articles WHERE lang = 'ar' AND instr(text, ?) > 0",
+                            ARABIC_NAME)
+    r = client.get(f"/article/{article_id}")
+    assert r.status_code == 200
+    assert 'class="reader" lang="ar" dir="rtl"' in r.text
+    assert re.search(r'<p class="para [a-z]+" lang="ar" dir="rtl">', r.text)
+    assert marks_match_text(r.text, text) >= 1
+    assert f">{ARABIC_NAME}</" in r.text
+
+
+def test_every_article_page_renders_marks_on_the_right_characters(client: TestClient, seed_db: Path) -> None:
+    total = 0
+    for article_id, text in _all(seed_db, "SELECT id, text FROM articles"):
+        r = client.get(f"/article/{article_id}")
+        assert r.status_code == 200, article_id
+        total += marks_match_text(r.text, text)
+        assert_inert(r.text, article_id)
+    assert total > 100
+
+
+def test_article_reader_shows_toggles_removed_source_and_not_analysed(client: TestClient, seed_db: Path) -> None:
+    article_id = _one(seed_db, "SELECT article_id FROM removed_blocks GROUP BY article_id ORDER BY count(*) DESC")[0]
+    r = client.get(f"/article/{article_id}")
+    for needle in ('id="toggle-ent"', 'id="toggle-date"', 'id="toggle-quotes"', "What was cut", 'class="hl ent'):
+        assert needle in r.text, needle
+    layers = client.get("/api/stats").json()["layers"]
+    for stage in ("quotes", "techniques", "reuse"):  # a stage that has not run says so, not an error
+        assert (f'data-stage="{stage}"' in r.text) == (not layers[stage]), stage
+    assert not layers["techniques"] and "not analysed yet" in r.text
+    rule = _one(seed_db, "SELECT rule FROM removed_blocks WHERE article_id = ?", article_id)[0]
+    assert rule in r.text
+    src = client.get(f"/article/{article_id}/source")
+    assert src.status_code == 200 and '<mark class="hl kept' in src.text
+    prefix = client.get(f"/article/{article_id[:8]}")
+    assert prefix.status_code == 200 and article_id in prefix.text
+
+
+def test_article_api_shape(client: TestClient, seed_db: Path) -> None:
+    article_id = _one(seed_db, "SELECT article_id FROM mentions GROUP BY article_id ORDER BY count(*) DESC")[0]
+    data = client.get(f"/api/articles/{article_id}").json()
+    assert set(data) == {"article", "paragraphs", "mentions", "dates", "roles", "removed", "layers"}
+    layers = client.get("/api/stats").json()["layers"]
+    assert set(data["layers"]) == {"quotes", "techniques", "reuse"}
+    for stage, spans in data["layers"].items():
+        assert (spans is None) == (not layers[stage]), stage
+        for q in spans or []:
+            assert text[q["start"]:q["end"]], stage
+    text = data["article"]["text"]
+    assert all(text[m["start"]:m["end"]] == m["text"] for m in data["mentions"])
+    source = client.get(f"/api/articles/{article_id}/source").json()
+    assert source["id"] == data["article"]["document_id"] and source["text"]
+    assert client.get("/api/articles/doesnotexist").status_code == 404
+    assert client.get("/article/doesnotexist").status_code == 404
+
+
+def test_entity_page_lists_spellings_articles_and_chart(client: TestClient, seed_db: Path) -> None:
+    entity_id, name = _one(seed_db, "SELECT id, name FROM entities WHERE name LIKE '%Soleimani%'"
+                                    " ORDER BY mention_count DESC")
+    r = client.get(f"/entity/{entity_id}")
+    assert r.status_code == 200
+    spellings = {s for (s,) in _all(seed_db, "SELECT DISTINCT text FROM mentions WHERE entity_id = ?", entity_id)}
+    assert len(spellings) > 1
+    for s in spellings:
+        assert html.escape(s, quote=False) in r.text, s
+    if any("\u0600" <= ch <= "\u06ff" for s in spellings for ch in s):
+        assert "Arabic" in r.text  # spellings grouped by script
+    assert '<svg class="chart"' in r.text and "Co-mentioned" in r.text
+    data = client.get(f"/api/entities/{entity_id}").json()
+    assert data["name"] == name and data["articles"] and data["co_mentioned"] and data["by_month"]
+    assert {"text", "lang", "script", "n"} <= set(data["spellings"][0])
+
+
+def test_entities_outlets_timeline_graph_tables_pages(client: TestClient) -> None:
+    for url, needle in [("/entities", 'id="entity-table"'), ("/entities?type=PERSON", "PERSON"),
+                        ("/outlets", "Press TV"), ("/timeline", 'id="dated-articles"'),
+                        ("/graph", 'data-graph="'), ("/graph?type=GPE&min_weight=2", 'data-graph="'),
+                        ("/tables", "/csv/articles.csv")]:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert needle in r.text, (url, needle)
+        assert_inert(r.text, url)
+
+
+def test_json_api_shapes(client: TestClient) -> None:
+    stats = client.get("/api/stats").json()
+    assert stats["counts"]["articles"] == 15 and stats["layers"]["entities"] is True
+    assert stats["layers"]["techniques"] is False and stats["layers"]["reuse"] is False
+    entities = client.get("/api/entities", params={"limit": 5}).json()
+    assert len(entities) == 5 and isinstance(entities[0]["aliases"], dict)
+    graph = client.get("/api/graph", params={"min_weight": 2}).json()
+    assert graph["nodes"] and graph["links"] and all(link["weight"] >= 2 for link in graph["links"])
+    timeline = client.get("/api/timeline").json()
+    assert set(timeline) == {"months", "articles", "dates"} and timeline["months"]
+    outlets = client.get("/api/outlets").json()
+    assert any(o["outlet"] == "Press TV" and o["articles"] >= 2 for o in outlets)
+    schema = client.get("/openapi.json").json()
+    assert {"/api/search", "/api/articles/{article_id}", "/api/entities/{entity_id}", "/api/graph",
+            "/api/graph.graphml", "/api/timeline", "/api/outlets", "/api/tables", "/api/stats"} <= set(schema["paths"])
+
+
+def test_graphml_export(client: TestClient) -> None:
+    r = client.get("/api/graph.graphml", params={"type": "PERSON"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/xml")
+    import networkx as nx
+
+    graph = nx.read_graphml(__import__("io").BytesIO(r.content))
+    assert graph.number_of_nodes() > 0 and all(d["type"] == "PERSON" for _, d in graph.nodes(data=True))
+
+
+def test_csv_download_of_every_table(client: TestClient, seed_db: Path) -> None:
+    import csv
+    import io
+
+    tables = client.get("/api/tables").json()
+    names = {t["name"] for t in tables}
+    assert {"articles", "documents", "paragraphs", "removed_blocks", "mentions", "entities", "dates", "runs"} <= names
+    assert not any(n.startswith(("sqlite_", "articles_fts")) for n in names)
+    for t in tables:
+        r = client.get(t["csv"])
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), t["name"]
+        rows = list(csv.reader(io.StringIO(r.text)))
+        assert rows[0] == t["columns"] and len(rows) - 1 == t["rows"], t["name"]
+    assert client.get("/csv/sqlite_master.csv").status_code == 404
+    assert client.get('/csv/articles" --.csv').status_code == 404
+
+
+def test_not_analysed_state_when_a_stage_table_is_absent(tmp_path: Path, seed_db: Path) -> None:
+    """A database from before the entities stage (no mentions/entities/dates tables)."""
+    old = tmp_path / "old.db"
+    shutil.copy(seed_db, old)
+    with sqlite3.connect(old) as conn:
+        conn.executescript("DROP TABLE mentions; DROP TABLE entities; DROP TABLE article_roles; DROP TABLE dates;")
+    c = TestClient(create_app(old))
+    article_id = _one(old, "SELECT id FROM articles")[0]
+    for url in ("/", "/?q=Iran", f"/article/{article_id}", "/entities", "/timeline", "/graph", "/outlets", "/tables"):
+        r = c.get(url)
+        assert r.status_code == 200, url
+    assert 'data-stage="entities"' in c.get(f"/article/{article_id}").text
+    assert 'data-stage="entities"' in c.get("/entities").text
+
+
+# ------------------------------------------------------------------ security
+
+
+def test_security_headers(client: TestClient) -> None:
+    for url in ("/", "/api/stats", "/static/app.js", "/article/nope"):
+        r = client.get(url)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_no_inline_scripts_in_templates() -> None:
+    templates = Path(__import__("newsgraph.web.render", fromlist=["TEMPLATES"]).TEMPLATES)
+    for path in templates.glob("*.html"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", source), path.name
+        assert not re.search(r"\son[a-z]+=", source), path.name
+        assert "|safe" not in source.replace(" ", ""), path.name
+
+
+def test_loopback_by_default_and_token_required_elsewhere() -> None:
+    import inspect
+
+    from newsgraph.web import commands
+
+    assert inspect.signature(commands.serve).parameters["host"].default.default == "127.0.0.1"
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+    assert token_problem("127.0.0.1", None) is None
+    assert token_problem("0.0.0.0", None) and token_problem("0.0.0.0", "") is not None
+    assert token_problem("0.0.0.0", "s3cret") is None
+
+
+def test_cli_refuses_public_bind_without_token(seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from newsgraph.cli import app
+    from newsgraph.web import commands
+
+    monkeypatch.delenv("NEWSGRAPH_TOKEN", raising=False)
+    started: list[tuple] = []
+    monkeypatch.setattr(commands, "run_server", lambda *args: started.append(args))
+    runner = CliRunner()
+    refused = runner.invoke(app, ["serve", "--db", str(seed_db), "--host", "0.0.0.0"])
+    assert refused.exit_code == 2 and not started
+    ok = runner.invoke(app, ["serve", "--db", str(seed_db)])
+    assert ok.exit_code == 0 and started[-1][1] == "127.0.0.1" and started[-1][3] is None
+    public = runner.invoke(app, ["serve", "--db", str(seed_db), "--host", "0.0.0.0", "--token", "s3cret"])
+    assert public.exit_code == 0 and started[-1][1:4] == ("0.0.0.0", 8000, "s3cret")
+
+
+def test_token_enforced_on_every_request(seed_db: Path) -> None:
+    c = TestClient(create_app(seed_db, token="s3cret"))
+    for url in ("/", "/api/stats", "/static/app.css", "/csv/articles.csv", "/openapi.json", "/article/x"):
+        assert c.get(url).status_code == 401, url
+    assert c.get("/", headers={"X-Newsgraph-Token": "wrong"}).status_code == 401
+    assert c.get("/api/stats", headers={"X-Newsgraph-Token": "s3cret"}).status_code == 200
+    assert c.get("/api/stats", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    first = c.get("/?token=s3cret")
+    assert first.status_code == 200 and "HttpOnly" in first.headers["set-cookie"]
+    assert c.get("/entities").status_code == 200  # the cookie carries it on
+    fresh = TestClient(create_app(seed_db, token="s3cret"))
+    assert fresh.get("/?token=s3cre").status_code == 401
+
+
+def test_read_only(client: TestClient, seed_db: Path) -> None:
+    before = hashlib.sha256(seed_db.read_bytes()).hexdigest()
+    for url in ("/", "/?q=Iran", "/entities", "/graph", "/timeline", "/outlets", "/tables", "/api/stats"):
+        client.get(url)
+    for method in ("post", "put", "delete", "patch"):
+        assert getattr(client, method)("/api/articles/x").status_code == 405
+        assert getattr(client, method)("/").status_code == 405
+    conn = client.app.state.database.conn()
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("DELETE FROM articles")
+    with pytest.raises(sqlite3.OperationalError):
+        conn.execute("CREATE TABLE x (a)")
+    assert hashlib.sha256(seed_db.read_bytes()).hexdigest() == before
+
+
+# ------------------------------------------------------------------ XSS corpus
+
+
+def test_xss_corpus_is_large_enough() -> None:
+    payloads = xss_payloads()
+    assert len(payloads) >= 20
+    assert any(BIDI.search(p) for p in payloads)
+    assert any("javascript:" in p for p in payloads) and any("onerror" in p for p in payloads)
+
+
+def xss_urls(db: Path) -> list[str]:
+    urls = ["/", "/?q=xss", "/?q=window", "/?q=" + "<script>window.__xss=true</script>", "/entities", "/graph",
+            "/timeline", "/outlets", "/tables"]
+    urls += [f"/?outlet={o}" for (o,) in _all(db, "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL")][:5]
+    for (article_id,) in _all(db, "SELECT id FROM articles"):
+        urls += [f"/article/{article_id}", f"/article/{article_id}/source"]
+    urls += [f"/entity/{e}" for (e,) in _all(db, "SELECT id FROM entities ORDER BY mention_count DESC LIMIT 40")]
+    urls += [f"/entity/{e}" for (e,) in _all(db, "SELECT DISTINCT entity_id FROM article_roles")]
+    return urls
+
+
+def test_xss_payloads_are_stored_as_text(xss_db: Path) -> None:
+    """The corpus really reached the pages: payloads are in article text, titles, outlets, authors."""
+    texts = " ".join(t for (t,) in _all(xss_db, "SELECT text FROM articles"))
+    titles = " ".join(t or "" for (t,) in _all(xss_db, "SELECT coalesce(title, '') || outlet || author FROM articles"))
+    payloads = xss_payloads()
+    in_text = [p for p in payloads if p in texts]
+    in_meta = [p for p in payloads if p in titles]
+    assert len(in_text) >= 20 and len(in_meta) >= 20, (len(in_text), len(in_meta))
+
+
+def test_no_payload_survives_unescaped_in_any_page(xss_client: TestClient, xss_db: Path) -> None:
+    payloads = [p for p in xss_payloads() if "<" in p]
+    urls = xss_urls(xss_db)
+    assert len(urls) > 40
+    for url in urls:
+        r = xss_client.get(url)
+        assert r.status_code == 200, url
+        for p in payloads:
+            assert p not in r.text, (url, p)
+        assert_inert(r.text, url)
+
+
+def test_javascript_urls_from_documents_never_become_links(xss_client: TestClient, xss_db: Path) -> None:
+    for (article_id,) in _all(xss_db, "SELECT id FROM articles WHERE source LIKE '%javascript:%'"):
+        page = xss_client.get(f"/article/{article_id}").text
+        assert not re.search(r'href="\s*(javascript|data|vbscript):', page, re.I)
+
+
+def test_xss_report_is_inert(xss_db: Path, tmp_path: Path) -> None:
+    from newsgraph.web.report import write_report
+
+    counts = write_report(xss_db, tmp_path / "report")
+    assert counts["articles"] > 0
+    pages = list((tmp_path / "report").glob("*.html"))
+    assert len(pages) == counts["pages"]
+    payloads = [p for p in xss_payloads() if "<" in p]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not any(p in text for p in payloads), page.name
+        assert_inert(text, page.name)
+
+
+# ------------------------------------------------------------------ static report
+
+
+def test_static_report(seed_db: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsgraph.cli import app
+
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["report", "--db", str(seed_db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Corpus report" in index and "Content-Security-Policy" in index
+    articles = list(out.glob("article-*.html"))
+    assert len(articles) == 15
+    assert list(out.glob("entity-*.html")) and (out / "graph.html").exists() and (out / "static/graph.js").exists()
+    arabic = _one(seed_db, "SELECT id FROM articles WHERE lang = 'ar' AND instr(text, ?) > 0", ARABIC_NAME)[0]
+    assert 'dir="rtl"' in (out / f"article-{arabic}.html").read_text(encoding="utf-8")
+    for page in out.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="(https?:)?//', text.replace('href="http', 'href="ok')), page.name
+        for link in re.findall(r'href="([^"#?]+)"', text):
+            if not link.startswith(("http://", "https://")):
+                assert (out / html.unescape(link)).exists(), (page.name, link)

@@ -1,0 +1,285 @@
+"""The workbench in a real headless Chromium (Debian's chromium + chromedriver, driven by Selenium):
+search, open an article, toggle highlights, open an entity, load the graph; and the XSS corpus
+rendered in the browser, where a payload that ran would set ``window.__xss`` or open an alert.
+Screenshots go to tests/artifacts/. Skips when Chromium, chromedriver or Selenium is missing."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+CHROMEDRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
+if not CHROMIUM or not CHROMEDRIVER:
+    pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver")
+pytest.importorskip("uvicorn")
+pytest.importorskip("fastapi")
+
+import uvicorn  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException, UnexpectedAlertPresentException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from newsgraph.web.app import create_app  # noqa: E402
+from test_web import ARABIC_NAME, _all, _one, seed_database, xss_corpus  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-US"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn serving the workbench on a free loopback port, in a thread."""
+
+    def __init__(self, db: Path):
+        self.port = free_port()
+        config = uvicorn.Config(create_app(db), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the workbench did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    profile = tempfile.mkdtemp(prefix="newsgraph-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS + [f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    options.set_capability("unhandledPromptBehavior", "ignore")
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(30)
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.getbasetemp() / "web"
+    base.mkdir(exist_ok=True)
+    return seed_database(base)
+
+
+@pytest.fixture(scope="module")
+def live(seed_db: Path) -> Iterator[LiveServer]:
+    with LiveServer(seed_db) as server:
+        yield server
+
+
+def wait_for(driver: webdriver.Chrome, css: str, timeout: float = 10):  # type: ignore[no-untyped-def]
+    return WebDriverWait(driver, timeout).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def shot(driver: webdriver.Chrome, name: str) -> None:
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+# ------------------------------------------------------------------ the views
+
+
+def test_search_then_open_article(browser: webdriver.Chrome, live: LiveServer) -> None:
+    browser.get(live.url("/"))
+    box = wait_for(browser, "form.search #q")
+    box.send_keys("Soleimani")
+    box.submit()
+    wait_for(browser, "li.hit mark.hit")
+    assert "match" in browser.find_element(By.ID, "result-count").text
+    shot(browser, "search-en")
+    first = browser.find_element(By.CSS_SELECTOR, "li.hit h3 a")
+    title = first.text
+    first.click()
+    wait_for(browser, "article.reader")
+    assert browser.find_element(By.CSS_SELECTOR, "article.reader h1").text == title
+
+
+def test_arabic_search_and_reader_are_rtl_with_exact_highlights(browser: webdriver.Chrome, live: LiveServer,
+                                                                seed_db: Path) -> None:
+    browser.get(live.url("/?q=" + quote(ARABIC_NAME)))
+    hit = wait_for(browser, 'li.hit[lang="ar"]')
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", hit) == "rtl"
+    marks = hit.find_elements(By.CSS_SELECTOR, "mark.hit")
+    assert marks and all(m.text == ARABIC_NAME for m in marks)
+    shot(browser, "search-ar")
+    article_id, text = _one(seed_db, "SELECT id, text FROM articles WHERE lang = 'ar' AND instr(text, ?) > 0",
+                            ARABIC_NAME)
+    browser.get(live.url(f"/article/{article_id}"))
+    reader = wait_for(browser, "article.reader")
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", reader) == "rtl"
+    spans = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#article-text [data-start]')).map("
+        "e => [Number(e.dataset.start), Number(e.dataset.end), e.textContent])")
+    assert spans, "the Arabic article has highlighted spans"
+    for start, end, shown in spans:
+        assert shown == text[start:end]
+    marks = browser.find_elements(By.CSS_SELECTOR, "#article-text .hl.ent")
+    assert marks and all(m.text for m in marks)
+    # the first highlighted word of a right-to-left paragraph is laid out right of the paragraph's centre
+    para = browser.find_element(By.CSS_SELECTOR, "#article-text p[dir=rtl]")
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", para) == "rtl"
+    shot(browser, "article-ar")
+
+
+def test_toggle_highlights(browser: webdriver.Chrome, live: LiveServer, seed_db: Path) -> None:
+    article_id = _one(seed_db, "SELECT article_id FROM mentions GROUP BY article_id ORDER BY count(*) DESC")[0]
+    browser.get(live.url(f"/article/{article_id}"))
+    mark = wait_for(browser, "#article-text .hl.ent")
+    background = "return getComputedStyle(arguments[0]).backgroundColor"
+    on = browser.execute_script(background, mark)
+    assert on not in ("rgba(0, 0, 0, 0)", "transparent")
+    shot(browser, "article-en-highlights")
+    browser.find_element(By.ID, "toggle-ent").click()
+    assert "show-ent" not in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+    assert browser.execute_script(background, mark) in ("rgba(0, 0, 0, 0)", "transparent")
+    shot(browser, "article-en-no-highlights")
+    browser.find_element(By.ID, "toggle-ent").click()
+    assert browser.execute_script(background, mark) == on
+    assert not browser.find_element(By.ID, "toggle-techniques").is_enabled()
+    assert "not analysed yet" in browser.find_element(By.CSS_SELECTOR, '[data-stage="techniques"]').text.lower()
+    browser.find_element(By.CSS_SELECTOR, "#removed summary").click()
+    assert browser.find_element(By.CSS_SELECTOR, "#removed table").is_displayed()
+    browser.find_element(By.ID, "source-link").click()
+    wait_for(browser, "#source-text mark.kept")
+
+
+def test_open_entity_from_article(browser: webdriver.Chrome, live: LiveServer, seed_db: Path) -> None:
+    article_id = _one(seed_db, "SELECT article_id FROM mentions WHERE entity_id IS NOT NULL GROUP BY article_id"
+                               " ORDER BY count(*) DESC")[0]
+    browser.get(live.url(f"/article/{article_id}"))
+    link = wait_for(browser, "#article-text a.hl.ent")
+    link.click()
+    name = wait_for(browser, "#entity-name")
+    assert name.text
+    assert browser.find_elements(By.CSS_SELECTOR, "#entity-articles tbody tr a")
+    assert browser.find_elements(By.CSS_SELECTOR, "#spellings tbody tr")
+    entity_id = _one(seed_db, "SELECT id FROM entities WHERE name LIKE '%Soleimani%' ORDER BY mention_count DESC")[0]
+    browser.get(live.url(f"/entity/{entity_id}"))
+    wait_for(browser, "svg.chart rect")
+    shot(browser, "entity")
+
+
+def test_graph_draws_nodes_and_filters(browser: webdriver.Chrome, live: LiveServer) -> None:
+    browser.get(live.url("/graph"))
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
+    drawn = int(canvas.get_attribute("data-drawn"))
+    painted = browser.execute_script(
+        "const c = arguments[0], d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n;", canvas)
+    assert painted > 1000, "nodes and edges are painted"
+    time.sleep(1.5)
+    shot(browser, "graph")
+    minimum = browser.find_element(By.ID, "graph-min-weight")
+    minimum.clear()
+    minimum.send_keys("3")
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) < drawn)
+    assert browser.find_element(By.ID, "graphml-link").get_attribute("href").endswith("min_weight=3")
+
+
+def test_static_report_opens_offline(browser: webdriver.Chrome, seed_db: Path, tmp_path: Path) -> None:
+    from newsgraph.web.report import write_report
+
+    write_report(seed_db, tmp_path / "report")
+    browser.get((tmp_path / "report" / "graph.html").as_uri())
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
+    browser.get((tmp_path / "report" / "index.html").as_uri())
+    wait_for(browser, "#articles a").click()
+    wait_for(browser, "article.reader")
+    shot(browser, "report-article")
+
+
+# ------------------------------------------------------------------ XSS corpus
+
+
+def no_script_ran(driver: webdriver.Chrome, where: str) -> None:
+    try:
+        alert = driver.switch_to.alert
+        text = alert.text
+        alert.dismiss()
+        pytest.fail(f"{where}: an alert opened ({text!r})")
+    except NoAlertPresentException:
+        pass
+    try:
+        flag = driver.execute_script("return window.__xss === true")
+    except UnexpectedAlertPresentException:
+        pytest.fail(f"{where}: an alert opened")
+    assert flag is False, f"{where}: a payload set window.__xss"
+
+
+@pytest.fixture(scope="module")
+def xss_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import newsgraph.api as ng
+
+    base = tmp_path_factory.mktemp("xss-browser")
+    db = base / "xss.db"
+    ng.analyze([xss_corpus(base / "pages")], db=db)
+    return db
+
+
+def test_xss_corpus_never_runs_in_the_browser(browser: webdriver.Chrome, xss_db: Path, tmp_path: Path) -> None:
+    urls = ["/", "/?q=xss", "/?q=window", "/?q=" + quote("<script>window.__xss=true</script>"), "/entities", "/graph",
+            "/timeline", "/outlets", "/tables"]
+    for (article_id,) in _all(xss_db, "SELECT id FROM articles"):
+        urls += [f"/article/{article_id}", f"/article/{article_id}/source"]
+    urls += [f"/entity/{e}" for (e,) in _all(xss_db, "SELECT id FROM entities ORDER BY mention_count DESC LIMIT 15")]
+    urls += [f"/entity/{e}" for (e,) in _all(xss_db, "SELECT DISTINCT entity_id FROM article_roles LIMIT 15")]
+    with LiveServer(xss_db) as server:
+        for i, url in enumerate(urls):
+            browser.get(server.url(url))
+            time.sleep(0.05)
+            if i % 9 == 0:
+                for box in browser.find_elements(By.CSS_SELECTOR, "input.layer-toggle:not([disabled])"):
+                    box.click()
+                for details in browser.find_elements(By.CSS_SELECTOR, "details summary"):
+                    details.click()
+            no_script_ran(browser, url)
+        browser.get(server.url("/?q=xss"))
+        shot(browser, "xss-search")
+        article = _one(xss_db, "SELECT id FROM articles WHERE title LIKE '%onerror%' LIMIT 1")[0]
+        browser.get(server.url(f"/article/{article}"))
+        shot(browser, "xss-article")
+        no_script_ran(browser, "xss article")
+    from newsgraph.web.report import write_report
+
+    write_report(xss_db, tmp_path / "report")
+    for page in sorted((tmp_path / "report").glob("*.html"))[:60]:
+        browser.get(page.as_uri())
+        time.sleep(0.02)
+        no_script_ran(browser, page.name)
