@@ -20,7 +20,8 @@ from newsgraph.pipeline import analyze as _analyze
 from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
-__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse"]
+__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques",
+           "technique_stats"]
 
 
 def analyze(paths: list[str | Path], db: str | Path, *, max_doc_mb: float = 50, pipeline: Pipeline | None = None,
@@ -85,3 +86,15 @@ def reuse(db: str | Path, *, min_chars: int = 200, cross_lingual: bool = False,
 
     with Store(db) as store:
         return run_reuse(store, min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler)
+
+
+def techniques(db: str | Path, *, article_id: str | None = None, outlet: str | None = None) -> list[dict[str, Any]]:
+    """Persuasion-technique spans with their evidence text and the rule or model that found them."""
+    with Store(db, readonly=True) as store:
+        return store.technique_rows(article_id=article_id, outlet=outlet)
+
+
+def technique_stats(db: str | Path, *, outlet: str | None = None) -> list[dict[str, Any]]:
+    """Techniques per 1,000 words by technique, outlet and month."""
+    with Store(db, readonly=True) as store:
+        return store.technique_stats(outlet=outlet)

@@ -222,6 +222,31 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
 
 
 @app.command()
+def techniques(db: Path = DbOption, article: Optional[str] = typer.Option(None, help="Only this article id."),
+               outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
+               stats: bool = typer.Option(False, "--stats", help="Per 1,000 words by technique, outlet and month.")) -> None:
+    """Persuasion techniques found, with the evidence span and what found it."""
+    if stats:
+        table = Table("technique", "outlet", "month", "spans", "per 1,000 words")
+        for row in api.technique_stats(_existing_db(db), outlet=outlet):
+            table.add_row(row["technique"], escape(row["outlet"]), row["month"], str(row["spans"]), str(row["per_1000_words"]))
+        console.print(table)
+        return
+    rows = api.techniques(_existing_db(db), article_id=article, outlet=outlet)
+    table = Table()
+    table.add_column("article", no_wrap=True, min_width=16)
+    table.add_column("technique", no_wrap=True)
+    table.add_column("conf.", justify="right")
+    table.add_column("method", max_width=28, overflow="ellipsis", no_wrap=True)
+    table.add_column("evidence", overflow="ellipsis", no_wrap=True, max_width=60)
+    for row in rows:
+        table.add_row(row["article_id"], row["technique"], f"{row['confidence']:.2f}", row["method"],
+                      escape(row["evidence"]))
+    console.print(table)
+    console.print(f"{len(rows)} spans")
+
+
+@app.command()
 def export(db: Path = DbOption, fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
            out: Path = typer.Option(..., "--out", help="Directory to write one file per table into.")) -> None:
     """Export every table to OUT (articles, paragraphs, removed, documents, rejected, runs)."""

@@ -204,6 +204,7 @@ class Article:
     mentions: list[Mention] = field(default_factory=list)  # filled by the entities component
     dates: list[DateRef] = field(default_factory=list)  # filled by the dates component
     quotes: list[Quote] = field(default_factory=list)  # filled by the quotes component
+    techniques: list[Any] = field(default_factory=list)  # TechniqueSpan records from the techniques component
 
     @property
     def source_spans(self) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ resumable (each document is committed atomically).
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 import traceback
@@ -103,11 +104,13 @@ def default_pipeline() -> Pipeline:
     from newsgraph.enrich.entities import entities_component
 
     pipeline = Pipeline([("entities", entities_component), ("dates", dates_component)])
-    try:
-        from newsgraph.enrich.quotes import quotes_component
-    except ImportError:  # the quotes stage is being built
-        return pipeline
-    pipeline.add("quotes", quotes_component)
+    for name, module, function in (("quotes", "newsgraph.enrich.quotes", "quotes_component"),
+                                   ("techniques", "newsgraph.enrich.techniques", "techniques_component")):
+        try:
+            component = getattr(importlib.import_module(module), function)
+        except (ImportError, AttributeError):  # a stage not installed in this build
+            continue
+        pipeline.add(name, component)
     return pipeline
 
 

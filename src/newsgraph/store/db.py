@@ -123,6 +123,11 @@ class Store:
              for q in article.quotes],
         )
         self.conn.executemany(
+            "INSERT OR IGNORE INTO techniques VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(article.id, t.start, t.end, t.technique, getattr(t, "group", None), float(t.confidence), t.method)
+             for t in article.techniques],
+        )
+        self.conn.executemany(
             "INSERT OR IGNORE INTO dates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.article_id, d.start, d.end, d.text, d.value, d.calendar, int(d.resolved), int(d.relative))
              for d in article.dates],
@@ -212,6 +217,25 @@ class Store:
                 [(r.a_article_id, r.a_start, r.a_end, r.b_article_id, r.b_start, r.b_end, r.similarity, r.kind,
                   r.source_article_id) for r in records],
             )
+
+    def technique_rows(self, article_id: str | None = None, outlet: str | None = None) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT t.*, a.outlet, a.date, substr(a.text, t.start + 1, t.end - t.start) AS evidence FROM techniques t"
+            " JOIN articles a ON a.id = t.article_id WHERE (? IS NULL OR t.article_id = ?) AND (? IS NULL OR a.outlet = ?)"
+            " ORDER BY t.article_id, t.start", (article_id, article_id, outlet, outlet))
+        return [dict(r) for r in rows]
+
+    def technique_stats(self, outlet: str | None = None) -> list[dict[str, Any]]:
+        """Techniques per 1,000 words by technique, outlet and month."""
+        rows = self.conn.execute(
+            "WITH words AS (SELECT coalesce(outlet, '') AS outlet, substr(coalesce(date, ''), 1, 7) AS month,"
+            " sum(word_count) AS words FROM articles WHERE (? IS NULL OR outlet = ?) GROUP BY 1, 2)"
+            " SELECT t.technique, coalesce(a.outlet, '') AS outlet, substr(coalesce(a.date, ''), 1, 7) AS month,"
+            " count(*) AS spans, round(1000.0 * count(*) / w.words, 2) AS per_1000_words FROM techniques t"
+            " JOIN articles a ON a.id = t.article_id JOIN words w ON w.outlet = coalesce(a.outlet, '')"
+            " AND w.month = substr(coalesce(a.date, ''), 1, 7) WHERE (? IS NULL OR a.outlet = ?)"
+            " GROUP BY 1, 2, 3 ORDER BY 2, 3, spans DESC", (outlet, outlet, outlet, outlet))
+        return [dict(r) for r in rows]
 
     def add_rejection(self, rejection: Rejection, run_id: int | None) -> None:
         with self.conn:

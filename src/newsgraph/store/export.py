@@ -74,6 +74,8 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
         " ORDER BY q.article_id, q.start"),
     "reuse": _rows("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity, kind, source_article_id"
                    " FROM reuse ORDER BY a_article_id, a_start"),
+    "techniques": _rows("SELECT article_id, start, end, technique, technique_group, confidence, method FROM techniques"
+                        " ORDER BY article_id, start"),
     "article_roles": _rows("SELECT article_id, role, entity_id FROM article_roles ORDER BY article_id, role"),
     "runs": _rows("SELECT * FROM runs ORDER BY id", ("components", "args", "counts")),
 }

@@ -218,3 +218,22 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 6: how it persuades — persuasion technique spans with the rule or model that found them
+    """
+    CREATE TABLE techniques (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        technique TEXT NOT NULL,
+        technique_group TEXT,
+        confidence REAL NOT NULL,
+        method TEXT NOT NULL,
+        PRIMARY KEY (article_id, start, end, technique, method)
+    );
+    CREATE INDEX techniques_technique ON techniques(technique);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
