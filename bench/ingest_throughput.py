@@ -45,7 +45,7 @@ def build_corpus(directory: Path, count: int) -> int:
     return total
 
 
-def run(pages: int, skip: list[str]) -> dict:
+def run(pages: int, skip: list[str], workers: int = 1) -> dict:
     work = Path(tempfile.mkdtemp(prefix="ng-bench-"))
     try:
         corpus = work / "corpus"
@@ -56,6 +56,7 @@ def run(pages: int, skip: list[str]) -> dict:
         command = [sys.executable, "-m", "newsgraph.cli", "analyze", str(corpus), "--db", str(db), "-q"]
         for stage in skip:
             command += ["--skip", stage]
+        command += ["--workers", str(workers)]
         proc = subprocess.run(command, capture_output=True, text=True)
         wall = time.perf_counter() - start
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -65,7 +66,8 @@ def run(pages: int, skip: list[str]) -> dict:
 
         with sqlite3.connect(db) as conn:
             articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        return {"stages": "segment" + "".join(f",{s}" for s in ("entities", "dates") if s not in skip), "pages": pages, "megabytes": round(size / 1e6, 2), "articles": articles, "seconds": round(wall, 2),
+        return {"stages": "segment" + "".join(f",{s}" for s in ("entities", "dates") if s not in skip),
+                "workers": workers, "pages": pages, "megabytes": round(size / 1e6, 2), "articles": articles, "seconds": round(wall, 2),
                 "pages_per_s": round(pages / wall, 1), "mb_per_s": round(size / 1e6 / wall, 3),
                 "peak_rss_mb": round(peak_kb / 1024, 1), "cores": os.cpu_count(), "python": platform.python_version()}
     finally:
@@ -77,11 +79,11 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest_throughput.json")
     args = parser.parse_args()
-    results = [run(args.pages, ["entities", "dates"]), run(args.pages, [])]
-    print(f"{'stages':<26} {'pages':>6} {'MB':>6} {'articles':>9} {'seconds':>8} {'pages/s':>8} {'MB/s':>7} "
+    results = [run(args.pages, ["entities", "dates"]), run(args.pages, []), run(args.pages, [], workers=2)]
+    print(f"{'stages':<26} {'workers':>7} {'pages':>6} {'MB':>6} {'articles':>9} {'seconds':>8} {'pages/s':>8} {'MB/s':>7} "
           f"{'peak RSS MB':>12} {'cores':>6}")
     for r in results:
-        print(f"{r['stages']:<26} {r['pages']:>6} {r['megabytes']:>6} {r['articles']:>9} {r['seconds']:>8} "
+        print(f"{r['stages']:<26} {r['workers']:>7} {r['pages']:>6} {r['megabytes']:>6} {r['articles']:>9} {r['seconds']:>8} "
               f"{r['pages_per_s']:>8} {r['mb_per_s']:>7} {r['peak_rss_mb']:>12} {r['cores']:>6}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

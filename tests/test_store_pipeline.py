@@ -145,3 +145,18 @@ def test_resume_after_kill_9_loses_and_duplicates_nothing(tmp_path: Path, seeds:
         assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 120 + 120 // 5 * 6
         statuses = [r[0] for r in conn.execute("SELECT status FROM runs ORDER BY id")]
         assert statuses == ["interrupted", "done"]
+
+
+def _dump(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT a.id, a.title, a.text, a.lang, a.date, a.outlet, (SELECT group_concat(m.text || '@' ||"
+                            " m.start || ':' || coalesce(m.entity_id, ''), '|') FROM mentions m WHERE m.article_id = a.id)"
+                            " FROM articles a ORDER BY a.rowid").fetchall()
+
+
+def test_parallel_workers_give_the_same_store(tmp_path: Path, seeds: Path):
+    single, parallel = tmp_path / "one.db", tmp_path / "two.db"
+    ng.analyze([seeds], single)
+    result = ng.analyze([seeds], parallel, workers=2)
+    assert not result.rejected
+    assert _dump(single) == _dump(parallel)

@@ -25,11 +25,12 @@ __all__ = ["analyze", "articles", "show", "search", "export", "source_text", "en
 
 
 def analyze(paths: list[str | Path], db: str | Path, *, max_doc_mb: float = 50, pipeline: Pipeline | None = None,
-            progress: ProgressCallback | None = None, overrides: str | Path | None = None) -> AnalyzeResult:
+            progress: ProgressCallback | None = None, overrides: str | Path | None = None, workers: int = 1,
+            scheduler: str | None = None) -> AnalyzeResult:
     """Read, clean, split, enrich and store every page under ``paths`` (incremental and resumable);
     then resolve entities over the whole store, applying the ``overrides`` TOML file if given."""
     return _analyze([str(p) for p in paths], db, pipeline=pipeline, max_bytes=int(max_doc_mb * 1024 * 1024),
-                    progress=progress, overrides=overrides)
+                    progress=progress, overrides=overrides, workers=workers, scheduler=scheduler)
 
 
 def entities(db: str | Path, *, kind: str | None = None, lang: str | None = None,

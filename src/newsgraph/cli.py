@@ -57,6 +57,9 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
             max_doc_mb: float = typer.Option(50, help="Reject documents larger than this many MB."),
             overrides: Optional[Path] = typer.Option(None, help="TOML file of entity merges, splits and renames."),
             skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: entities, dates (repeatable)."),
+            workers: int = typer.Option(1, help="Processes for the per-document stages (the database has one writer)."),
+            scheduler: Optional[str] = typer.Option(None, help="Run the per-document stages on Dask: local, processes, "
+                                                                 "threads or tcp://HOST:PORT."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
     """Read, clean, split and store pages; re-runs skip what is already stored."""
     from newsgraph.pipeline import count_input_files
@@ -87,7 +90,7 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
 
         try:
             result = api.analyze(paths, db, max_doc_mb=max_doc_mb, progress=on_event, overrides=overrides,
-                                 pipeline=pipeline)
+                                 pipeline=pipeline, workers=workers, scheduler=scheduler)
         except KeyboardInterrupt:
             errors.print("[yellow]interrupted[/]: everything committed so far is kept; run the same command to resume")
             raise typer.Exit(130)

@@ -19,6 +19,7 @@ import sqlite3
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -135,14 +136,24 @@ def count_input_files(paths: Iterable[str | os.PathLike[str]]) -> int:
 
 def analyze(paths: list[str], db: str | Path, *, pipeline: Pipeline | None = None,
             max_bytes: int = DEFAULT_MAX_BYTES, progress: ProgressCallback | None = None,
-            overrides: str | Path | None = None) -> AnalyzeResult:
-    """Analyse every input under ``paths`` into the store at ``db``."""
+            overrides: str | Path | None = None, workers: int = 1, scheduler: str | None = None) -> AnalyzeResult:
+    """Analyse every input under ``paths`` into the store at ``db``.
+
+    Documents are processed in batches; with ``workers`` > 1 (local processes) or a Dask
+    ``scheduler`` ("threads", "processes", "synchronous" or "tcp://HOST:PORT") the per-document
+    stages of a batch run in parallel, while this process alone writes to SQLite, in input
+    order, so the result is the same as a single-process run.
+    """
     pipeline = pipeline or default_pipeline()
     result = AnalyzeResult()
     notify = progress or (lambda event, info: None)
-    with Store(db) as store:
+    mapper = make_mapper(workers, scheduler)
+    batch_size = 8 * max(1, workers) if scheduler is None else 64
+    with Store(db) as store, mapper:
         run_id = store.start_run(__version__, component_versions() | {"pipeline": ",".join(["segment", *pipeline.names])},
-                                 {"paths": [str(p) for p in paths], "max_bytes": max_bytes})
+                                 {"paths": [str(p) for p in paths], "max_bytes": max_bytes, "workers": workers,
+                                  "scheduler": scheduler})
+        batch: list[SourceDocument] = []
         for item in iter_input_files(paths):
             if isinstance(item, Rejection):
                 _reject(store, result, item, run_id, notify)
@@ -150,9 +161,17 @@ def analyze(paths: list[str], db: str | Path, *, pipeline: Pipeline | None = Non
             for unit in read_documents(item, max_bytes):
                 if isinstance(unit, Rejection):
                     _reject(store, result, unit, run_id, notify)
+                elif store.has_document(unit.id):
+                    store.note_source(unit.id, unit.source)
+                    result.skipped += 1
+                    notify("skipped", {"source": unit.source})
                 else:
-                    _analyze_document(store, pipeline, unit, run_id, result, notify)
+                    batch.append(unit)
+                    if len(batch) >= batch_size:
+                        _store_batch(store, mapper, pipeline, batch, run_id, result, notify)
+                        batch = []
             notify("file", {"path": str(item)})
+        _store_batch(store, mapper, pipeline, batch, run_id, result, notify)
         if "entities" in pipeline.names:
             from newsgraph.corpus.entities import resolve_corpus
 
@@ -162,40 +181,92 @@ def analyze(paths: list[str], db: str | Path, *, pipeline: Pipeline | None = Non
     return result
 
 
+def process_document(pipeline: Pipeline, doc: SourceDocument) -> list[Article] | Rejection:
+    """The per-document stages, never raising: a failure comes back as a Rejection."""
+    try:
+        return pipeline.process(doc)
+    except NoTextError as exc:
+        return Rejection(doc.source, str(exc))
+    except RecursionError:
+        return Rejection(doc.source, "markup nested too deeply to parse; simplify or convert it to text")
+    except Exception as exc:  # a bug must not lose the batch: record it and go on
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Rejection(doc.source, f"internal error while analysing ({exc.__class__.__name__}: {str(exc)[:120]} at "
+                                     f"{Path(where.filename).name}:{where.lineno}); please report it with this file")
+
+
+def _store_batch(store: Store, mapper: "Mapper", pipeline: Pipeline, batch: list[SourceDocument], run_id: int,
+                 result: AnalyzeResult, notify: ProgressCallback) -> None:
+    """Process a batch (in parallel when the mapper is) and write it in input order."""
+    seen: set[str] = set()
+    unique = [d for d in batch if not (d.id in seen or seen.add(d.id))]  # the same page twice in one batch
+    kept = {id(d) for d in unique}
+    for doc in batch:
+        if id(doc) not in kept:
+            store.note_source(doc.id, doc.source)
+            result.skipped += 1
+    if not unique:
+        return
+    for doc, outcome in zip(unique, mapper.map(partial(process_document, pipeline), unique)):
+        if isinstance(outcome, Rejection):
+            _reject(store, result, outcome, run_id, notify)
+            continue
+        try:
+            store.add_document(doc, outcome, run_id)
+        except sqlite3.IntegrityError as exc:
+            _reject(store, result, Rejection(doc.source, f"could not store ({exc}); please report it with this file"),
+                    run_id, notify)
+            continue
+        result.documents += 1
+        result.articles += len(outcome)
+        notify("document", {"source": doc.source, "articles": len(outcome)})
+
+
+class Mapper:
+    """``map`` over a batch: in this process, in a local process pool, or on Dask."""
+
+    def __init__(self, workers: int = 1, scheduler: str | None = None):
+        self.workers, self.scheduler = workers, scheduler
+        self._pool = None
+        self._client = None
+
+    def __enter__(self) -> "Mapper":
+        if self.scheduler and self.scheduler.startswith("tcp://"):
+            from dask.distributed import Client
+
+            self._client = Client(self.scheduler)
+        elif self.scheduler is None and self.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+        if self._client is not None:
+            self._client.close()
+
+    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        if self._client is not None:
+            return self._client.gather(self._client.map(fn, items, pure=False))
+        if self.scheduler is not None:
+            import dask.bag
+
+            return dask.bag.from_sequence(items, npartitions=max(1, min(len(items), 2 * self.workers))).map(fn).compute(
+                scheduler=self.scheduler)
+        if self._pool is not None:
+            return list(self._pool.map(fn, items))
+        return [fn(item) for item in items]
+
+
+def make_mapper(workers: int = 1, scheduler: str | None = None) -> Mapper:
+    if scheduler in ("local", "single", "synchronous"):
+        scheduler = "synchronous" if workers <= 1 else "processes"
+    return Mapper(max(1, workers), scheduler)
+
+
 def _reject(store: Store, result: AnalyzeResult, rejection: Rejection, run_id: int, notify: ProgressCallback) -> None:
     store.add_rejection(rejection, run_id)
     result.rejected.append(rejection)
     notify("rejected", {"source": rejection.source, "reason": rejection.reason})
-
-
-def _analyze_document(store: Store, pipeline: Pipeline, doc: SourceDocument, run_id: int,
-                      result: AnalyzeResult, notify: ProgressCallback) -> None:
-    if store.has_document(doc.id):
-        store.note_source(doc.id, doc.source)
-        result.skipped += 1
-        notify("skipped", {"source": doc.source})
-        return
-    try:
-        articles = pipeline.process(doc)
-    except NoTextError as exc:
-        _reject(store, result, Rejection(doc.source, str(exc)), run_id, notify)
-        return
-    except RecursionError:
-        _reject(store, result, Rejection(doc.source, "markup nested too deeply to parse; simplify or convert it to text"),
-                run_id, notify)
-        return
-    except Exception as exc:  # a bug must not lose the batch: record it and go on
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        reason = (f"internal error while analysing ({exc.__class__.__name__}: {str(exc)[:120]} at "
-                  f"{Path(where.filename).name}:{where.lineno}); please report it with this file")
-        _reject(store, result, Rejection(doc.source, reason), run_id, notify)
-        return
-    try:
-        store.add_document(doc, articles, run_id)
-    except sqlite3.IntegrityError as exc:
-        _reject(store, result, Rejection(doc.source, f"could not store ({exc}); please report it with this file"),
-                run_id, notify)
-        return
-    result.documents += 1
-    result.articles += len(articles)
-    notify("document", {"source": doc.source, "articles": len(articles)})
