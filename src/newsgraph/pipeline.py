@@ -201,13 +201,18 @@ def _store_batch(store: Store, mapper: "Mapper", pipeline: Pipeline, batch: list
     seen: set[str] = set()
     unique = [d for d in batch if not (d.id in seen or seen.add(d.id))]  # the same page twice in one batch
     kept = {id(d) for d in unique}
-    for doc in batch:
-        if id(doc) not in kept:
+    repeats = [d for d in batch if id(d) not in kept]
+    if unique:
+        _store_outcomes(store, unique, mapper.map(partial(process_document, pipeline), unique), run_id, result, notify)
+    for doc in repeats:  # noted once the first copy is stored
+        if store.has_document(doc.id):
             store.note_source(doc.id, doc.source)
-            result.skipped += 1
-    if not unique:
-        return
-    for doc, outcome in zip(unique, mapper.map(partial(process_document, pipeline), unique)):
+        result.skipped += 1
+
+
+def _store_outcomes(store: Store, docs: list[SourceDocument], outcomes: list[list[Article] | Rejection], run_id: int,
+                    result: AnalyzeResult, notify: ProgressCallback) -> None:
+    for doc, outcome in zip(docs, outcomes):
         if isinstance(outcome, Rejection):
             _reject(store, result, outcome, run_id, notify)
             continue
