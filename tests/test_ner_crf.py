@@ -126,3 +126,23 @@ def test_model_is_loaded_once_and_cached():
     a = ner_crf.get_model("ar")
     b = ner_crf.get_model("ar")
     assert a is b
+
+
+def test_train_lexicon_is_jackknifed_and_filters_common_words():
+    from newsgraph.enrich.ner_crf import FeatureConfig, Resources
+    from newsgraph.train.ner import featurize_train, train_lexicon_rows
+
+    sents = [(["زار", "منظمة", "الصحة", "العالمية", "في"], ["O", "B-ORG", "I-ORG", "I-ORG", "O"]),
+             (["في", "طهران"], ["O", "B-LOC"]),
+             (["في", "منظمة", "الصحة", "العالمية"], ["O", "B-ORG", "I-ORG", "I-ORG"]),
+             (["في", "بغداد"], ["O", "B-LOC"])]
+    rows = train_lexicon_rows(sents)
+    assert ("منظمة الصحة العالمية", "ORG") in rows and ("طهران", "LOC") in rows
+    assert not any(p == "في" for p, _ in rows)
+    res = Resources(lang="ar", config=FeatureConfig(gazetteer=False, train_lexicon=True))
+    X = featurize_train(sents, res, folds=4)
+    # sentence 1's only entity (طهران) is not in the other folds: no lexicon feature for it;
+    # the organisation in sentence 0 is found through sentence 2 (another fold)
+    assert not any(f.startswith("tl=") for f in X[1][1])
+    assert "tm=B-ORG" in X[0][1] and "tm=I-ORG" in X[0][3]
+    assert res.train_gaz is not None and "LOC" in res.train_gaz.token_types(normalize("طهران"), normalize("طهران"))

@@ -4,8 +4,9 @@
 for ``lang`` in ``{"ar", "fa"}``. The models are trained by ``python -m newsgraph.train.ner``
 (ANERcorp for Arabic, ArmanPersoNER fold 1 for Persian) and shipped in
 ``newsgraph/data/models/`` (``ner-ar.crfsuite``/``ner-ar.json``, ``ner-fa.*``), together with
-a compact gazetteer (``ner-gazetteer.tsv.gz``); see ``NER_MODEL_CARD.md`` there for data,
-licences, scores and limits. Loading is lazy and cached per language; nothing is downloaded.
+a compact gazetteer (``ner-gazetteer.tsv.gz``), word clusters (``ner-<lang>.clusters.tsv.gz``) and, for
+Persian, a lexicon of the training labels' entity strings (``ner-fa.trainlex.tsv.gz``); see
+``NER_MODEL_CARD.md`` there for data, licences, scores and limits. Loading is lazy and cached per language; nothing is downloaded.
 
 Label mapping (corpus tag -> newsgraph label):
 
@@ -174,7 +175,7 @@ class FeatureConfig:
     gaz_window: int = 1  # context window for token gazetteer flags
     clusters: bool = False  # unsupervised word clusters (shipped with the model)
     cluster_window: int = 1
-    train_lexicon: bool = False  # not used (kept for sidecar compatibility)
+    train_lexicon: bool = False  # entity strings seen in the training labels (jackknifed in training)
     bigrams: bool = True
     doc_stack: bool = False  # second pass with document-level features from a first-pass CRF
     doc_window: int = 10  # sentences either side that count as "the same document"
@@ -268,6 +269,7 @@ class Resources:
     config: FeatureConfig
     gazetteer: Gazetteer | None = None
     clusters: dict[str, tuple[str, ...]] | None = None  # norm -> cluster ids (coarse..fine)
+    train_gaz: Gazetteer | None = None  # entity strings of the training labels (train_lexicon)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,6 +297,11 @@ def _token_feats(raw: str, norm: str, clitic: str, stem: str, cfg: FeatureConfig
         f.append("zwl=" + normalize(parts[-1]))
     if any("a" <= c.lower() <= "z" for c in raw):
         f.append("latin")
+    if "cng" in cfg.extra:  # character n-grams (2..5) of the clitic-stripped form, word-internal
+        w = stem if len(stem) <= 20 else stem[:20]
+        for k in range(2, 6):
+            for a in range(1, len(w) - k):  # interior n-grams only: edges are the affix features
+                f.append(f"cg{k}={w[a:a + k]}")
     return f
 
 
@@ -311,6 +318,9 @@ def sentence_features(tokens: Sequence[str], res: Resources) -> list[list[str]]:
     gtok = [sorted(gaz.token_types(norms[i], stems[i])) for i in range(n)] if gaz else None
     gmat = gaz.matches(norms, stems) if gaz else None
     clus = res.clusters if cfg.clusters else None
+    tgaz = res.train_gaz if cfg.train_lexicon else None
+    ttok = [sorted(tgaz.token_types(norms[i], stems[i])) for i in range(n)] if tgaz else None
+    tmat = tgaz.matches(norms, stems) if tgaz else None
     ctok = [clus.get(stems[i]) or clus.get(norms[i]) for i in range(n)] if clus else None
 
     out = []
@@ -351,6 +361,17 @@ def sentence_features(tokens: Sequence[str], res: Resources) -> list[list[str]]:
             if i < n - 1:
                 for t in gmat[i + 1]:
                     f.append("gm+1=" + t)
+        if tgaz is not None:
+            for t in ttok[i]:
+                f.append("tl=" + t)
+            for t in tmat[i]:
+                f.append("tm=" + t)
+            if i > 0:
+                for t in tmat[i - 1]:
+                    f.append("tm-1=" + t)
+            if i < n - 1:
+                for t in tmat[i + 1]:
+                    f.append("tm+1=" + t)
         if ctok is not None:
             for d in range(-cfg.cluster_window, cfg.cluster_window + 1):
                 j = i + d
@@ -456,7 +477,8 @@ class CRFModel:
         clusters = None
         if cfg.clusters:
             clusters = _load_clusters(model_dir / f"ner-{lang}.clusters.tsv.gz")
-        self.resources = Resources(lang=lang, config=cfg, gazetteer=gaz, clusters=clusters)
+        tgaz = Gazetteer.load(model_dir / f"ner-{lang}.trainlex.tsv.gz") if cfg.train_lexicon else None
+        self.resources = Resources(lang=lang, config=cfg, gazetteer=gaz, clusters=clusters, train_gaz=tgaz)
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model_dir / f"ner-{lang}.crfsuite"))
         self.stage1 = None

@@ -18,6 +18,8 @@ Data (never copied into the repository):
   ``ner-gazetteer.tsv.gz`` (phrase, type, source) next to the models.
 * Word clusters: k-means over word2vec vectors trained (gensim, if installed) on the training
   sentences plus the NTREX-128 ar/fa(/prs) sentences (CC BY-SA 4.0) — unsupervised, no labels.
+* Training-label lexicon (``train_lexicon``, Persian): entity strings of the gold training spans,
+  jackknifed over 5 contiguous folds during training, written to ``ner-<lang>.trainlex.tsv.gz``.
 
 Method: the last contiguous 10% of the training sentences is a dev set for choosing settings;
 the shipped model is then retrained on all training sentences with the chosen setting and scored
@@ -66,8 +68,9 @@ FINAL: dict[str, dict] = {
                         "cluster_window": 2, "doc_stack": True, "doc_window": 10},
            "crf": {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.01, "max_iterations": 150}},
     "fa": {"features": {"window": 2, "affix_max": 3, "gazetteer": True, "gaz_window": 1, "clusters": True,
-                        "cluster_window": 1, "doc_stack": False},
-           "crf": {"algorithm": "lbfgs", "c1": 0.02, "c2": 0.05, "max_iterations": 150}},
+                        "cluster_window": 1, "doc_stack": False, "train_lexicon": True},
+           "crf": {"algorithm": "lbfgs", "c1": 0.02, "c2": 0.05, "max_iterations": 150},
+           "cluster_sizes": [16, 32, 64, 128, 256, 512, 1024, 2048]},
 }
 CLUSTER_SIZES = (64, 256, 1024)
 
@@ -301,6 +304,57 @@ def featurize(sents: list[Sentence], res: Resources) -> list[list[list[str]]]:
     return [sentence_features(toks, res) for toks, _ in sents]
 
 
+def train_lexicon_rows(sents: list[Sentence], min_rate: float = 0.5) -> list[tuple[str, str]]:
+    """(phrase, TYPE) for the entity strings of the gold labels. Single tokens are kept only when
+    at least ``min_rate`` of their occurrences are tagged as (part of) an entity."""
+    from newsgraph.enrich.ner_crf import bio_spans
+
+    tok_total: Counter[str] = Counter()
+    tok_ent: Counter[str] = Counter()
+    rows: set[tuple[str, str]] = set()
+    for toks, tags in sents:
+        for w, t in zip(toks, tags):
+            tok_total[normalize(w)] += 1
+            if t != "O":
+                tok_ent[normalize(w)] += 1
+        for a, b, typ in bio_spans(tags):
+            rows.add((" ".join(toks[a:b]), typ.upper()))
+    out = []
+    for phrase, typ in sorted(rows):
+        if " " not in phrase:
+            w = normalize(phrase)
+            if len(w) < 2 or tok_ent[w] < min_rate * tok_total[w]:
+                continue
+        out.append((phrase, typ))
+    return out
+
+
+def write_train_lexicon(rows: list[tuple[str, str]], path: Path) -> None:
+    with gzip.GzipFile(path, "wb", mtime=0) as raw:
+        raw.write(b"# entity strings of the training labels (phrase<TAB>type); licence as the corpus\n")
+        for phrase, typ in rows:
+            raw.write(f"{phrase}\t{typ}\n".encode())
+
+
+def featurize_train(sents: list[Sentence], res: Resources, folds: int = 5) -> list[list[list[str]]]:
+    """Training features. With ``train_lexicon`` the lexicon of each contiguous fold comes from the
+    other folds (jackknife), so the feature is as reliable as on unseen text; afterwards
+    ``res.train_gaz`` holds the lexicon of all ``sents`` for tagging new text."""
+    if not res.config.train_lexicon:
+        return featurize(sents, res)
+    import dataclasses
+
+    n = len(sents)
+    bounds = [round(n * k / folds) for k in range(folds + 1)]
+    X: list[list[list[str]]] = []
+    for k in range(folds):
+        a, b = bounds[k], bounds[k + 1]
+        rk = dataclasses.replace(res, train_gaz=Gazetteer(train_lexicon_rows(sents[:a] + sents[b:])))
+        X.extend(featurize(sents[a:b], rk))
+    res.train_gaz = Gazetteer(train_lexicon_rows(sents))
+    return X
+
+
 def train_crf(X, Y, crf: dict, model_path: Path) -> float:
     import pycrfsuite
 
@@ -313,6 +367,8 @@ def train_crf(X, Y, crf: dict, model_path: Path) -> float:
         params.update({"c1": crf.get("c1", 0.05), "c2": crf.get("c2", 0.01)})
     elif crf["algorithm"] == "pa":
         params.update({"c": crf.get("c", 1.0), "type": crf.get("pa_type", 1)})
+    elif crf["algorithm"] == "arow":
+        params.update({"variance": crf.get("variance", 1.0), "gamma": crf.get("gamma", 1.0)})
     if crf.get("min_freq"):
         params["feature.minfreq"] = crf["min_freq"]
     trainer.set_params(params)
@@ -358,7 +414,10 @@ def train_model(lang: str, train: list[Sentence], res: Resources, crf: dict, mod
     on the training sentences come from ``folds``-fold jackknifing (contiguous folds), so the
     second pass learns from first-pass tags as noisy as on unseen text."""
     t0 = time.time()
-    X = featurize(train, res)
+    X = featurize_train(train, res)
+    if res.config.train_lexicon:
+        write_train_lexicon(train_lexicon_rows(train),
+                            model_path.with_name(model_path.name.replace(".crfsuite", ".trainlex.tsv.gz")))
     Y = [t for _, t in train]
     feat_time = time.time() - t0
     t0 = time.time()
@@ -443,13 +502,15 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.time()
         clusters = None
         if spec["features"].get("clusters"):
-            clusters = build_clusters(args.data, lang, d["train_all"])
+            clusters = build_clusters(args.data, lang, d["train_all"],
+                                      sizes=tuple(spec.get("cluster_sizes", CLUSTER_SIZES)))
             write_clusters(clusters, args.out / f"ner-{lang}.clusters.tsv.gz")
         cluster_time = time.time() - t0
         # dev score of the setting (trained on the 90% part; clusters from all train text — no labels)
         dev_run = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=False, evaluate_test=False)
         final = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=True)
         meta = {"lang": lang, "features": spec["features"], "crf": spec["crf"],
+                "cluster_sizes": list(spec.get("cluster_sizes", CLUSTER_SIZES)),
                 "labels_source": "ANERcorp" if lang == "ar" else "ArmanPersoNER fold 1",
                 "trained": {"sentences": final["train_sentences"], "tokens": final["train_tokens"],
                             "removed_test_duplicates": len(d["removed_duplicates"])},
