@@ -20,7 +20,7 @@ from newsgraph.pipeline import analyze as _analyze
 from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
-__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques",
+__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
            "technique_stats"]
 
 
@@ -99,3 +99,9 @@ def technique_stats(db: str | Path, *, outlet: str | None = None) -> list[dict[s
     """Techniques per 1,000 words by technique, outlet and month."""
     with Store(db, readonly=True) as store:
         return store.technique_stats(outlet=outlet)
+
+
+def quotes(db: str | Path, *, speaker: str | None = None) -> list[dict[str, Any]]:
+    """Quotes with speaker (entity and as written), cue, kind and addressee."""
+    with Store(db, readonly=True) as store:
+        return store.quote_rows(speaker=speaker)

@@ -225,6 +225,25 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
 
 
 @app.command()
+def quotes(db: Path = DbOption, speaker: Optional[str] = typer.Option(None, help="Entity name, id or spelling of the speaker."),
+           limit: int = typer.Option(100, help="At most this many.")) -> None:
+    """Who said what: quotes with their speaker and cue."""
+    rows = api.quotes(_existing_db(db), speaker=speaker)
+    table = Table()
+    table.add_column("article", no_wrap=True, min_width=16)
+    table.add_column("speaker", max_width=26, overflow="ellipsis", no_wrap=True)
+    table.add_column("cue", max_width=12, overflow="ellipsis", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("quote", overflow="ellipsis", no_wrap=True, max_width=70)
+    for row in rows[:limit]:
+        who = row["speaker_name"] or (f"({row['speaker_text']})" if row["speaker_text"] else "—")
+        table.add_row(row["article_id"], escape(who), escape(row["cue"] or ""), row["kind"],
+                      escape(" ¶ ".join(row["text"].split("\n\n"))))
+    console.print(table)
+    console.print(f"{len(rows)} quotes")
+
+
+@app.command()
 def techniques(db: Path = DbOption, article: Optional[str] = typer.Option(None, help="Only this article id."),
                outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
                stats: bool = typer.Option(False, "--stats", help="Per 1,000 words by technique, outlet and month.")) -> None:

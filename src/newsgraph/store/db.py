@@ -218,6 +218,21 @@ class Store:
                   r.source_article_id) for r in records],
             )
 
+    def quote_rows(self, speaker: str | None = None) -> list[dict[str, Any]]:
+        """Quotes with their speaker's entity; ``speaker`` matches the entity name or the written speaker."""
+        rows = self.conn.execute(
+            "SELECT q.*, e.id AS speaker_entity_id, e.name AS speaker_name, a.title, a.outlet, a.date FROM quotes q"
+            " JOIN articles a ON a.id = q.article_id"
+            " LEFT JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
+            " AND m.end = q.speaker_mention_end LEFT JOIN entities e ON e.id = m.entity_id"
+            " GROUP BY q.article_id, q.start, q.end ORDER BY a.rowid, q.start").fetchall()
+        out = [dict(r) for r in rows]
+        if speaker:
+            wanted = normalize_for_search(speaker)
+            out = [r for r in out if wanted in normalize_for_search(r["speaker_name"] or "")
+                   or wanted in normalize_for_search(r["speaker_text"] or "") or r["speaker_entity_id"] == speaker]
+        return out
+
     def technique_rows(self, article_id: str | None = None, outlet: str | None = None) -> list[dict[str, Any]]:
         rows = self.conn.execute(
             "SELECT t.*, a.outlet, a.date, substr(a.text, t.start + 1, t.end - t.start) AS evidence FROM techniques t"
