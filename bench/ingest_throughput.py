@@ -66,7 +66,8 @@ def run(pages: int, skip: list[str], workers: int = 1) -> dict:
 
         with sqlite3.connect(db) as conn:
             articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-        return {"stages": "segment" + "".join(f",{s}" for s in ("entities", "dates") if s not in skip),
+        stages = ("entities", "dates", "quotes", "techniques")
+        return {"stages": "segment" + "".join(f",{s}" for s in stages if s not in skip),
                 "workers": workers, "pages": pages, "megabytes": round(size / 1e6, 2), "articles": articles, "seconds": round(wall, 2),
                 "pages_per_s": round(pages / wall, 1), "mb_per_s": round(size / 1e6 / wall, 3),
                 "peak_rss_mb": round(peak_kb / 1024, 1), "cores": os.cpu_count(), "python": platform.python_version()}
@@ -79,11 +80,13 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest_throughput.json")
     args = parser.parse_args()
-    results = [run(args.pages, ["entities", "dates"]), run(args.pages, []), run(args.pages, [], workers=2)]
-    print(f"{'stages':<26} {'workers':>7} {'pages':>6} {'MB':>6} {'articles':>9} {'seconds':>8} {'pages/s':>8} {'MB/s':>7} "
+    spine = ["entities", "dates", "quotes", "techniques"]
+    results = [run(args.pages, spine), run(args.pages, spine, workers=2), run(args.pages, []),
+               run(args.pages, [], workers=2)]
+    print(f"{'stages':<42} {'workers':>7} {'pages':>6} {'MB':>6} {'articles':>9} {'seconds':>8} {'pages/s':>8} {'MB/s':>7} "
           f"{'peak RSS MB':>12} {'cores':>6}")
     for r in results:
-        print(f"{r['stages']:<26} {r['workers']:>7} {r['pages']:>6} {r['megabytes']:>6} {r['articles']:>9} {r['seconds']:>8} "
+        print(f"{r['stages']:<42} {r['workers']:>7} {r['pages']:>6} {r['megabytes']:>6} {r['articles']:>9} {r['seconds']:>8} "
               f"{r['pages_per_s']:>8} {r['mb_per_s']:>7} {r['peak_rss_mb']:>12} {r['cores']:>6}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")

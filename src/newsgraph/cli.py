@@ -56,7 +56,7 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
             db: Path = DbOption,
             max_doc_mb: float = typer.Option(50, help="Reject documents larger than this many MB."),
             overrides: Optional[Path] = typer.Option(None, help="TOML file of entity merges, splits and renames."),
-            skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: entities, dates (repeatable)."),
+            skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: entities, dates, quotes, techniques (repeatable)."),
             workers: int = typer.Option(1, help="Processes for the per-document stages (the database has one writer)."),
             scheduler: Optional[str] = typer.Option(None, help="Run the per-document stages on Dask: local, processes, "
                                                                  "threads or tcp://HOST:PORT."),
