@@ -31,22 +31,7 @@ SHARED = Path(os.environ.get("NEWSGRAPH_SHARED", ROOT.parent / "shared"))
 TEST = {"ar": "anercorp-full/test_reconstructed.txt", "fa": "armanpersoner/test_fold1.txt"}
 DOC_SENTENCES = 20
 
-
-def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
-    sents, toks, tags = [], [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if toks:
-                sents.append((toks, tags))
-                toks, tags = [], []
-            continue
-        parts = line.rsplit(" ", 1)
-        if len(parts) == 2 and parts[0].strip():
-            toks.append(parts[0].strip())
-            tags.append(parts[1].strip())
-    if toks:
-        sents.append((toks, tags))
-    return sents
+from newsgraph.train.ner import read_conll  # noqa: E402  (one reader for training and the bench)
 
 
 def bench_lang(lang: str, path: Path) -> dict:
