@@ -32,6 +32,13 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _check_dask() -> None:
+    try:
+        import dask  # noqa: F401
+    except ImportError:
+        _fail("--scheduler needs Dask: pip install 'newsgraph[dask]'")
+
+
 def _check_overrides(path: Path) -> None:
     import tomllib
 
@@ -73,6 +80,8 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
         if name not in pipeline.names:
             _fail(f"unknown stage {name!r}; stages that can be skipped: {', '.join(pipeline.names)}")
         pipeline.remove(name)
+    if scheduler is not None:
+        _check_dask()
     total = count_input_files(paths)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[articles]} articles, {task.fields[rejected]} rejected"),
@@ -215,6 +224,8 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
           cross_lingual: bool = typer.Option(False, "--cross-lingual", help="Also find translations across languages."),
           scheduler: Optional[str] = typer.Option(None, help="Dask scheduler: local, processes or tcp://HOST:PORT.")) -> None:
     """Find who copies whom: duplicates, reused passages, translations, repetition inside pages."""
+    if scheduler is not None:
+        _check_dask()
     try:
         counts = api.reuse(_existing_db(db), min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler)
     except ImportError as exc:

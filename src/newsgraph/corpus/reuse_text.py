@@ -1,0 +1,94 @@
+"""Words of an article for reuse detection: normalised tokens with their spans in the display text.
+
+Matching runs on ``normalize_for_search`` text (Arabic/Persian letter variants, digits, diacritics
+folded), but every span reported goes back to the article's own text through the offset map of
+:func:`newsgraph.text.normalize.normalize_with_offsets`, so ``article.text[start:end]`` is always
+the passage a reader sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsgraph.text.normalize import normalize_with_offsets, source_span
+
+WORD = re.compile(r"\w+")
+NGRAM = 4  # words per n-gram (passim uses 5; 4 still leaves anchors when every 5th word is edited)
+
+# Odd 64-bit multipliers for the rolling combination of word hashes into n-gram hashes (our own,
+# vectorised in numpy: one crc32 per word, then n-gram hashes with wrapping uint64 arithmetic).
+_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5,
+                         0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53], dtype=np.uint64)
+
+
+@dataclass
+class Words:
+    """The normalised words of one text and where each sits in the display text."""
+
+    text: str  # the display text
+    tokens: list[str]
+    starts: np.ndarray  # int64 offsets in the display text
+    ends: np.ndarray
+    hashes: np.ndarray  # uint64 crc32 of each token (stable across processes, unlike hash())
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def char_span(self, first: int, last: int) -> tuple[int, int]:
+        """Display-text span from word ``first`` to word ``last - 1``, widened over the punctuation
+        attached to them (an opening quote before, a full stop or closing quote after)."""
+        start, end = int(self.starts[first]), int(self.ends[last - 1])
+        while start > 0 and _attached(self.text[start - 1]):
+            start -= 1
+        while end < len(self.text) and _attached(self.text[end]):
+            end += 1
+        return start, end
+
+
+def _attached(ch: str) -> bool:
+    """Punctuation that belongs to the neighbouring word (not a space, not a letter or digit)."""
+    return not ch.isspace() and not ch.isalnum() and ch != "_"
+
+
+def words_of(text: str) -> Words:
+    """Tokenise ``text`` on its normalised form, keeping display-text spans of each word."""
+    norm, offsets = normalize_with_offsets(text)
+    tokens: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in WORD.finditer(norm):
+        s, e = source_span(text, offsets, m.start(), m.end())
+        tokens.append(m.group())
+        starts.append(s)
+        ends.append(e)
+    hashes = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+    return Words(text, tokens, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64), hashes)
+
+
+def ngram_hashes(words: Words, n: int = NGRAM) -> np.ndarray:
+    """uint64 hash of every n-word window (position i covers words i..i+n-1); empty if too short."""
+    count = len(words) - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        out = np.zeros(count, dtype=np.uint64)
+        for k in range(n):
+            out = out + words.hashes[k:k + count] * _MULTIPLIERS[k]
+        out ^= out >> np.uint64(29)
+    return out
+
+
+def shingle_hashes(words: Words, n: int = 3) -> np.ndarray:
+    """Distinct word n-gram hashes for MinHash (sets, so order and repeats do not matter)."""
+    return np.unique(ngram_hashes(words, n)) if len(words) >= n else np.unique(words.hashes)
+
+
+def text_fingerprint(words: Words) -> str:
+    """Hash of the normalised word sequence: equal for texts that differ only in spelling
+    variants, spacing, punctuation or diacritics (the exact-duplicate key)."""
+    return hashlib.blake2b(" ".join(words.tokens).encode("utf-8"), digest_size=16).hexdigest()
