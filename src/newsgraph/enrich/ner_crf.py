@@ -305,6 +305,16 @@ def _token_feats(raw: str, norm: str, clitic: str, stem: str, cfg: FeatureConfig
     return f
 
 
+def _phrase_match_features(prefix: str, matches: Sequence[Sequence[str]], i: int) -> list[str]:
+    """Phrase-match tags of token ``i`` and its two neighbours ("gm=…", "gm-1=…", "gm+1=…")."""
+    out = [f"{prefix}={t}" for t in matches[i]]
+    if i > 0:
+        out += [f"{prefix}-1={t}" for t in matches[i - 1]]
+    if i < len(matches) - 1:
+        out += [f"{prefix}+1={t}" for t in matches[i + 1]]
+    return out
+
+
 def sentence_features(tokens: Sequence[str], res: Resources) -> list[list[str]]:
     """CRFsuite feature strings for one sentence of raw tokens."""
     cfg, lang = res.config, res.lang
@@ -353,25 +363,11 @@ def sentence_features(tokens: Sequence[str], res: Resources) -> list[list[str]]:
                 if 0 <= j < n:
                     for t in gtok[j]:
                         f.append(f"g{d}={t}")
-            for t in gmat[i]:
-                f.append("gm=" + t)
-            if i > 0:
-                for t in gmat[i - 1]:
-                    f.append("gm-1=" + t)
-            if i < n - 1:
-                for t in gmat[i + 1]:
-                    f.append("gm+1=" + t)
+            f.extend(_phrase_match_features("gm", gmat, i))
         if tgaz is not None:
             for t in ttok[i]:
                 f.append("tl=" + t)
-            for t in tmat[i]:
-                f.append("tm=" + t)
-            if i > 0:
-                for t in tmat[i - 1]:
-                    f.append("tm-1=" + t)
-            if i < n - 1:
-                for t in tmat[i + 1]:
-                    f.append("tm+1=" + t)
+            f.extend(_phrase_match_features("tm", tmat, i))
         if ctok is not None:
             for d in range(-cfg.cluster_window, cfg.cluster_window + 1):
                 j = i + d
