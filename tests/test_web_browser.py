@@ -32,7 +32,7 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from newsgraph.web.app import create_app  # noqa: E402
-from test_web import ARABIC_NAME, _all, _one, seed_database, xss_corpus  # noqa: E402
+from test_web import ARABIC_NAME, _all, _one, seed_db, xss_corpus  # noqa: E402,F401  (seed_db: the shared fixture)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -88,13 +88,6 @@ def browser() -> Iterator[webdriver.Chrome]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.getbasetemp() / "web"
-    base.mkdir(exist_ok=True)
-    return seed_database(base)
 
 
 @pytest.fixture(scope="module")
