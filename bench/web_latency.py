@@ -40,12 +40,6 @@ NTREX = SHARED / "data" / "ntrex128-en-ar-fa"
 COUNTRIES = SHARED / "data" / "gazetteer-countries-en-ar-fa" / "countries_en_ar_fa.tsv"
 LANG_FILES = {"en": "newstest2019-src.eng.txt", "ar": "newstest2019-ref.arb.txt", "fa": "newstest2019-ref.fas.txt"}
 ARTICLES_PER_PAGE = 10
-# Indexes the workbench's queries want beyond schema version 2 (created IF NOT EXISTS here;
-# they belong in a schema migration):
-EXTRA_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS article_roles_entity ON article_roles(entity_id, role)",
-    "CREATE INDEX IF NOT EXISTS articles_outlet_date ON articles(outlet, date)",
-]
 
 
 # ------------------------------------------------------------------ corpus
@@ -157,8 +151,6 @@ def build_database(path: Path, count: int, seed: int = 7) -> None:
         entities = [Entity(eid, names[eid], "GPE", {k: sorted(v) for k, v in spellings[eid].items()},
                            sum(ns), len(ns)) for eid, ns in per_entity.items()]
         store.replace_entities(entities, [], [])
-        for sql in EXTRA_INDEXES:
-            store.conn.execute(sql)
         store.conn.execute("ANALYZE")
         store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
         store.conn.commit()

@@ -237,3 +237,16 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 7: search facets and filters read (lang, outlet, date, id) by rowid for up to a thousand
+    # matches per query, and the entity facet reads the entities of a hundred articles; these
+    # covering indexes answer both without touching the wide article and mention rows
+    # (search p95 on 100k articles, bench/web_latency.py)
+    """
+    CREATE INDEX IF NOT EXISTS articles_rowid_facets ON articles(rowid, lang, outlet, date, id);
+    CREATE INDEX IF NOT EXISTS mentions_article_entity ON mentions(article_id, entity_id);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
