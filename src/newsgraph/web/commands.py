@@ -51,14 +51,14 @@ def run_server(db: Path, host: str, port: int, token: str | None, workers: int =
 
     import uvicorn
 
-    from newsgraph.web.server import NoDelayH11Protocol
+    from newsgraph.web.server import http_protocol
 
     os.environ["NEWSGRAPH_WEB_DB"] = str(db.resolve())
     if token:
         os.environ["NEWSGRAPH_TOKEN"] = token
     typer.echo(f"newsgraph workbench on http://{host}:{port}/ (read-only: {db})", err=True)
     uvicorn.run("newsgraph.web.commands:app_from_env", factory=True, host=host, port=port, workers=workers,
-                http=NoDelayH11Protocol, log_level="warning", access_log=False)
+                http=http_protocol(), loop="auto", log_level="warning", access_log=False)
 
 
 def app_from_env():  # type: ignore[no-untyped-def]
