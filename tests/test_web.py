@@ -228,6 +228,39 @@ def test_search_facets_and_filters(client: TestClient) -> None:
     assert page.status_code == 200 and "lang:" in page.text
 
 
+def test_cached_facets_equal_facets_read_from_rows(seed_db: Path) -> None:
+    """The server counts facets from codes cached per database; a plain connection reads the
+    article rows. Both must give the same page."""
+    from newsgraph.web import queries as Q
+    from newsgraph.web.app import ReadOnlyDatabase
+
+    server = ReadOnlyDatabase(seed_db).conn()
+    plain = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
+    plain.row_factory = sqlite3.Row
+    for q in ("Soleimani", "Iran", "Hamas", "سليماني", "the"):
+        cached_page, read_page = Q.search_articles(server, Q.Filters(q=q)), Q.search_articles(plain, Q.Filters(q=q))
+        assert cached_page == read_page, q
+    assert Q.search_articles(server, Q.Filters(q="Iran"))["facets"]["outlet"], "facets are not empty"
+
+
+def test_server_caches_follow_writes_by_other_processes(seed_db: Path, tmp_path: Path) -> None:
+    from newsgraph.web import queries as Q
+    from newsgraph.web.app import ReadOnlyDatabase
+
+    db = tmp_path / "live.db"
+    shutil.copy(seed_db, db)
+    conn = ReadOnlyDatabase(db).conn()
+    before = Q.search_articles(conn, Q.Filters(q="Iran"))
+    assert Q.layer_status(conn)["dates"] is True
+    with sqlite3.connect(db) as writer:  # another process re-labels the outlets
+        writer.execute("UPDATE articles SET outlet = 'Renamed Outlet'")
+    after = Q.search_articles(conn, Q.Filters(q="Iran"))
+    assert [f["value"] for f in after["facets"]["outlet"]] == ["Renamed Outlet"] != before["facets"]["outlet"]
+    with sqlite3.connect(db) as writer:
+        writer.execute("DROP TABLE dates")
+    assert Q.layer_status(conn)["dates"] is False
+
+
 def test_hostile_query_strings_are_harmless(client: TestClient) -> None:
     for q in ['"', "NEAR(a b)", "a OR b AND", "*", "title:x", "'; DROP TABLE articles; --", "<script>x</script>"]:
         r = client.get("/", params={"q": q})

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from newsgraph.store.db import fts_query
+from newsgraph.web.snapshot import cached, facet_codes, has_snapshot
 
 RANK_WINDOW = 1000  # a query ranks (and facets) at most this many of its most recently added matches
 COUNT_CAP = 10000  # filtered totals are counted up to this
@@ -25,6 +27,7 @@ LAYERS = {  # stage -> table whose presence means the stage has run
     "techniques": "techniques",
     "reuse": "reuse",
 }
+FACET_KEYS = ("lang", "outlet", "month")
 SPAN_LABEL_COLUMNS = ("label", "technique", "speaker", "kind", "type")
 HIDDEN_TABLE_PREFIXES = ("sqlite_", "articles_fts")
 
@@ -56,8 +59,11 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
 
 
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)).fetchone()
-    return row is not None
+    return name in cached(conn, "tables", _table_and_view_names)
+
+
+def _table_and_view_names(conn: sqlite3.Connection) -> frozenset[str]:
+    return frozenset(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
 
 
 def table_columns(conn: sqlite3.Connection, name: str) -> list[str]:
@@ -83,6 +89,10 @@ def pipeline_stages(conn: sqlite3.Connection) -> set[str] | None:
 def layer_status(conn: sqlite3.Connection) -> dict[str, bool]:
     """Which analysis stages have run on this database: the stage's table exists, and a run
     lists the stage in its pipeline (or, for runs that do not say, the table has rows)."""
+    return dict(cached(conn, "layers", _layer_status))
+
+
+def _layer_status(conn: sqlite3.Connection) -> dict[str, bool]:
     ran = pipeline_stages(conn)
     status = {}
     for layer, table in LAYERS.items():
@@ -100,6 +110,10 @@ def layer_status(conn: sqlite3.Connection) -> dict[str, bool]:
 
 def corpus_stats(conn: sqlite3.Connection) -> dict[str, Any]:
     """Row counts of every table, languages, outlets and the date range."""
+    return cached(conn, "corpus_stats", _corpus_stats)
+
+
+def _corpus_stats(conn: sqlite3.Connection) -> dict[str, Any]:
     counts = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in table_names(conn)}
     langs = [dict(r) for r in conn.execute(
         "SELECT coalesce(lang, '') AS lang, count(*) AS articles FROM articles GROUP BY 1 ORDER BY 2 DESC")]
@@ -127,7 +141,8 @@ def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
         clauses.append("substr(a.date, 1, length(:date_to)) <= :date_to")
         params["date_to"] = f.date_to
     if f.entity:
-        clauses.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = :entity)")
+        clauses.append("a.rowid IN (SELECT e.rowid FROM mentions m JOIN articles e ON e.id = m.article_id"
+                       " WHERE m.entity_id = :entity)")
         params["entity"] = f.entity
     return (" AND ".join(clauses) or "1"), params
 
@@ -182,21 +197,50 @@ def _ranked_search(conn: sqlite3.Connection, match: str, where: str, params: dic
     params = params | {"match": match}
     cutoff = _rank_cutoff(conn, where, params)
     params["cutoff"] = cutoff
-    scored = conn.execute(
-        "SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0), a.lang, a.outlet, substr(a.date, 1, 7)"
-        " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-        f" WHERE articles_fts MATCH :match AND articles_fts.rowid >= :cutoff AND {where}", params).fetchall()
-    scored.sort(key=lambda r: r[1])
+    scored, counts = _scored_matches(conn, where, params)
     ranked = [r[0] for r in scored]
     score = {r[0]: r[1] for r in scored}
     rows = _rows_by_rowid(conn, ranked[offset:offset + limit], with_text=True)
+    in_text = _text_matches(conn, match, [row["rowid"] for row in rows])
     for row in rows:
+        row["text_match"] = row["rowid"] in in_text
         row["score"] = score[row.pop("rowid")]
     total, capped = _match_total(conn, where, params, cutoff, len(ranked))
-    facets = _count_facets([(r[2], r[3], r[4]) for r in scored]) | {
-        "entity": _entity_facet(conn, ranked[:ENTITY_FACET_SCAN])}
+    facets = _facet_lists(counts) | {"entity": _entity_facet(conn, ranked[:ENTITY_FACET_SCAN])}
     return {"total": total, "total_capped": capped, "results": rows, "facets": facets,
             "facets_capped": total > len(ranked), "ranked_window": len(ranked) if cutoff else 0}
+
+
+def _scored_matches(conn: sqlite3.Connection, where: str, params: dict[str, Any]
+                    ) -> tuple[list[tuple[int, float]], dict[str, Counter[str]]]:
+    """(rowid, bm25) of the matches from ``cutoff`` on, best first, and the counts of their
+    languages, outlets and months: from the cached facet codes when no filter needs the
+    article rows, else read with the rows."""
+    if where == "1" and has_snapshot(conn):  # else the codes would be read for every query
+        scored = conn.execute("SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts"
+                              " WHERE articles_fts MATCH :match AND rowid >= :cutoff", params).fetchall()
+        codes = cached(conn, "facet_codes", facet_codes)
+        rowids = [r[0] for r in scored]
+        if codes.covers(rowids):
+            scored.sort(key=lambda r: r[1])
+            return scored, codes.counts(rowids)
+    rows = conn.execute(
+        "SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0), a.lang, a.outlet, substr(a.date, 1, 7)"
+        " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        f" WHERE articles_fts MATCH :match AND articles_fts.rowid >= :cutoff AND {where}", params).fetchall()
+    rows.sort(key=lambda r: r[1])
+    return [(r[0], r[1]) for r in rows], _value_counts([(r[2], r[3], r[4]) for r in rows])
+
+
+def _text_matches(conn: sqlite3.Connection, match: str, rowids: list[int]) -> set[int]:
+    """Those of ``rowids`` whose text (not only the title) holds a word of ``match``: the
+    page then looks for a snippet only where there is one to find."""
+    if not rowids:
+        return set()
+    any_word = "text : (" + " OR ".join(match.split(" ")) + ")"
+    return {r[0] for r in conn.execute(
+        f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({','.join('?' * len(rowids))})",
+        [any_word, *rowids])}
 
 
 def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], cutoff: int, ranked: int
@@ -234,17 +278,23 @@ def _facets_of(conn: sqlite3.Connection, rowids: list[int], best: list[int]) -> 
         values += conn.execute(
             f"SELECT lang, outlet, substr(date, 1, 7) FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})",
             chunk).fetchall()
-    return _count_facets(values) | {"entity": _entity_facet(conn, best)}
+    return _facet_lists(_value_counts(values)) | {"entity": _entity_facet(conn, best)}
 
 
-def _count_facets(values: list[tuple[Any, Any, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """Facets from (lang, outlet, month) triples: most common first, months newest first."""
-    from collections import Counter
+def _value_counts(values: list[tuple[Any, Any, Any]]) -> dict[str, Counter[str]]:
+    """Counts by language, outlet and month of (lang, outlet, month) triples."""
+    return {key: Counter(v[i] or "" for v in values) for i, key in enumerate(FACET_KEYS)}
 
+
+def _facet_lists(counts: dict[str, Counter[str]]) -> dict[str, list[dict[str, Any]]]:
+    """Facets from counts: most common first (ties by value), months newest first."""
     facets = empty_facets()
-    for i, key in enumerate(("lang", "outlet", "month")):
-        counter = Counter(v[i] or "" for v in values)
-        items = sorted(counter.items(), reverse=True)[:30] if key == "month" else counter.most_common(30)
+    for key in FACET_KEYS:
+        counter = counts[key]
+        if key == "month":
+            items = sorted(counter.items(), reverse=True)[:30]
+        else:
+            items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         facets[key] = [{"value": v, "count": n} for v, n in items]
     return facets
 
