@@ -261,6 +261,29 @@ def test_server_caches_follow_writes_by_other_processes(seed_db: Path, tmp_path:
     assert Q.layer_status(conn)["dates"] is False
 
 
+def test_technique_facet_and_filter(tmp_path: Path) -> None:
+    """With the techniques stage run, search offers the techniques of its best matches as a
+    facet, and filtering by one keeps only articles where it was found."""
+    from newsgraph.pipeline import default_pipeline
+
+    db = tmp_path / "techniques.db"
+    pipeline = default_pipeline()
+    for stage in ("entities", "quotes"):
+        pipeline.remove(stage)
+    ng.analyze([EXAMPLES / "003_55b615051a200e60.txt"], db=db, pipeline=pipeline)
+    c = TestClient(create_app(db))
+    data = c.get("/api/search", params={"q": "Iran"}).json()
+    assert data["facets"]["technique"], "the facet lists techniques"
+    technique = data["facets"]["technique"][0]["value"]
+    narrowed = c.get("/api/search", params={"q": "Iran", "technique": technique}).json()
+    assert narrowed["total"] == data["facets"]["technique"][0]["count"] or narrowed["total_capped"]
+    with sqlite3.connect(db) as conn:
+        having = {r[0] for r in conn.execute("SELECT article_id FROM techniques WHERE technique = ?", (technique,))}
+    assert narrowed["results"] and {r["id"] for r in narrowed["results"]} <= having
+    page = c.get("/", params={"q": "Iran", "technique": technique})
+    assert page.status_code == 200 and "technique:" in page.text and ">Technique</h3>" in page.text
+
+
 def test_hostile_query_strings_are_harmless(client: TestClient) -> None:
     for q in ['"', "NEAR(a b)", "a OR b AND", "*", "title:x", "'; DROP TABLE articles; --", "<script>x</script>"]:
         r = client.get("/", params={"q": q})

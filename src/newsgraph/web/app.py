@@ -173,8 +173,10 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
 # ------------------------------------------------------------------ search
 
 
-def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entity: str) -> Q.Filters:
-    return Q.Filters(q=q.strip()[:500], lang=lang, outlet=outlet, date_from=date_from, date_to=date_to, entity=entity)
+def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entity: str, technique: str
+             ) -> Q.Filters:
+    return Q.Filters(q=q.strip()[:500], lang=lang, outlet=outlet, date_from=date_from, date_to=date_to, entity=entity,
+                     technique=technique)
 
 
 # Search and article pages are ``async def``: they run on the event loop, one at a time per
@@ -188,11 +190,11 @@ def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entit
 def _add_search_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
     @app.get("/api/search", tags=["search"])
     async def api_search(q: str = "", lang: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
-                         date_to: str = Query("", alias="to"), entity: str = "",
+                         date_to: str = Query("", alias="to"), entity: str = "", technique: str = "",
                          page_no: int = Query(1, alias="page", ge=1),
                          limit: int = Query(PAGE_SIZE, ge=1, le=200)) -> dict[str, Any]:
         """Full-text search (normalised, any script) with facets; without ``q`` lists articles newest first."""
-        f = _filters(q, lang, outlet, date_from, date_to, entity)
+        f = _filters(q, lang, outlet, date_from, date_to, entity, technique)
         found = Q.search_articles(database.conn(), f, limit=limit, offset=(page_no - 1) * limit)
         for row in found["results"]:
             row.pop("text", None)
@@ -200,10 +202,10 @@ def _add_search_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def search_page(q: str = "", lang: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
-                          date_to: str = Query("", alias="to"), entity: str = "",
+                          date_to: str = Query("", alias="to"), entity: str = "", technique: str = "",
                           page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
         conn = database.conn()
-        f = _filters(q, lang, outlet, date_from, date_to, entity)
+        f = _filters(q, lang, outlet, date_from, date_to, entity, technique)
         found = Q.search_articles(conn, f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
         entity_name = Q.entity_name(conn, entity) if entity else ""
         return page("search.html", f=f, found=found, page_no=page_no, page_size=PAGE_SIZE,

@@ -42,6 +42,7 @@ class Filters:
     date_from: str = ""
     date_to: str = ""
     entity: str = ""
+    technique: str = ""
 
     def active(self) -> dict[str, str]:
         """The filters in use, by their URL parameter names."""
@@ -144,6 +145,10 @@ def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
         clauses.append("a.rowid IN (SELECT e.rowid FROM mentions m JOIN articles e ON e.id = m.article_id"
                        " WHERE m.entity_id = :entity)")
         params["entity"] = f.entity
+    if f.technique:
+        clauses.append("a.rowid IN (SELECT e.rowid FROM techniques t JOIN articles e ON e.id = t.article_id"
+                       " WHERE t.technique = :technique)")
+        params["technique"] = f.technique
     return (" AND ".join(clauses) or "1"), params
 
 
@@ -155,6 +160,8 @@ def search_articles(conn: sqlite3.Connection, f: Filters, limit: int = 20, offse
     the total and the facets."""
     if f.entity and not has_entities(conn):
         f = replace(f, entity="")
+    if f.technique and not table_exists(conn, "techniques"):
+        f = replace(f, technique="")
     where, params = _filter_sql(f)
     if not f.q.strip():
         return _browse(conn, where, params, limit, offset)
@@ -206,7 +213,7 @@ def _ranked_search(conn: sqlite3.Connection, match: str, where: str, params: dic
         row["text_match"] = row["rowid"] in in_text
         row["score"] = score[row.pop("rowid")]
     total, capped = _match_total(conn, where, params, cutoff, len(ranked))
-    facets = _facet_lists(counts) | {"entity": _entity_facet(conn, ranked[:ENTITY_FACET_SCAN])}
+    facets = _facet_lists(counts) | _span_facets(conn, ranked[:ENTITY_FACET_SCAN])
     return {"total": total, "total_capped": capped, "results": rows, "facets": facets,
             "facets_capped": total > len(ranked), "ranked_window": len(ranked) if cutoff else 0}
 
@@ -267,7 +274,7 @@ def _rows_by_rowid(conn: sqlite3.Connection, rowids: list[int], with_text: bool)
 
 
 def empty_facets() -> dict[str, list[dict[str, Any]]]:
-    return {"lang": [], "outlet": [], "entity": [], "month": []}
+    return {"lang": [], "outlet": [], "entity": [], "technique": [], "month": []}
 
 
 def _facets_of(conn: sqlite3.Connection, rowids: list[int], best: list[int]) -> dict[str, list[dict[str, Any]]]:
@@ -278,7 +285,7 @@ def _facets_of(conn: sqlite3.Connection, rowids: list[int], best: list[int]) -> 
         values += conn.execute(
             f"SELECT lang, outlet, substr(date, 1, 7) FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})",
             chunk).fetchall()
-    return _facet_lists(_value_counts(values)) | {"entity": _entity_facet(conn, best)}
+    return _facet_lists(_value_counts(values)) | _span_facets(conn, best)
 
 
 def _value_counts(values: list[tuple[Any, Any, Any]]) -> dict[str, Counter[str]]:
@@ -297,6 +304,22 @@ def _facet_lists(counts: dict[str, Counter[str]]) -> dict[str, list[dict[str, An
             items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         facets[key] = [{"value": v, "count": n} for v, n in items]
     return facets
+
+
+def _span_facets(conn: sqlite3.Connection, rowids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """The entity and technique facets over the articles ``rowids`` (the best matches)."""
+    return {"entity": _entity_facet(conn, rowids), "technique": _technique_facet(conn, rowids)}
+
+
+def _technique_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
+    """The persuasion techniques found in most of the articles ``rowids``."""
+    if not rowids or not table_exists(conn, "techniques"):
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT t.technique AS value, count(DISTINCT t.article_id) AS count"
+        " FROM articles a JOIN techniques t ON t.article_id = a.id"
+        f" WHERE a.rowid IN ({','.join('?' * len(rowids))}) GROUP BY t.technique ORDER BY count DESC, value LIMIT 15",
+        rowids)]
 
 
 def _entity_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
