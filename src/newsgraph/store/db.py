@@ -270,16 +270,19 @@ class Store:
         of all articles in the group, and the rate."""
         keys = _stat_keys(by)
         where, params = _technique_filter(None, outlet, None, None, lang)
-        w_keys = ", ".join(f"w.{k}" for k in keys)
-        join = " AND ".join(f"w.{k} = {STAT_KEYS[k]}" for k in keys) or "1"
+        s_keys = "".join(f", {STAT_KEYS[k]} AS {k}" for k in keys)
+        out_keys = "".join(f", s.{k}" for k in keys)
+        join = " AND ".join(f"w.{k} = s.{k}" for k in keys) or "1"
+        order = "".join(f"s.{k}, " for k in keys)
+        # spans are counted per group first, then joined to the (small) word totals per group
         rows = self.conn.execute(
-            f"WITH w AS ({_words_sql(keys, where)})"
-            f" SELECT t.technique, {w_keys + ', ' if keys else ''}count(*) AS spans,"
-            " count(DISTINCT t.article_id) AS articles, w.words AS words,"
-            " round(1000.0 * count(*) / w.words, 2) AS per_1000_words"
-            f" FROM techniques t JOIN articles a ON a.id = t.article_id JOIN w ON {join} WHERE {where}"
-            f" GROUP BY t.technique{', ' + w_keys if keys else ''} ORDER BY {w_keys + ', ' if keys else ''}spans DESC,"
-            " t.technique", params)
+            f"WITH w AS ({_words_sql(keys, where)}),"
+            f" s AS (SELECT t.technique{s_keys}, count(*) AS spans, count(DISTINCT t.article_id) AS articles"
+            f" FROM techniques t JOIN articles a ON a.id = t.article_id WHERE {where}"
+            f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys) + 1))})"
+            f" SELECT s.technique{out_keys}, s.spans, s.articles, w.words,"
+            " round(1000.0 * s.spans / w.words, 2) AS per_1000_words"
+            f" FROM s JOIN w ON {join} ORDER BY {order}s.spans DESC, s.technique", params)
         return [dict(r) for r in rows]
 
     def article_words(self, outlet: str | None = None, *, lang: str | None = None,

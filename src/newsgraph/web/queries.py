@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from newsgraph.store.db import fts_query
+from newsgraph.store.db import Store, fts_query
 
 RANK_WINDOW = 1000  # a query ranks (and facets) at most this many of its most recently added matches
 COUNT_CAP = 10000  # filtered totals are counted up to this
@@ -558,7 +558,7 @@ def param_value(value: str | None) -> str:
     return NONE if value == "" else (value or "")
 
 
-def technique_dashboard(store: Any, outlet: str = "", lang: str = "") -> dict[str, Any]:
+def technique_dashboard(store: Store, outlet: str = "", lang: str = "") -> dict[str, Any]:
     """Techniques per 1,000 words overall, by outlet and by month (the Store's statistics),
     with the words of every outlet and month (columns where nothing was found included), and
     the total rate per month; ``outlet``/``lang`` are URL parameters (see :func:`filter_value`)."""
@@ -600,7 +600,7 @@ def pivot(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, dict[str,
     return table
 
 
-def technique_evidence(store: Any, technique: str = "", outlet: str = "", month: str = "", lang: str = "",
+def technique_evidence(store: Store, technique: str = "", outlet: str = "", month: str = "", lang: str = "",
                        limit: int = 50, offset: int = 0, context: int = 120) -> dict[str, Any]:
     """The spans behind one dashboard cell, with their context, and how many there are."""
     filters = {"technique": filter_value(technique), "outlet": filter_value(outlet), "month": filter_value(month),
