@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -116,6 +117,7 @@ def xss_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("xss")
     db = base / "xss.db"
     ng.analyze([xss_corpus(base / "pages")], db=db)
+    ng.reuse(db)  # the payload records share their prose: reuse between hostile outlet names
     return db
 
 
@@ -370,7 +372,9 @@ def test_entities_outlets_timeline_graph_tables_pages(client: TestClient) -> Non
     for url, needle in [("/entities", 'id="entity-table"'), ("/entities?type=PERSON", "PERSON"),
                         ("/outlets", "Press TV"), ("/timeline", 'id="dated-articles"'),
                         ("/graph", 'data-graph="'), ("/graph?type=GPE&min_weight=2", 'data-graph="'),
-                        ("/tables", "/csv/articles.csv")]:
+                        ("/tables", "/csv/articles.csv"), ("/techniques", 'data-stage="techniques"'),
+                        ("/techniques/evidence?technique=Doubt", 'data-stage="techniques"'),
+                        ("/reuse", 'data-stage="reuse"')]:
         r = client.get(url)
         assert r.status_code == 200, url
         assert needle in r.text, (url, needle)
@@ -391,7 +395,11 @@ def test_json_api_shapes(client: TestClient) -> None:
     assert any(o["outlet"] == "Press TV" and o["articles"] >= 2 for o in outlets)
     schema = client.get("/openapi.json").json()
     assert {"/api/search", "/api/articles/{article_id}", "/api/entities/{entity_id}", "/api/graph",
-            "/api/graph.graphml", "/api/timeline", "/api/outlets", "/api/tables", "/api/stats"} <= set(schema["paths"])
+            "/api/graph.graphml", "/api/timeline", "/api/outlets", "/api/tables", "/api/stats", "/api/techniques",
+            "/api/techniques.csv", "/api/techniques/evidence", "/api/reuse", "/api/reuse.graphml",
+            "/api/reuse.csv"} <= set(schema["paths"])
+    assert client.get("/api/techniques").json()["analysed"] is False  # the seed database ran without techniques
+    assert client.get("/api/reuse").json()["analysed"] is False
 
 
 def test_graphml_export(client: TestClient) -> None:
@@ -425,12 +433,16 @@ def test_not_analysed_state_when_a_stage_table_is_absent(tmp_path: Path, seed_db
     old = tmp_path / "old.db"
     shutil.copy(seed_db, old)
     with sqlite3.connect(old) as conn:
-        conn.executescript("DROP TABLE mentions; DROP TABLE entities; DROP TABLE article_roles; DROP TABLE dates;")
+        conn.executescript("DROP TABLE mentions; DROP TABLE entities; DROP TABLE article_roles; DROP TABLE dates;"
+                           " DROP TABLE techniques; DROP TABLE reuse;")
     c = TestClient(create_app(old))
     article_id = _one(old, "SELECT id FROM articles")[0]
-    for url in ("/", "/?q=Iran", f"/article/{article_id}", "/entities", "/timeline", "/graph", "/outlets", "/tables"):
+    for url in ("/", "/?q=Iran", f"/article/{article_id}", "/entities", "/timeline", "/graph", "/outlets", "/tables",
+                "/techniques", "/techniques/evidence?technique=Doubt", "/reuse", "/api/techniques", "/api/reuse",
+                "/api/reuse.csv", "/api/reuse.graphml", "/api/techniques.csv"):
         r = c.get(url)
         assert r.status_code == 200, url
+    assert 'data-stage="techniques"' in c.get("/techniques").text and 'data-stage="reuse"' in c.get("/reuse").text
     assert 'data-stage="entities"' in c.get(f"/article/{article_id}").text
     assert 'data-stage="entities"' in c.get("/entities").text
 
@@ -502,7 +514,8 @@ def test_token_enforced_on_every_request(seed_db: Path) -> None:
 
 def test_read_only(client: TestClient, seed_db: Path) -> None:
     before = hashlib.sha256(seed_db.read_bytes()).hexdigest()
-    for url in ("/", "/?q=Iran", "/entities", "/graph", "/timeline", "/outlets", "/tables", "/api/stats"):
+    for url in ("/", "/?q=Iran", "/entities", "/graph", "/timeline", "/outlets", "/tables", "/api/stats", "/techniques",
+                "/reuse"):
         client.get(url)
     for method in ("post", "put", "delete", "patch"):
         assert getattr(client, method)("/api/articles/x").status_code == 405
@@ -533,7 +546,23 @@ def xss_urls(db: Path) -> list[str]:
         urls += [f"/article/{article_id}", f"/article/{article_id}/source"]
     urls += [f"/entity/{e}" for (e,) in _all(db, "SELECT id FROM entities ORDER BY mention_count DESC LIMIT 40")]
     urls += [f"/entity/{e}" for (e,) in _all(db, "SELECT DISTINCT entity_id FROM article_roles")]
+    urls += ["/techniques", "/reuse", "/reuse?kind=near", "/reuse?kind=passage"]
+    outlets = [o for (o,) in _all(db, "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL LIMIT 8")]
+    techniques = [t for (t,) in _all(db, "SELECT DISTINCT technique FROM techniques")]
+    urls += ["/techniques?" + urlencode({"outlet": o}) for o in outlets]
+    urls += ["/techniques/evidence?" + urlencode({"technique": t}) for t in techniques]
+    urls += ["/techniques/evidence?" + urlencode({"technique": techniques[0], "outlet": o}) for o in outlets]
     return urls
+
+
+def test_xss_corpus_reaches_the_dashboard_and_the_reuse_graph(xss_client: TestClient) -> None:
+    """Hostile outlet names are nodes of the reuse graph and columns of the dashboard (so the
+    pages checked below really render them)."""
+    payloads = [p for p in xss_payloads() if "<" in p]
+    nodes = [n["label"] for n in xss_client.get("/api/reuse").json()["graph"]["nodes"]]
+    assert sum(any(p in n for p in payloads) for n in nodes) >= 5, nodes
+    outlets = [o["outlet"] for o in xss_client.get("/api/techniques").json()["outlets"]]
+    assert sum(any(p in o for p in payloads) for o in outlets) >= 5
 
 
 def test_xss_payloads_are_stored_as_text(xss_db: Path) -> None:
@@ -599,6 +628,152 @@ def test_static_report(seed_db: Path, tmp_path: Path) -> None:
     for page in out.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert not re.search(r'(src|href)="(https?:)?//', text.replace('href="http', 'href="ok')), page.name
+        for link in re.findall(r'href="([^"#?]+)"', text):
+            if not link.startswith(("http://", "https://")):
+                assert (out / html.unescape(link)).exists(), (page.name, link)
+
+
+# ------------------------------------------------------------------ technique dashboard and reuse graph
+# (on conftest's corpus with planted reuse, through the full pipeline and the reuse stage)
+
+
+@pytest.fixture(scope="module")
+def dash_client(reuse_db: Path) -> TestClient:
+    return TestClient(create_app(reuse_db))
+
+
+CELL = re.compile(r'<a href="(/techniques/evidence\?[^"]+)" title="(\d+) spans in (\d+) words')
+
+
+def test_technique_dashboard_cells_link_to_their_evidence(dash_client: TestClient, reuse_db: Path) -> None:
+    r = dash_client.get("/techniques")
+    assert r.status_code == 200
+    assert_inert(r.text, "/techniques")
+    for needle in ('id="by-outlet"', 'id="by-month"', '<svg class="chart"', 'id="nav-techniques"', "Wire A", "2024-02"):
+        assert needle in r.text, needle
+    cells = CELL.findall(r.text)
+    stats = ng.technique_stats(reuse_db, by=("outlet",)) + ng.technique_stats(reuse_db, by=("month",))
+    assert len(cells) == len(stats) + len(ng.technique_stats(reuse_db, by=())), "one link per non-empty cell"
+    texts = dict(_all(reuse_db, "SELECT id, text FROM articles"))
+    for href, spans, _words in cells:
+        api = href.replace("&amp;", "&").replace("/techniques/", "/api/techniques/", 1) + "&limit=500"
+        evidence = dash_client.get(api).json()
+        assert evidence["total"] == int(spans) == len(evidence["spans"]), href
+        for s in evidence["spans"]:
+            assert s["evidence"] == texts[s["article_id"]][s["start"]:s["end"]]
+            assert texts[s["article_id"]][:s["start"]].endswith(s["context_before"])
+    page = dash_client.get(cells[0][0].replace("&amp;", "&"))
+    assert page.status_code == 200 and 'class="hl technique evidence-span"' in page.text
+    assert_inert(page.text, "evidence")
+
+
+def test_technique_dashboard_json_is_the_cli_statistics(dash_client: TestClient, reuse_db: Path) -> None:
+    data = dash_client.get("/api/techniques").json()
+    assert data["analysed"] is True
+    assert data["by_outlet"] == ng.technique_stats(reuse_db, by=("outlet",))
+    assert data["by_month"] == ng.technique_stats(reuse_db, by=("month",))
+    assert {m["month"] for m in data["months"]} == {"", "2024-01", "2024-02"}
+    for total in data["month_totals"]:
+        spans = sum(r["spans"] for r in data["by_month"] if r["month"] == total["month"])
+        assert total["spans"] == spans and total["per_1000_words"] == round(1000 * spans / total["words"], 2)
+    arabic = dash_client.get("/api/techniques", params={"lang": "ar"}).json()
+    assert {o["outlet"] for o in arabic["outlets"]} == {"الأخبار"}
+    assert arabic["by_outlet"] == ng.technique_stats(reuse_db, lang="ar", by=("outlet",))
+    one = dash_client.get("/api/techniques", params={"outlet": "Daily B"}).json()
+    assert {o["outlet"] for o in one["outlets"]} == {"Daily B"} and all(r["outlet"] == "Daily B" for r in one["by_outlet"])
+    page = dash_client.get("/techniques", params={"outlet": "Daily B", "lang": "en"})
+    assert page.status_code == 200 and '<option value="Daily B" selected' in page.text
+
+
+def test_technique_csv_downloads(dash_client: TestClient, reuse_db: Path) -> None:
+    import csv
+    import io
+
+    for by, keys in (("outlet,month", ("outlet", "month")), ("month", ("month",)), ("", ())):
+        r = dash_client.get("/api/techniques.csv", params={"by": by})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        expected = ng.technique_stats(reuse_db, by=keys)
+        assert [(x["technique"], *(x[k] for k in keys), int(x["spans"]), float(x["per_1000_words"])) for x in rows] == \
+            [(x["technique"], *(x[k] for k in keys), x["spans"], x["per_1000_words"]) for x in expected]
+    assert dash_client.get("/api/techniques.csv", params={"by": "technique; DROP"}).status_code == 422
+
+
+def test_reuse_page_graph_pairs_and_downloads(dash_client: TestClient, reuse_db: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    import networkx as nx
+
+    data = dash_client.get("/api/reuse").json()
+    assert data["analysed"] is True
+    links = {(link["source"], link["target"]): link for link in data["graph"]["links"]}
+    assert links["Wire A", "Gazette C"]["kinds"]["exact"] == 1 and links["Wire A", "Gazette C"]["arrow"]
+    assert links["Daily B", "Gazette C"]["arrow"] is False  # undated copy: no likely original
+    r = dash_client.get("/reuse")
+    assert r.status_code == 200
+    assert_inert(r.text, "/reuse")
+    assert 'data-graph="' in r.text and 'id="graph-kind"' in r.text and 'id="nav-reuse"' in r.text
+    rows = re.findall(r'<tr class="pair">(.*?)</tr>', r.text, re.S)
+    assert len(rows) == data["total_pairs"] == len(data["pairs"]) >= 3
+    for row, pair in zip(rows, data["pairs"]):
+        assert f'href="/article/{pair["from_id"]}"' in row and f'href="/article/{pair["to_id"]}"' in row
+    exact = dash_client.get("/api/reuse", params={"kind": "exact"}).json()
+    assert {p["kind"] for p in exact["pairs"]} == {"exact"}
+    assert [(link["source"], link["target"]) for link in exact["graph"]["links"]] == [("Wire A", "Gazette C")]
+    assert dash_client.get("/api/reuse", params={"kind": "repetition"}).status_code == 422
+    # the GraphML download is the file `newsgraph export` writes
+    ng.export(reuse_db, tmp_path, "jsonl")
+    exported = nx.read_graphml(tmp_path / "reuse.graphml")
+    downloaded = nx.read_graphml(io.BytesIO(dash_client.get("/api/reuse.graphml").content))
+    assert sorted(downloaded.edges(data=True)) == sorted(exported.edges(data=True))
+    assert dict(downloaded.nodes(data=True)) == dict(exported.nodes(data=True))
+    passage_only = nx.read_graphml(io.BytesIO(dash_client.get("/api/reuse.graphml", params={"kind": "passage"}).content))
+    assert not passage_only.has_edge("Wire A", "Gazette C") and passage_only.has_edge("Wire A", "Daily B")
+    pairs_csv = list(csv.DictReader(io.StringIO(dash_client.get("/api/reuse.csv").text)))
+    assert [(p["from_id"], p["to_id"], p["kind"]) for p in pairs_csv] == \
+        [(p["from_id"], p["to_id"], p["kind"]) for p in data["pairs"]]
+
+
+def test_article_reader_shows_reused_passages_side_by_side(dash_client: TestClient, reuse_db: Path) -> None:
+    texts = dict(_all(reuse_db, "SELECT title, text FROM articles"))
+    ids = dict(_all(reuse_db, "SELECT title, id FROM articles"))
+    borrowed, original = ids["Borrowed one"], ids["Original one"]
+    data = dash_client.get(f"/api/articles/{borrowed}").json()
+    rows = data["layers"]["reuse"]
+    assert rows and all(r["other_id"] == original and r["original"] == "other" for r in rows)
+    for r in rows:
+        assert r["other_text"] == texts["Original one"][r["other_start"]:r["other_end"]][:len(r["other_text"])]
+    page = dash_client.get(f"/article/{borrowed}").text
+    assert_inert(page, "reader")
+    assert marks_match_text(page, texts["Borrowed one"]) > 0
+    marks = re.findall(r'<a href="([^"]+)" class="hl reuse[^"]*" data-start="(\d+)" data-end="(\d+)"', page)
+    assert marks and all(href == f"/article/{original}" for href, _, _ in marks)
+    r = rows[0]
+    assert all(r["start"] <= int(a) and int(b) <= r["end"] for _, a, b in marks)
+    side = re.search(r'<div class="side-by-side">(.*?)</li>', page, re.S).group(1)
+    assert f'href="/article/{original}"' in side and "likely original" in page
+    passage = texts["Borrowed one"][r["start"]:r["end"]]
+    quotes = [html.unescape(q) for q in re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", side, re.S)]
+    assert quotes[0].startswith(passage[:200]) and quotes[1].startswith(texts["Original one"][r["other_start"]:][:200])
+    # the other way round: the original names its copy
+    back = dash_client.get(f"/api/articles/{original}").json()["layers"]["reuse"]
+    assert {(x["other_id"], x["original"]) for x in back} >= {(borrowed, "this"), (ids["Copied one"], "this")}
+
+
+def test_static_report_has_the_dashboard_and_the_reuse_graph(reuse_db: Path, tmp_path: Path) -> None:
+    from newsgraph.web.report import write_report
+
+    out = tmp_path / "report"
+    write_report(reuse_db, out)
+    techniques = (out / "techniques.html").read_text(encoding="utf-8")
+    reuse = (out / "reuse.html").read_text(encoding="utf-8")
+    assert 'id="by-outlet"' in techniques and 'data-graph="' in reuse and 'class="pair"' in reuse
+    evidence = {html.unescape(h) for h in re.findall(r'href="(technique-[^"]+\.html)"', techniques)}
+    assert evidence and evidence == {p.name for p in out.glob("technique-*.html")}
+    for page in out.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert_inert(text, page.name)
         for link in re.findall(r'href="([^"#?]+)"', text):
             if not link.startswith(("http://", "https://")):
                 assert (out / html.unescape(link)).exists(), (page.name, link)

@@ -1,5 +1,6 @@
 """The workbench in a real headless Chromium (Debian's chromium + chromedriver, driven by Selenium):
-search, open an article, toggle highlights, open an entity, load the graph; and the XSS corpus
+search, open an article, toggle highlights, open an entity, load the graph, the technique dashboard
+and the reuse graph (on conftest's corpus with planted reuse); and the XSS corpus
 rendered in the browser, where a payload that ran would set ``window.__xss`` or open an alert.
 Screenshots go to tests/artifacts/. Skips when Chromium, chromedriver or Selenium is missing."""
 
@@ -218,6 +219,97 @@ def test_static_report_opens_offline(browser: webdriver.Chrome, seed_db: Path, t
     shot(browser, "report-article")
 
 
+# ------------------------------------------------------------------ technique dashboard and reuse graph
+
+
+@pytest.fixture(scope="module")
+def dash_live(reuse_db: Path) -> Iterator[LiveServer]:
+    with LiveServer(reuse_db) as server:
+        yield server
+
+
+def drawn_nodes(canvas) -> int:  # type: ignore[no-untyped-def]
+    return int(canvas.get_attribute("data-drawn") or 0)
+
+
+def test_technique_dashboard_filters_and_opens_evidence(browser: webdriver.Chrome, dash_live: LiveServer) -> None:
+    browser.get(dash_live.url("/techniques"))
+    wait_for(browser, "svg.chart rect")
+    cells = browser.find_elements(By.CSS_SELECTOR, "#by-outlet tbody td a")
+    assert cells and all(float(c.text) > 0 for c in cells)
+    shot(browser, "techniques")
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, "filter-lang")).select_by_value("ar")
+    browser.find_element(By.CSS_SELECTOR, "#technique-filters button").click()
+    WebDriverWait(browser, 10).until(lambda d: "lang=ar" in d.current_url)
+    heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#by-outlet thead th")]
+    assert any("الأخبار" in h for h in heads) and not any("Wire A" in h for h in heads)
+    link = wait_for(browser, "#by-outlet tbody td a")
+    expected = int(link.get_attribute("title").split()[0])
+    link.click()
+    wait_for(browser, "#evidence")
+    items = browser.find_elements(By.CSS_SELECTOR, "#evidence li.hit")
+    assert len(items) == expected and browser.find_element(By.ID, "evidence-count").text.startswith(str(expected))
+    assert all(browser.execute_script("return getComputedStyle(arguments[0]).direction", li) == "rtl" for li in items)
+    assert all(li.find_element(By.CSS_SELECTOR, "mark.evidence-span").text for li in items)
+    shot(browser, "technique-evidence-ar")
+
+
+def test_reuse_graph_filters_by_kind_and_pairs_open_the_reader(browser: webdriver.Chrome, dash_live: LiveServer,
+                                                               reuse_db: Path) -> None:
+    browser.get(dash_live.url("/reuse"))
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: drawn_nodes(canvas) > 0)
+    everything = drawn_nodes(canvas)
+    painted = browser.execute_script(
+        "const c = arguments[0], d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n;", canvas)
+    assert everything == 3 and painted > 500
+    time.sleep(1.5)
+    shot(browser, "reuse")
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element(By.ID, "graph-kind")).select_by_value("exact")
+    WebDriverWait(browser, 10).until(lambda d: drawn_nodes(canvas) == 2)  # Wire A → Gazette C only
+    assert browser.find_element(By.ID, "graphml-link").get_attribute("href").endswith("kind=exact&min_weight=1")
+    assert browser.find_element(By.ID, "graph-summary").text.startswith("2 outlets, 1 links")
+    shot(browser, "reuse-exact")
+    # a pair: open the copy, see the passages side by side, follow the link to the original
+    original, borrowed = (_one(reuse_db, "SELECT id FROM articles WHERE title = ?", t)[0]
+                          for t in ("Original one", "Borrowed one"))
+    browser.find_element(By.CSS_SELECTOR, f'#reuse-pairs td.to a[href="/article/{borrowed}"]').click()
+    wait_for(browser, "#reuse-passages .side-by-side")
+    toggle = browser.find_element(By.ID, "toggle-reuse")
+    assert toggle.is_enabled() and toggle.is_selected()
+    mark = browser.find_element(By.CSS_SELECTOR, "#article-text .hl.reuse")
+    background = "return getComputedStyle(arguments[0]).backgroundColor"
+    assert browser.execute_script(background, mark) not in ("rgba(0, 0, 0, 0)", "transparent")
+    sides = browser.find_elements(By.CSS_SELECTOR, "#reuse-passages .side-by-side .side")
+    assert len(sides) == 2 and sides[0].location["x"] < sides[1].location["x"], "this article left, the other right"
+    assert sides[0].location["y"] == sides[1].location["y"]
+    browser.execute_script("arguments[0].scrollIntoView()", sides[0])
+    shot(browser, "article-reuse-side-by-side")
+    toggle.click()
+    assert browser.execute_script(background, mark) in ("rgba(0, 0, 0, 0)", "transparent")
+    sides[1].find_element(By.CSS_SELECTOR, f'a[href="/article/{original}"]').click()
+    wait_for(browser, "#reuse-passages")
+    assert browser.find_element(By.CSS_SELECTOR, "article.reader h1").text == "Original one"
+
+
+def test_static_report_dashboard_and_reuse_offline(browser: webdriver.Chrome, reuse_db: Path, tmp_path: Path) -> None:
+    from newsgraph.web.report import write_report
+
+    write_report(reuse_db, tmp_path / "report")
+    browser.get((tmp_path / "report" / "reuse.html").as_uri())
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: drawn_nodes(canvas) == 3)
+    browser.get((tmp_path / "report" / "techniques.html").as_uri())
+    wait_for(browser, "#by-month tbody td a").click()
+    wait_for(browser, "#evidence mark.evidence-span")
+    shot(browser, "report-technique-evidence")
+
+
 # ------------------------------------------------------------------ XSS corpus
 
 
@@ -243,12 +335,14 @@ def xss_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("xss-browser")
     db = base / "xss.db"
     ng.analyze([xss_corpus(base / "pages")], db=db)
+    ng.reuse(db)
     return db
 
 
 def test_xss_corpus_never_runs_in_the_browser(browser: webdriver.Chrome, xss_db: Path, tmp_path: Path) -> None:
     urls = ["/", "/?q=xss", "/?q=window", "/?q=" + quote("<script>window.__xss=true</script>"), "/entities", "/graph",
-            "/timeline", "/outlets", "/tables"]
+            "/timeline", "/outlets", "/tables", "/techniques", "/reuse", "/reuse?kind=near"]
+    urls += ["/techniques/evidence?technique=" + quote(t) for (t,) in _all(xss_db, "SELECT DISTINCT technique FROM techniques")]
     for (article_id,) in _all(xss_db, "SELECT id FROM articles"):
         urls += [f"/article/{article_id}", f"/article/{article_id}/source"]
     urls += [f"/entity/{e}" for (e,) in _all(xss_db, "SELECT id FROM entities ORDER BY mention_count DESC LIMIT 15")]

@@ -95,10 +95,12 @@ def techniques(db: str | Path, *, article_id: str | None = None, outlet: str | N
         return store.technique_rows(article_id=article_id, outlet=outlet)
 
 
-def technique_stats(db: str | Path, *, outlet: str | None = None) -> list[dict[str, Any]]:
-    """Techniques per 1,000 words by technique, outlet and month."""
+def technique_stats(db: str | Path, *, outlet: str | None = None, lang: str | None = None,
+                    by: tuple[str, ...] = ("outlet", "month")) -> list[dict[str, Any]]:
+    """Techniques per 1,000 words by technique and ``by`` (outlet, month, lang), with the spans,
+    the articles having the technique and the words of the group."""
     with Store(db, readonly=True) as store:
-        return store.technique_stats(outlet=outlet)
+        return store.technique_stats(outlet=outlet, lang=lang, by=by)
 
 
 def quotes(db: str | Path, *, speaker: str | None = None) -> list[dict[str, Any]]:

@@ -257,12 +257,22 @@ def quotes(db: Path = DbOption, speaker: Optional[str] = typer.Option(None, help
 @app.command()
 def techniques(db: Path = DbOption, article: Optional[str] = typer.Option(None, help="Only this article id."),
                outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
-               stats: bool = typer.Option(False, "--stats", help="Per 1,000 words by technique, outlet and month.")) -> None:
+               stats: bool = typer.Option(False, "--stats", help="Per 1,000 words by technique, outlet and month."),
+               lang: Optional[str] = typer.Option(None, help="With --stats: only articles in this language."),
+               by: str = typer.Option("outlet,month", help="With --stats: group by these (outlet, month, lang).")
+               ) -> None:
     """Persuasion techniques found, with the evidence span and what found it."""
     if stats:
-        table = Table("technique", "outlet", "month", "spans", "per 1,000 words")
-        for row in api.technique_stats(_existing_db(db), outlet=outlet):
-            table.add_row(row["technique"], escape(row["outlet"]), row["month"], str(row["spans"]), str(row["per_1000_words"]))
+        keys = tuple(k.strip() for k in by.split(",") if k.strip() not in ("", "technique"))
+        try:
+            rows = api.technique_stats(_existing_db(db), outlet=outlet, lang=lang, by=keys)
+        except ValueError as exc:
+            _fail(str(exc))
+            return
+        table = Table("technique", *keys, "spans", "words", "per 1,000 words")
+        for row in rows:
+            table.add_row(row["technique"], *(escape(row[k]) for k in keys), str(row["spans"]), str(row["words"]),
+                          str(row["per_1000_words"]))
         console.print(table)
         return
     rows = api.techniques(_existing_db(db), article_id=article, outlet=outlet)

@@ -45,6 +45,15 @@ class Store:
             migrate(self.conn)
         self.conn.row_factory = sqlite3.Row
 
+    @classmethod
+    def over(cls, conn: sqlite3.Connection, path: str = "") -> "Store":
+        """A Store over a connection opened elsewhere (the workbench's per-thread read-only
+        connections), so its readers run there; closing it closes that connection."""
+        store = cls.__new__(cls)
+        store.path, store.conn = path, conn
+        conn.row_factory = sqlite3.Row
+        return store
+
     def __enter__(self) -> "Store":
         return self
 
@@ -245,24 +254,57 @@ class Store:
                    or wanted in normalize_for_search(r["speaker_text"] or "") or r["speaker_entity_id"] == speaker]
         return out
 
-    def technique_rows(self, article_id: str | None = None, outlet: str | None = None) -> list[dict[str, Any]]:
+    def technique_rows(self, article_id: str | None = None, outlet: str | None = None, *, technique: str | None = None,
+                       month: str | None = None, lang: str | None = None, limit: int | None = None, offset: int = 0,
+                       context: int = 0) -> list[dict[str, Any]]:
+        """Technique spans with their evidence text (and ``context`` characters either side as
+        ``context_before``/``context_after``), filtered; ``outlet``/``month`` "" select articles without one."""
+        where, params = _technique_filter(article_id, outlet, technique, month, lang)
         rows = self.conn.execute(
-            "SELECT t.*, a.outlet, a.date, substr(a.text, t.start + 1, t.end - t.start) AS evidence FROM techniques t"
-            " JOIN articles a ON a.id = t.article_id WHERE (? IS NULL OR t.article_id = ?) AND (? IS NULL OR a.outlet = ?)"
-            " ORDER BY t.article_id, t.start", (article_id, article_id, outlet, outlet))
+            "SELECT t.*, a.outlet, a.date, a.title, a.lang, substr(a.text, t.start + 1, t.end - t.start) AS evidence,"
+            " substr(a.text, max(t.start - :context, 0) + 1, t.start - max(t.start - :context, 0)) AS context_before,"
+            " substr(a.text, t.end + 1, :context) AS context_after FROM techniques t JOIN articles a ON a.id = t.article_id"
+            f" WHERE {where} ORDER BY t.article_id, t.start LIMIT :limit OFFSET :offset",
+            params | {"context": max(0, context), "limit": -1 if limit is None else limit, "offset": offset})
         return [dict(r) for r in rows]
 
-    def technique_stats(self, outlet: str | None = None) -> list[dict[str, Any]]:
-        """Techniques per 1,000 words by technique, outlet and month."""
+    def technique_count(self, article_id: str | None = None, outlet: str | None = None, *, technique: str | None = None,
+                        month: str | None = None, lang: str | None = None) -> int:
+        """How many spans :meth:`technique_rows` would list without a limit."""
+        where, params = _technique_filter(article_id, outlet, technique, month, lang)
+        return self.conn.execute(f"SELECT count(*) FROM techniques t JOIN articles a ON a.id = t.article_id WHERE {where}",
+                                 params).fetchone()[0]
+
+    def technique_stats(self, outlet: str | None = None, *, lang: str | None = None,
+                        by: tuple[str, ...] = ("outlet", "month")) -> list[dict[str, Any]]:
+        """Techniques per 1,000 words by technique and the keys ``by`` (any of outlet, month,
+        lang; month is YYYY-MM, "" when undated): spans, articles with the technique, the words
+        of all articles in the group, and the rate."""
+        keys = _stat_keys(by)
+        where, params = _technique_filter(None, outlet, None, None, lang)
+        s_keys = "".join(f", {STAT_KEYS[k]} AS {k}" for k in keys)
+        out_keys = "".join(f", s.{k}" for k in keys)
+        join = " AND ".join(f"w.{k} = s.{k}" for k in keys) or "1"
+        order = "".join(f"s.{k}, " for k in keys)
+        # spans are counted per group first, then joined to the (small) word totals per group
         rows = self.conn.execute(
-            "WITH words AS (SELECT coalesce(outlet, '') AS outlet, substr(coalesce(date, ''), 1, 7) AS month,"
-            " sum(word_count) AS words FROM articles WHERE (? IS NULL OR outlet = ?) GROUP BY 1, 2)"
-            " SELECT t.technique, coalesce(a.outlet, '') AS outlet, substr(coalesce(a.date, ''), 1, 7) AS month,"
-            " count(*) AS spans, round(1000.0 * count(*) / w.words, 2) AS per_1000_words FROM techniques t"
-            " JOIN articles a ON a.id = t.article_id JOIN words w ON w.outlet = coalesce(a.outlet, '')"
-            " AND w.month = substr(coalesce(a.date, ''), 1, 7) WHERE (? IS NULL OR a.outlet = ?)"
-            " GROUP BY 1, 2, 3 ORDER BY 2, 3, spans DESC", (outlet, outlet, outlet, outlet))
+            f"WITH w AS ({_words_sql(keys, where)}),"
+            f" s AS (SELECT t.technique{s_keys}, count(*) AS spans, count(DISTINCT t.article_id) AS articles"
+            f" FROM techniques t JOIN articles a ON a.id = t.article_id WHERE {where}"
+            f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys) + 1))})"
+            f" SELECT s.technique{out_keys}, s.spans, s.articles, w.words,"
+            " round(1000.0 * s.spans / w.words, 2) AS per_1000_words"
+            f" FROM s JOIN w ON {join} ORDER BY {order}s.spans DESC, s.technique", params)
         return [dict(r) for r in rows]
+
+    def article_words(self, outlet: str | None = None, *, lang: str | None = None,
+                      by: tuple[str, ...] = ("outlet", "month")) -> list[dict[str, Any]]:
+        """Articles and words by the keys ``by``: the denominators of :meth:`technique_stats`,
+        including the groups where no technique was found."""
+        keys = _stat_keys(by)
+        where, params = _technique_filter(None, outlet, None, None, lang)
+        return [dict(r) for r in self.conn.execute(_words_sql(keys, where) + (" ORDER BY " + ", ".join(
+            str(i + 1) for i in range(len(keys))) if keys else ""), params)]
 
     def add_rejection(self, rejection: Rejection, run_id: int | None) -> None:
         with self.conn:
@@ -319,6 +361,40 @@ class Store:
             (match, lang, lang, limit),
         ).fetchall()
         return [dict(r) | {"snippet": snippet(r["text"], query)} for r in rows]
+
+
+STAT_KEYS = {  # grouping keys of the technique statistics -> their SQL over articles ``a``
+    "outlet": "coalesce(a.outlet, '')",
+    "month": "substr(coalesce(a.date, ''), 1, 7)",
+    "lang": "coalesce(a.lang, '')",
+}
+
+
+def _stat_keys(by: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    keys = tuple(dict.fromkeys(by))
+    unknown = [k for k in keys if k not in STAT_KEYS]
+    if unknown:
+        raise ValueError(f"cannot group by {unknown}; choose from {', '.join(STAT_KEYS)}")
+    return keys
+
+
+def _words_sql(keys: tuple[str, ...], where: str) -> str:
+    """Articles and words of the articles passing ``where``, grouped by ``keys`` (checked names)."""
+    columns = "".join(f"{STAT_KEYS[k]} AS {k}, " for k in keys)
+    group = " GROUP BY " + ", ".join(str(i + 1) for i in range(len(keys))) if keys else ""
+    return f"SELECT {columns}count(*) AS articles, sum(a.word_count) AS words FROM articles a WHERE {where}{group}"
+
+
+def _technique_filter(article_id: str | None, outlet: str | None, technique: str | None, month: str | None,
+                      lang: str | None) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause over ``techniques t`` joined to ``articles a`` (None = any) and its parameters;
+    with only ``outlet``/``month``/``lang`` it reads ``articles a`` alone."""
+    clauses = {"article_id": "t.article_id = :article_id", "outlet": f"{STAT_KEYS['outlet']} = :outlet",
+               "technique": "t.technique = :technique", "month": f"{STAT_KEYS['month']} = :month",
+               "lang": f"{STAT_KEYS['lang']} = :lang"}
+    values = {"article_id": article_id, "outlet": outlet, "technique": technique, "month": month, "lang": lang}
+    used = {k: v for k, v in values.items() if v is not None}
+    return " AND ".join(clauses[k] for k in used) or "1", used
 
 
 def fts_query(query: str) -> str:

@@ -9,7 +9,8 @@ Required fields of the contract (more are welcome):
 ``mentions``: article_id, start, end, text, label, entity_id;
 ``entities``: id, name, type, aliases, mention_count;
 ``dates``: article_id, start, end, text, value, calendar;
-plus ``comentions.graphml``/``.gexf`` (entities named together, weighted) and ``publications.graphml``.
+plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``publications.graphml``
+and ``reuse.graphml`` (outlet → outlet reuse, see :func:`newsgraph.store.graphs.reuse_graph`).
 """
 
 from __future__ import annotations

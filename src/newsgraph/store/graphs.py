@@ -1,7 +1,9 @@
-"""Network exports: the co-mention network of entities and who published whom, as GraphML and GEXF.
+"""Network exports: the co-mention network of entities, who published whom, and which outlet
+reuses which outlet's text, as GraphML (and GEXF for the co-mentions).
 
 Built with networkx (its writers are the reference implementations of both formats, and
-Gephi, Cytoscape and yEd read them). Edge weights count articles.
+Gephi, Cytoscape and yEd read them). Co-mention and publication weights count articles;
+reuse weights count reuse records (aligned passages, or whole articles for exact/near/translation).
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from newsgraph.store.db import Store
 
 MAX_ENTITIES_PER_ARTICLE = 60  # bounds the pairs per article (60 → 1,770 pairs)
+REUSE_KINDS = ("exact", "near", "passage", "translation")  # "repetition" stays inside one page: never an edge
+NO_OUTLET = "(no outlet)"  # node id and label for articles without an outlet
 
 
 def comention_graph(store: Store) -> nx.Graph:
@@ -58,6 +64,91 @@ def publication_graph(store: Store) -> nx.DiGraph:
     return graph
 
 
+def reuse_kinds(kinds: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """The reuse kinds asked for ("" or None = all four); unknown names raise ValueError."""
+    if not kinds:
+        return REUSE_KINDS
+    wanted = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    unknown = [k for k in wanted if k not in REUSE_KINDS]
+    if unknown:
+        raise ValueError(f"unknown reuse kind {unknown}; choose from {', '.join(REUSE_KINDS)}")
+    return wanted
+
+
+def reuse_pair_rows(store: Store, kinds: tuple[str, ...] = REUSE_KINDS, limit: int | None = None, offset: int = 0
+                    ) -> Iterator[dict[str, Any]]:
+    """Reuse between two different articles, one row per article pair and kind, most reused text
+    first: ``from_*`` is the likely original and ``to_*`` the copy when ``directed``; without a
+    likely original the two are in id order. ``passages`` counts records, ``chars`` the reused
+    characters in the ``to`` article, ``similarity`` the best record's."""
+    kinds = reuse_kinds(kinds)
+    marks = ",".join("?" * len(kinds))
+    rows = store.conn.execute(
+        "WITH r AS (SELECT *, source_article_id = b_article_id AS b_first,"
+        " coalesce(source_article_id IN (a_article_id, b_article_id), 0) AS known FROM reuse"
+        f" WHERE kind IN ({marks}) AND a_article_id != b_article_id),"
+        " p AS (SELECT kind, known,"
+        " CASE WHEN known AND b_first THEN b_article_id WHEN known THEN a_article_id"
+        " ELSE min(a_article_id, b_article_id) END AS from_id,"
+        " CASE WHEN known AND b_first THEN a_article_id WHEN known THEN b_article_id"
+        " ELSE max(a_article_id, b_article_id) END AS to_id,"
+        " count(*) AS passages,"
+        " sum(CASE WHEN (known AND b_first) OR (NOT known AND a_article_id > b_article_id) THEN a_end - a_start"
+        " ELSE b_end - b_start END) AS chars, round(max(similarity), 4) AS similarity FROM r GROUP BY 1, 2, 3, 4)"
+        " SELECT p.kind, p.known AS directed, p.from_id, p.to_id, p.passages, p.chars, p.similarity,"
+        " coalesce(f.outlet, '') AS from_outlet, f.title AS from_title, f.date AS from_date, f.lang AS from_lang,"
+        " coalesce(t.outlet, '') AS to_outlet, t.title AS to_title, t.date AS to_date, t.lang AS to_lang"
+        " FROM p JOIN articles f ON f.id = p.from_id JOIN articles t ON t.id = p.to_id"
+        " ORDER BY p.chars DESC, p.passages DESC, p.from_id, p.to_id, p.kind LIMIT ? OFFSET ?",
+        (*kinds, -1 if limit is None else limit, offset))
+    for row in rows:
+        yield dict(row) | {"directed": bool(row["directed"])}
+
+
+def reuse_pair_count(store: Store, kinds: tuple[str, ...] = REUSE_KINDS) -> int:
+    """How many rows :func:`reuse_pair_rows` yields without a limit."""
+    kinds = reuse_kinds(kinds)
+    return store.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM reuse"
+        f" WHERE kind IN ({','.join('?' * len(kinds))}) AND a_article_id != b_article_id"
+        " GROUP BY kind, min(a_article_id, b_article_id), max(a_article_id, b_article_id))", kinds).fetchone()[0]
+
+
+def reuse_graph(store: Store, kinds: tuple[str, ...] = REUSE_KINDS, min_weight: int = 1) -> nx.DiGraph:
+    """Outlets as nodes; an edge from the outlet of the likely original to the outlet of the copy.
+
+    Edge attributes: ``weight`` (reuse records of the chosen kinds), one count per kind
+    (``exact``, ``near``, ``passage``, ``translation``), ``article_pairs``, ``chars`` (reused
+    characters in the copies) and ``undirected`` (records without a likely original, counted on
+    the edge from the alphabetically first outlet of the two). Reuse inside one outlet is a
+    self-loop. Node attributes: ``label``, ``articles``, ``langs``."""
+    kinds = reuse_kinds(kinds)
+    graph = nx.DiGraph()
+    pairs: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for row in reuse_pair_rows(store, kinds):
+        u, v = row["from_outlet"] or NO_OUTLET, row["to_outlet"] or NO_OUTLET
+        if not row["directed"]:
+            u, v = sorted((u, v))
+        if not graph.has_edge(u, v):
+            graph.add_edge(u, v, weight=0, **{k: 0 for k in REUSE_KINDS}, article_pairs=0, chars=0, undirected=0)
+        edge = graph.edges[u, v]
+        edge["weight"] += row["passages"]
+        edge[row["kind"]] += row["passages"]
+        edge["chars"] += row["chars"] or 0
+        edge["undirected"] += 0 if row["directed"] else row["passages"]
+        pairs.setdefault((u, v), set()).add((row["from_id"], row["to_id"]))
+    for (u, v), members in pairs.items():
+        graph.edges[u, v]["article_pairs"] = len(members)
+    graph.remove_edges_from([(u, v) for u, v, w in graph.edges(data="weight") if w < min_weight])
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    for outlet, articles, langs in store.conn.execute(
+            "SELECT coalesce(outlet, ''), count(*), coalesce(group_concat(DISTINCT lang), '') FROM articles GROUP BY 1"):
+        node = outlet or NO_OUTLET
+        if graph.has_node(node):
+            graph.add_node(node, label=node, articles=articles, langs=langs)
+    return graph
+
+
 def write_graphs(store: Store, out_dir: Path) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     comention = comention_graph(store)
@@ -65,4 +156,7 @@ def write_graphs(store: Store, out_dir: Path) -> dict[str, int]:
     nx.write_gexf(comention, out_dir / "comentions.gexf")
     published = publication_graph(store)
     nx.write_graphml(published, out_dir / "publications.graphml")
-    return {"comentions.graphml": comention.number_of_edges(), "publications.graphml": published.number_of_edges()}
+    reused = reuse_graph(store)
+    nx.write_graphml(reused, out_dir / "reuse.graphml")
+    return {"comentions.graphml": comention.number_of_edges(), "publications.graphml": published.number_of_edges(),
+            "reuse.graphml": reused.number_of_edges()}

@@ -16,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs
 
 import networkx as nx
@@ -25,10 +25,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 
 from newsgraph.store.db import Store
-from newsgraph.store.graphs import comention_graph
+from newsgraph.store.graphs import REUSE_KINDS, comention_graph, reuse_graph, reuse_pair_count, reuse_pair_rows
 from newsgraph.web import queries as Q
 from newsgraph.web.render import STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html
-from newsgraph.web.snapshot import ReadConnection, SnapshotCache
+from newsgraph.web.snapshot import ReadConnection, SnapshotCache, cached
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
        " font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -76,6 +76,15 @@ class ReadOnlyDatabase:
         store.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return store.conn
 
+    def store(self) -> Store:
+        """A Store over this thread's read-only connection (its readers, no second connection)."""
+        return Store.over(self.conn(), self.path)
+
+    def cached(self, key: tuple, build: Any) -> Any:
+        """``build()`` once per ``key`` and state of the database: aggregates over the whole
+        corpus (technique rates, the reuse graph), recomputed after another process writes."""
+        return cached(self.conn(), key, lambda conn: build())
+
     def graph(self) -> nx.Graph:
         with self._lock:
             if self._graph is None:
@@ -87,9 +96,7 @@ class ReadOnlyDatabase:
         conn = self.conn()
         if not Q.has_entities(conn):
             return nx.Graph()
-        store = Store.__new__(Store)  # a Store view over this thread's read-only connection
-        store.path, store.conn = self.path, conn
-        return comention_graph(store)
+        return comention_graph(Store.over(conn, self.path))
 
 
 class Guard:
@@ -165,6 +172,8 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     _add_article_routes(app, database, page, links)
     _add_entity_routes(app, database, page)
     _add_corpus_routes(app, database, page)
+    _add_technique_routes(app, database, page)
+    _add_reuse_routes(app, database, page)
     _add_table_routes(app, database, page)
     app.add_middleware(Guard, token=token)
     return app
@@ -330,6 +339,155 @@ def _add_corpus_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
     @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
     def outlets_page() -> HTMLResponse:
         return page("outlets.html", rows=api_outlets())
+
+
+# ------------------------------------------------------------------ technique dashboard
+
+
+TechniqueGroup = Literal["outlet", "month", "lang", "outlet,month", "outlet,lang", "month,lang", "outlet,month,lang", ""]
+
+
+def csv_response(header: list[str], rows: Any, filename: str) -> Response:
+    """Rows (dicts) as a CSV download."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(k) for k in header])
+    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+def _add_technique_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    def analysed() -> bool:
+        return Q.layer_status(database.conn())["techniques"]
+
+    @app.get("/api/techniques", tags=["techniques"])
+    def api_techniques(outlet: str = "", lang: str = "") -> dict[str, Any]:
+        """Techniques per 1,000 words overall, by technique x outlet and by technique x month, with
+        the words of every outlet and month and the total rate per month; ``outlet``/``lang``
+        filter the articles (``(none)`` = articles without an outlet). ``analysed`` is false when
+        the techniques stage has not run (every list is then empty)."""
+        if not analysed():
+            empty: dict[str, Any] = {k: [] for k in ("overall", "by_outlet", "by_month", "outlets", "months",
+                                                     "month_totals")}
+            return {"analysed": False, "filters": {"outlet": outlet, "lang": lang}} | empty
+        data = database.cached(("techniques", outlet, lang),
+                               lambda: Q.technique_dashboard(database.store(), outlet=outlet, lang=lang))
+        return {"analysed": True} | data
+
+    @app.get("/api/techniques.csv", tags=["techniques"])
+    def api_techniques_csv(by: TechniqueGroup = "outlet,month", outlet: str = "", lang: str = "") -> Response:
+        """Techniques per 1,000 words by technique and ``by`` (comma-separated outlet, month, lang;
+        empty = per technique) as CSV: the same numbers as ``newsgraph techniques --stats``."""
+        keys = tuple(k for k in by.split(",") if k)
+        rows = database.store().technique_stats(Q.filter_value(outlet), lang=Q.filter_value(lang), by=keys) \
+            if analysed() else []
+        return csv_response(["technique", *keys, "spans", "articles", "words", "per_1000_words"], rows,
+                            "techniques-" + ("-".join(keys) or "overall") + ".csv")
+
+    @app.get("/api/techniques/evidence", tags=["techniques"])
+    def api_technique_evidence(technique: str = "", outlet: str = "", month: str = "", lang: str = "",
+                               page_no: int = Query(1, alias="page", ge=1), limit: int = Query(50, ge=1, le=500)
+                               ) -> dict[str, Any]:
+        """The technique spans behind a dashboard cell, with context (``month`` is YYYY-MM;
+        ``(none)`` selects articles without an outlet or date)."""
+        if not analysed():
+            return {"analysed": False, "total": 0, "spans": [], "page": page_no,
+                    "filters": {"technique": technique, "outlet": outlet, "month": month, "lang": lang}}
+        found = Q.technique_evidence(database.store(), technique, outlet, month, lang, limit, (page_no - 1) * limit)
+        return {"analysed": True, "page": page_no} | found
+
+    @app.get("/techniques", response_class=HTMLResponse, include_in_schema=False)
+    def techniques_page(outlet: str = "", lang: str = "") -> HTMLResponse:
+        data = api_techniques(outlet, lang)
+        chart = bar_chart([(m["month"] or "undated", m["per_1000_words"] or 0) for m in data["month_totals"]])
+        return page("techniques.html", d=data, chart=chart, choices=Q.dashboard_choices(database.conn()),
+                    by_outlet=Q.pivot(data["by_outlet"], "outlet"), by_month=Q.pivot(data["by_month"], "month"))
+
+    @app.get("/techniques/evidence", response_class=HTMLResponse, include_in_schema=False)
+    def evidence_page(technique: str = "", outlet: str = "", month: str = "", lang: str = "",
+                      page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
+        found = api_technique_evidence(technique, outlet, month, lang, page_no, 50)
+        return page("technique_evidence.html", e=found, page_size=50)
+
+
+# ------------------------------------------------------------------ outlet-to-outlet reuse
+
+
+ReuseKind = Literal["", "exact", "near", "passage", "translation"]
+PAIR_COLUMNS = ["kind", "directed", "from_id", "from_outlet", "from_title", "from_date", "from_lang", "to_id",
+                "to_outlet", "to_title", "to_date", "to_lang", "passages", "chars", "similarity"]
+
+
+def _add_reuse_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    def analysed() -> bool:
+        return Q.layer_status(database.conn())["reuse"]
+
+    def kinds_of(kind: str) -> tuple[str, ...]:
+        return (kind,) if kind else REUSE_KINDS
+
+    def graph_of(kind: str, min_weight: int) -> nx.DiGraph:
+        if not analysed():
+            return nx.DiGraph()
+        return database.cached(("reuse", kind, min_weight),
+                               lambda: reuse_graph(database.store(), kinds_of(kind), min_weight))
+
+    @app.get("/api/reuse", tags=["reuse"])
+    def api_reuse(kind: ReuseKind = "", min_weight: int = Query(1, ge=1), page_no: int = Query(1, alias="page", ge=1),
+                  limit: int = Query(100, ge=1, le=1000)) -> dict[str, Any]:
+        """Outlet-to-outlet reuse: outlets as nodes, links from the outlet of the likely original to
+        the outlet of the copy (weight = reuse records, with counts by kind; ``undirected`` counts
+        records without a likely original), and one page of article pairs, most reused text first.
+        ``analysed`` is false when the reuse stage has not run."""
+        if not analysed():
+            return {"analysed": False, "kind": kind, "graph": {"nodes": [], "links": []}, "pairs": [],
+                    "total_pairs": 0, "page": page_no}
+        store = database.store()
+        kinds = kinds_of(kind)
+        return {"analysed": True, "kind": kind, "graph": Q.reuse_graph_json(graph_of(kind, min_weight)),
+                "pairs": list(reuse_pair_rows(store, kinds, limit, (page_no - 1) * limit)),
+                "total_pairs": database.cached(("reuse-pairs", kind), lambda: reuse_pair_count(store, kinds)),
+                "page": page_no}
+
+    @app.get("/api/reuse.graphml", tags=["reuse"])
+    def api_reuse_graphml(kind: ReuseKind = "", min_weight: int = Query(1, ge=1)) -> Response:
+        """The outlet-to-outlet reuse graph as GraphML (the file ``newsgraph export`` writes as reuse.graphml)."""
+        buffer = io.BytesIO()
+        nx.write_graphml(graph_of(kind, min_weight), buffer)
+        return Response(buffer.getvalue(), media_type="application/xml",
+                        headers={"content-disposition": 'attachment; filename="reuse.graphml"'})
+
+    @app.get("/api/reuse.csv", tags=["reuse"])
+    def api_reuse_csv(kind: ReuseKind = "") -> StreamingResponse:
+        """Every reusing article pair (one row per pair and kind) as CSV."""
+        def lines() -> Iterator[str]:
+            conn = database.open()
+            try:
+                buffer = io.StringIO()
+                writer = csv.writer(buffer)
+                writer.writerow(PAIR_COLUMNS)
+                ran = Q.layer_status(conn)["reuse"]
+                rows = reuse_pair_rows(Store.over(conn, database.path), kinds_of(kind)) if ran else iter(())
+                for row in rows:
+                    writer.writerow([row[c] for c in PAIR_COLUMNS])
+                    if buffer.tell() > 65536:
+                        yield buffer.getvalue()
+                        buffer.seek(0)
+                        buffer.truncate()
+                yield buffer.getvalue()
+            finally:
+                conn.close()
+        return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
+                                 headers={"content-disposition": 'attachment; filename="reuse-pairs.csv"'})
+
+    @app.get("/reuse", response_class=HTMLResponse, include_in_schema=False)
+    def reuse_page(kind: ReuseKind = "", min_weight: int = Query(1, ge=1), page_no: int = Query(1, alias="page", ge=1)
+                   ) -> HTMLResponse:
+        data = api_reuse(kind, min_weight, page_no, 100)
+        everything = Q.reuse_graph_json(graph_of("", 1))  # the script filters by kind and weight in the page
+        return page("reuse.html", r=data, graph=everything, kind=kind, kinds=REUSE_KINDS, min_weight=min_weight,
+                    page_no=page_no, page_size=100)
 
 
 # ------------------------------------------------------------------ tables as CSV

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from newsgraph.store.db import fts_query
+from newsgraph.store.db import Store, fts_query
 from newsgraph.web.snapshot import cached, facet_codes, has_snapshot
 
 RANK_WINDOW = 1000  # a query ranks (and facets) at most this many of its most recently added matches
@@ -29,6 +29,8 @@ LAYERS = {  # stage -> table whose presence means the stage has run
 }
 FACET_KEYS = ("lang", "outlet", "month")
 SPAN_LABEL_COLUMNS = ("label", "technique", "speaker", "kind", "type")
+REUSE_SHOWN_CHARS = 1500  # of the other article's passage, in the reader's side-by-side view
+NONE = "(none)"  # URL value for "articles without an outlet / without a date" in dashboard filters
 HIDDEN_TABLE_PREFIXES = ("sqlite_", "articles_fts")
 
 
@@ -393,6 +395,8 @@ def layer_spans(conn: sqlite3.Connection, layer: str, article_id: str, ran: bool
         return None
     if layer == "quotes":
         return article_quotes(conn, article_id)
+    if layer == "reuse":
+        return article_reuse(conn, article_id)
     table = LAYERS[layer]
     columns = table_columns(conn, table)
     if not {"article_id", "start", "end"} <= set(columns):
@@ -411,6 +415,25 @@ def article_quotes(conn: sqlite3.Connection, article_id: str) -> list[dict[str, 
     rows = conn.execute(
         f"SELECT q.*, {entity} AS speaker_entity_id, coalesce(q.speaker_text, '?') || ' (' || q.kind || ')'"
         " AS span_label FROM quotes q WHERE q.article_id = ? ORDER BY q.start", (article_id,))
+    return [dict(r) for r in rows]
+
+
+def article_reuse(conn: sqlite3.Connection, article_id: str, shown_chars: int = REUSE_SHOWN_CHARS
+                  ) -> list[dict[str, Any]]:
+    """Reuse records touching the article, seen from it: this article's span (``start``,
+    ``end``), the other article and its aligned span with up to ``shown_chars`` of its text,
+    the kind, the similarity and which side is the likely original (``this``, ``other`` or "")."""
+    rows = conn.execute(
+        "SELECT x.*, x.kind AS span_label, o.title AS other_title, o.outlet AS other_outlet, o.lang AS other_lang,"
+        " o.date AS other_date, substr(o.text, x.other_start + 1, min(x.other_end - x.other_start, :shown))"
+        " AS other_text, CASE WHEN x.source_article_id = :id AND x.other_id != :id THEN 'this'"
+        " WHEN x.source_article_id = x.other_id AND x.other_id != :id THEN 'other' ELSE '' END AS original"
+        " FROM (SELECT a_start AS start, a_end AS end, b_article_id AS other_id, b_start AS other_start,"
+        " b_end AS other_end, kind, similarity, source_article_id FROM reuse WHERE a_article_id = :id"
+        " UNION ALL SELECT b_start, b_end, a_article_id, a_start, a_end, kind, similarity, source_article_id"
+        " FROM reuse WHERE b_article_id = :id AND NOT (a_article_id = b_article_id AND a_start = b_start"
+        " AND a_end = b_end)) x LEFT JOIN articles o ON o.id = x.other_id ORDER BY x.start, x.other_id",
+        {"id": article_id, "shown": shown_chars})
     return [dict(r) for r in rows]
 
 
@@ -590,3 +613,89 @@ def filtered_graph(graph: Any, kind: str = "", min_weight: int = 1, limit: int =
     connected = [n for n in sub.nodes if sub.degree(n) > 0]
     connected.sort(key=lambda n: -(sub.nodes[n].get("mentions") or 0))
     return sub.subgraph(connected[:limit]).copy()
+
+
+# ------------------------------------------------------------------ technique dashboard
+
+
+def filter_value(param: str) -> str | None:
+    """A dashboard URL parameter as a Store filter: "" = any (None), :data:`NONE` = "" (articles
+    without an outlet, or undated)."""
+    if not param:
+        return None
+    return "" if param == NONE else param
+
+
+def param_value(value: str | None) -> str:
+    """The URL parameter selecting ``value`` (the inverse of :func:`filter_value`)."""
+    return NONE if value == "" else (value or "")
+
+
+def technique_dashboard(store: Store, outlet: str = "", lang: str = "") -> dict[str, Any]:
+    """Techniques per 1,000 words overall, by outlet and by month (the Store's statistics),
+    with the words of every outlet and month (columns where nothing was found included), and
+    the total rate per month; ``outlet``/``lang`` are URL parameters (see :func:`filter_value`)."""
+    o, lg = filter_value(outlet), filter_value(lang)
+    months = store.article_words(o, lang=lg, by=("month",))
+    by_month = store.technique_stats(o, lang=lg, by=("month",))
+    spans_in: dict[str, int] = {}
+    for row in by_month:
+        spans_in[row["month"]] = spans_in.get(row["month"], 0) + row["spans"]
+    totals = [{"month": m["month"], "spans": spans_in.get(m["month"], 0), "words": m["words"],
+               "per_1000_words": round(1000.0 * spans_in.get(m["month"], 0) / m["words"], 2) if m["words"] else None}
+              for m in months]
+    return {
+        "filters": {"outlet": outlet, "lang": lang},
+        "overall": store.technique_stats(o, lang=lg, by=()),
+        "by_outlet": store.technique_stats(o, lang=lg, by=("outlet",)),
+        "by_month": by_month,
+        "outlets": store.article_words(o, lang=lg, by=("outlet",)),
+        "months": months,
+        "month_totals": totals,
+    }
+
+
+def dashboard_choices(conn: sqlite3.Connection, limit: int = 500) -> dict[str, list[dict[str, Any]]]:
+    """Outlets and languages to filter the dashboard by, most articles first."""
+    outlets = [dict(r) for r in conn.execute(
+        "SELECT coalesce(outlet, '') AS value, count(*) AS articles FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+        " LIMIT ?", (limit,))]
+    langs = [dict(r) for r in conn.execute(
+        "SELECT coalesce(lang, '') AS value, count(*) AS articles FROM articles GROUP BY 1 ORDER BY 2 DESC, 1")]
+    return {"outlets": outlets, "langs": langs}
+
+
+def pivot(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """technique -> value of ``key`` -> statistics row."""
+    table: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows:
+        table.setdefault(row["technique"], {})[row[key]] = row
+    return table
+
+
+def technique_evidence(store: Store, technique: str = "", outlet: str = "", month: str = "", lang: str = "",
+                       limit: int = 50, offset: int = 0, context: int = 120) -> dict[str, Any]:
+    """The spans behind one dashboard cell, with their context, and how many there are."""
+    filters = {"technique": filter_value(technique), "outlet": filter_value(outlet), "month": filter_value(month),
+               "lang": filter_value(lang)}
+    return {"filters": {"technique": technique, "outlet": outlet, "month": month, "lang": lang},
+            "total": store.technique_count(**filters),
+            "spans": store.technique_rows(**filters, limit=limit, offset=offset, context=context)}
+
+
+# ------------------------------------------------------------------ outlet-to-outlet reuse
+
+
+def reuse_graph_json(graph: Any) -> dict[str, Any]:
+    """The outlet reuse graph as nodes and links for the page's script and the JSON API."""
+    from newsgraph.store.graphs import REUSE_KINDS
+
+    nodes = [{"id": n, "label": d.get("label", n), "type": "OUTLET", "mentions": d.get("articles", 1),
+              "articles": d.get("articles", 0), "langs": d.get("langs", ""),
+              "title": f'{d.get("label", n)} ({d.get("articles", 0)} articles)'} for n, d in graph.nodes(data=True)]
+    nodes.sort(key=lambda n: (-n["articles"], n["id"]))
+    links = [{"source": u, "target": v, "weight": d["weight"], "kinds": {k: d[k] for k in REUSE_KINDS},
+              "article_pairs": d["article_pairs"], "chars": d["chars"], "undirected": d["undirected"],
+              "arrow": d["weight"] > d["undirected"]} for u, v, d in graph.edges(data=True)]
+    links.sort(key=lambda link: (-link["weight"], link["source"], link["target"]))
+    return {"nodes": nodes, "links": links}

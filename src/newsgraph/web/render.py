@@ -8,6 +8,7 @@ template shows plain text instead.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,8 @@ from newsgraph.web.safety import Highlight, clean_display, highlighted_html, saf
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES = WEB_DIR / "templates"
 STATIC = WEB_DIR / "static"
-PAGES = {"search": "", "entities": "entities", "graph": "graph", "timeline": "timeline", "outlets": "outlets",
-         "tables": "tables"}
+PAGES = {"search": "", "entities": "entities", "graph": "graph", "reuse": "reuse", "techniques": "techniques",
+         "timeline": "timeline", "outlets": "outlets", "tables": "tables"}
 
 
 class ServerLinks:
@@ -45,6 +46,10 @@ class ServerLinks:
     def search(self, **params: str) -> str | None:
         return "/?" + urlencode({k: v for k, v in params.items() if v})
 
+    def evidence(self, **params: str) -> str | None:
+        """The technique spans behind a dashboard cell (technique, outlet, month, lang)."""
+        return "/techniques/evidence?" + urlencode({k: v for k, v in params.items() if v})
+
     def static(self, path: str) -> str:
         return "/static/" + path
 
@@ -61,6 +66,7 @@ class ReportLinks:
 
     articles: set[str] = field(default_factory=set)
     entities: set[str] = field(default_factory=set)
+    techniques: set[str] = field(default_factory=set)
     server = False
 
     def page(self, name: str) -> str:
@@ -77,6 +83,11 @@ class ReportLinks:
 
     def search(self, **params: str) -> str | None:
         return None
+
+    def evidence(self, **params: str) -> str | None:
+        """A report has one evidence page per technique (all outlets and months), none for other filters."""
+        technique = params.get("technique", "")
+        return technique_page(technique) if technique in self.techniques else None
 
     def static(self, path: str) -> str:
         return "static/" + path
@@ -103,12 +114,20 @@ def facet_links(links: Any, active: dict[str, str], items: list[dict[str, Any]],
             for item in items]
 
 
+def technique_page(technique: str) -> str:
+    """The report file name of a technique's evidence page (names are reduced to safe characters)."""
+    return "technique-" + (re.sub(r"[^A-Za-z0-9_-]", "_", technique)[:60] or "_") + ".html"
+
+
 def environment() -> Environment:
     """Jinja with autoescape everywhere and bidi controls stripped from every value shown."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), finalize=clean_display, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)  # templates ship with the package: no stat() per page
-    env.globals.update(text_dir=text_dir, safe_href=safe_href, snippet_html=snippet_html, facet_links=facet_links)
+    from newsgraph.web.queries import param_value
+
+    env.globals.update(text_dir=text_dir, safe_href=safe_href, snippet_html=snippet_html, facet_links=facet_links,
+                       param_value=param_value)
     env.filters["combine_dict"] = lambda d, key, value: {**{k: v for k, v in d.items() if k != "page"}, key: value}
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
     return env
@@ -132,12 +151,44 @@ def layer_highlights(layer: str, spans: list[dict[str, Any]] | None) -> list[Hig
             for s in spans or [] if isinstance(s.get("start"), int) and isinstance(s.get("end"), int)]
 
 
+def reuse_highlights(rows: list[dict[str, Any]] | None, article_id: str, paragraphs: list[dict[str, Any]],
+                     taken: list[Highlight], links: Any) -> list[Highlight]:
+    """Reused passages, linked to the other article: each cut at paragraph ends and around the
+    spans already marked (reuse spans are long; marks do not nest, so they fill the gaps)."""
+    bounds = [(p["start"], p["end"]) for p in paragraphs] or [(0, 1 << 62)]
+    out = []
+    for r in rows or []:
+        other = r["other_id"] if r["other_id"] != article_id else None
+        title = f'{r["kind"]} ({r["similarity"]:.2f}) ' + (f'with “{r["other_title"] or other}”' if other else
+                                                           "repeated in this article")
+        for start, end in bounds:
+            for a, b in _gaps(max(r["start"], start), min(r["end"], end), taken):
+                out.append(Highlight(a, b, "reuse", r["kind"], links.article(other) if other else None, title))
+    return out
+
+
+def _gaps(start: int, end: int, taken: list[Highlight]) -> list[tuple[int, int]]:
+    """Parts of [start, end) not covered by ``taken``."""
+    pieces, pos = [], start
+    for span in sorted((t for t in taken if t.end > start and t.start < end), key=lambda t: t.start):
+        if span.start > pos:
+            pieces.append((pos, span.start))
+        pos = max(pos, span.end)
+    if pos < end:
+        pieces.append((pos, end))
+    return pieces
+
+
 def article_highlights(view: dict[str, Any], links: Any) -> list[Highlight]:
-    """Every span to mark in the article, entities first (they win overlaps)."""
+    """Every span to mark in the article, entities first (they win overlaps); reused passages
+    fill what is left."""
     spans = mention_highlights(view["mentions"], links) + date_highlights(view["dates"])
     for layer, layer_rows in view["layers"].items():
-        spans += layer_highlights(layer, layer_rows)
-    return spans
+        if layer != "reuse":
+            spans += layer_highlights(layer, layer_rows)
+    paragraphs = view["paragraphs"]
+    shown = [s for s in spans if not paragraphs or any(p["start"] <= s.start and s.end <= p["end"] for p in paragraphs)]
+    return spans + reuse_highlights(view["layers"].get("reuse"), view["article"]["id"], paragraphs, shown, links)
 
 
 def paragraph_blocks(view: dict[str, Any], links: Any) -> list[dict[str, Any]]:

@@ -2,7 +2,9 @@
 
 One flat directory: ``index.html`` (corpus statistics and the article list), an
 ``article-ID.html`` per article, an ``entity-ID.html`` per listed entity, the network,
-the timeline and the outlets, plus ``static/`` (CSS and JS copied from the package).
+the outlet-to-outlet reuse graph, the technique dashboard with a ``technique-NAME.html``
+evidence page per technique, the timeline and the outlets, plus ``static/`` (CSS and JS
+copied from the package).
 Nothing is loaded from elsewhere; pages carry a Content-Security-Policy meta tag.
 """
 
@@ -14,10 +16,13 @@ from typing import Any
 
 from newsgraph.web import queries as Q
 from newsgraph.web.app import ReadOnlyDatabase
-from newsgraph.web.render import STATIC, ReportLinks, bar_chart, environment, paragraph_blocks
+from newsgraph.store.graphs import REUSE_KINDS, reuse_graph, reuse_pair_count, reuse_pair_rows
+from newsgraph.web.render import STATIC, ReportLinks, bar_chart, environment, paragraph_blocks, technique_page
 
 MAX_ARTICLES = 5000
 MAX_ENTITIES = 1000
+MAX_EVIDENCE = 1000  # spans per technique evidence page
+MAX_PAIRS = 1000  # article pairs listed on the reuse page
 
 
 def write_report(db: str | Path, out_dir: str | Path, max_articles: int = MAX_ARTICLES,
@@ -31,7 +36,10 @@ def write_report(db: str | Path, out_dir: str | Path, max_articles: int = MAX_AR
     entity_ids = [e["id"] for e in Q.entity_list(conn, "", max_entities)]
     links = ReportLinks(articles=set(Q.article_ids(conn, max_articles)),
                         entities=set(entity_ids) | {n["id"] for n in graph["nodes"]})
-    writer = _PageWriter(out, links, Q.layer_status(conn))
+    layers = Q.layer_status(conn)
+    dashboard = Q.technique_dashboard(database.store()) if layers["techniques"] else {}
+    links.techniques = {t["technique"] for t in dashboard.get("overall", [])}
+    writer = _PageWriter(out, links, layers)
     _copy_static(out / "static")
     found = Q.search_articles(conn, Q.Filters(), limit=max_articles)
     writer.write("index.html", "report_index.html", stats=Q.corpus_stats(conn), rows=found["results"],
@@ -54,8 +62,34 @@ def write_report(db: str | Path, out_dir: str | Path, max_articles: int = MAX_AR
     writer.write("timeline.html", "timeline.html",
                  chart=bar_chart([(r["month"], r["articles"]) for r in timeline["months"]]), **timeline)
     writer.write("outlets.html", "outlets.html", rows=Q.outlets(conn))
+    _write_techniques(writer, database, dashboard)
+    _write_reuse(writer, database, layers["reuse"])
     conn.close()
     return {"articles": len(links.articles), "entities": len(links.entities), "pages": writer.count}
+
+
+def _write_techniques(writer: "_PageWriter", database: ReadOnlyDatabase, dashboard: dict[str, Any]) -> None:
+    """The dashboard (every outlet and month) and one evidence page per technique."""
+    data = {"analysed": bool(dashboard), **dashboard}
+    chart = bar_chart([(m["month"] or "undated", m["per_1000_words"] or 0) for m in dashboard.get("month_totals", [])])
+    writer.write("techniques.html", "techniques.html", d=data, chart=chart, choices={"outlets": [], "langs": []},
+                 by_outlet=Q.pivot(dashboard.get("by_outlet", []), "outlet"),
+                 by_month=Q.pivot(dashboard.get("by_month", []), "month"))
+    for technique in sorted(writer.links.techniques):
+        found = Q.technique_evidence(database.store(), technique, limit=MAX_EVIDENCE)
+        writer.write(technique_page(technique), "technique_evidence.html", e={"analysed": True, "page": 1} | found,
+                     page_size=MAX_EVIDENCE)
+
+
+def _write_reuse(writer: "_PageWriter", database: ReadOnlyDatabase, analysed: bool) -> None:
+    """The outlet-to-outlet reuse graph (all kinds; the page's script filters) and the top pairs."""
+    store = database.store()
+    graph = Q.reuse_graph_json(reuse_graph(store)) if analysed else {"nodes": [], "links": []}
+    data = {"analysed": analysed, "kind": "", "graph": graph, "page": 1,
+            "pairs": list(reuse_pair_rows(store, REUSE_KINDS, MAX_PAIRS)) if analysed else [],
+            "total_pairs": reuse_pair_count(store) if analysed else 0}
+    writer.write("reuse.html", "reuse.html", r=data, graph=graph, kind="", kinds=REUSE_KINDS, min_weight=1,
+                 page_no=1, page_size=MAX_PAIRS)
 
 
 class _PageWriter:

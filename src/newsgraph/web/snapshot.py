@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,18 +25,22 @@ T = TypeVar("T")
 
 
 class SnapshotCache:
-    """Values computed from one database, shared by the threads of a server process."""
+    """Values computed from one database, shared by the threads of a server process; the
+    oldest are dropped beyond ``size`` (keys include filter values a client chooses)."""
 
-    def __init__(self) -> None:
+    def __init__(self, size: int = 256) -> None:
         self._lock = threading.Lock()
-        self._values: dict[str, Any] = {}
+        self._values: dict[Hashable, Any] = {}
+        self.size = size
 
-    def get(self, key: str) -> Any:
+    def get(self, key: Hashable) -> Any:
         with self._lock:
             return self._values.get(key)
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
+            if len(self._values) >= self.size:
+                self._values.pop(next(iter(self._values)))
             self._values[key] = value
 
     def clear(self) -> None:
@@ -56,7 +60,7 @@ def has_snapshot(conn: sqlite3.Connection) -> bool:
     return getattr(conn, "snapshot", None) is not None
 
 
-def cached(conn: sqlite3.Connection, key: str, build: Callable[[sqlite3.Connection], T]) -> T:
+def cached(conn: sqlite3.Connection, key: Hashable, build: Callable[[sqlite3.Connection], T]) -> T:
     """``build(conn)``, computed once per state of the database when ``conn`` shares a cache."""
     snapshot = getattr(conn, "snapshot", None)
     if snapshot is None:

@@ -1,15 +1,23 @@
-// newsgraph workbench: a small force-directed layout of the co-mention network on a canvas.
+// newsgraph workbench: a small force-directed layout of a network on a canvas (the co-mention
+// network of entities, and the outlet-to-outlet reuse graph).
 // Reads the graph from the canvas's data-graph attribute (JSON, HTML-escaped by the server);
-// labels are drawn with fillText, so no entity name is ever parsed as HTML.
+// labels are drawn with fillText, so no entity or outlet name is ever parsed as HTML.
+// Optional page controls: #graph-type (node type), #graph-min-weight, #graph-kind (links weigh
+// their count of that kind, from link.kinds); links with "arrow" get an arrowhead at the target.
 "use strict";
 (function () {
   var COLORS = { PERSON: "#e0734b", ORG: "#4d9a3d", OUTLET: "#2f7d6b", GPE: "#7b62d8", LOC: "#9a7be0",
                  NORP: "#c9a227", FAC: "#8a6d3b", EVENT: "#c0417a" };
 
-  function filtered(graph, type, minWeight) {
+  function filtered(graph, type, minWeight, kind) {
     var keep = {};
     graph.nodes.forEach(function (n) { if (!type || n.type === type) keep[n.id] = true; });
-    var links = graph.links.filter(function (l) { return keep[l.source] && keep[l.target] && l.weight >= minWeight; });
+    var links = graph.links.map(function (l) {
+      var w = kind ? ((l.kinds && l.kinds[kind]) || 0) : l.weight;
+      return { source: l.source, target: l.target, weight: w, arrow: !!l.arrow };
+    }).filter(function (l) {
+      return keep[l.source] && keep[l.target] && l.source !== l.target && l.weight >= Math.max(1, minWeight);
+    });
     var linked = {};
     links.forEach(function (l) { linked[l.source] = true; linked[l.target] = true; });
     return { nodes: graph.nodes.filter(function (n) { return linked[n.id]; }), links: links };
@@ -20,13 +28,13 @@
     this.canvas = canvas; this.ctx = canvas.getContext("2d");
     this.nodes = graph.nodes.map(function (n, i) {
       var a = 2 * Math.PI * i / Math.max(1, graph.nodes.length), r = Math.min(w, h) * 0.35;
-      return { id: n.id, label: n.label, type: n.type, mentions: n.mentions || 1,
+      return { id: n.id, label: n.label, type: n.type, mentions: n.mentions || 1, title: n.title,
                x: w / 2 + r * Math.cos(a), y: h / 2 + r * Math.sin(a), vx: 0, vy: 0,
                radius: 4 + Math.min(18, Math.sqrt(n.mentions || 1)) };
     });
     var index = {};
     this.nodes.forEach(function (n) { index[n.id] = n; });
-    this.links = graph.links.map(function (l) { return { s: index[l.source], t: index[l.target], w: l.weight }; });
+    this.links = graph.links.map(function (l) { return { s: index[l.source], t: index[l.target], w: l.weight, arrow: l.arrow }; });
     this.maxW = Math.max.apply(null, [1].concat(graph.links.map(function (l) { return l.weight; })));
     this.ticks = 0; this.drag = null;
     this.bind();
@@ -63,9 +71,18 @@
     var ctx = this.ctx, maxW = this.maxW;
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.strokeStyle = "rgba(90,100,120,0.35)";
+    ctx.fillStyle = "rgba(90,100,120,0.6)";
     this.links.forEach(function (l) {
       ctx.lineWidth = 0.5 + 4 * l.w / maxW;
       ctx.beginPath(); ctx.moveTo(l.s.x, l.s.y); ctx.lineTo(l.t.x, l.t.y); ctx.stroke();
+      if (l.arrow) {
+        var dx = l.t.x - l.s.x, dy = l.t.y - l.s.y, d = Math.sqrt(dx * dx + dy * dy) || 1, ux = dx / d, uy = dy / d;
+        var tipX = l.t.x - ux * (l.t.radius + 2), tipY = l.t.y - uy * (l.t.radius + 2), size = 7 + ctx.lineWidth;
+        ctx.beginPath(); ctx.moveTo(tipX, tipY);
+        ctx.lineTo(tipX - ux * size - uy * size * 0.5, tipY - uy * size + ux * size * 0.5);
+        ctx.lineTo(tipX - ux * size + uy * size * 0.5, tipY - uy * size - ux * size * 0.5);
+        ctx.closePath(); ctx.fill();
+      }
     });
     var labelled = this.nodes.slice().sort(function (a, b) { return b.mentions - a.mentions; }).slice(0, 40);
     this.nodes.forEach(function (n) {
@@ -101,13 +118,13 @@
       var p = point(e);
       if (self.drag) { self.drag.node.x = p.x; self.drag.node.y = p.y; self.drag.moved = true; self.draw(); return; }
       var n = self.nodeAt(p.x, p.y);
-      canvas.title = n ? n.label + " (" + n.type + ", " + n.mentions + " mentions)" : "";
+      canvas.title = n ? (n.title || n.label + " (" + n.type + ", " + n.mentions + " mentions)") : "";
     });
     canvas.addEventListener("mouseup", function () {
       if (window.__graphLayout !== self) return;
       var d = self.drag; self.drag = null;
-      if (d && !d.moved) {
-        window.location.href = canvas.dataset.entityBase + encodeURIComponent(d.node.id) + canvas.dataset.entitySuffix;
+      if (d && !d.moved && canvas.dataset.entityBase) {
+        window.location.href = canvas.dataset.entityBase + encodeURIComponent(d.node.id) + (canvas.dataset.entitySuffix || "");
       }
     });
   };
@@ -117,19 +134,24 @@
     if (!canvas || !canvas.getContext) return;
     var graph = JSON.parse(canvas.dataset.graph || '{"nodes":[],"links":[]}');
     var type = document.getElementById("graph-type"), minWeight = document.getElementById("graph-min-weight");
+    var kind = document.getElementById("graph-kind");
     var summary = document.getElementById("graph-summary"), current = null;
+    var nodeNoun = canvas.dataset.nodes || "entities", weightNote = canvas.dataset.weight || "edge weight = articles naming both";
     function render() {
-      var g = filtered(graph, type ? type.value : "", minWeight ? Number(minWeight.value) || 1 : 1);
-      if (summary) summary.textContent = g.nodes.length + " entities, " + g.links.length + " links shown (edge weight = articles naming both). Drag to move a node; click to open it.";
+      var w = minWeight ? Number(minWeight.value) || 1 : 1, k = kind ? kind.value : "", t = type ? type.value : "";
+      var g = filtered(graph, t, w, k);
+      if (summary) summary.textContent = g.nodes.length + " " + nodeNoun + ", " + g.links.length + " links shown (" +
+        weightNote + "). Drag to move a node; click to open it.";
       var graphml = document.getElementById("graphml-link");
-      if (graphml) graphml.href = graphml.pathname + "?type=" + encodeURIComponent(type ? type.value : "") +
-        "&min_weight=" + encodeURIComponent(minWeight ? Number(minWeight.value) || 1 : 1);
+      if (graphml) graphml.href = graphml.pathname + "?" + (kind ? "kind=" + encodeURIComponent(k) : "type=" + encodeURIComponent(t)) +
+        "&min_weight=" + encodeURIComponent(w);
       if (current) current.ticks = 1e9;
       window.__graphLayout = null;
       current = new Layout(canvas, g);
       window.__graphLayout = current;
     }
     if (type) type.addEventListener("change", render);
+    if (kind) kind.addEventListener("change", render);
     if (minWeight) minWeight.addEventListener("input", render);
     var form = document.getElementById("graph-filters");
     if (form && !form.getAttribute("action")) form.addEventListener("submit", function (e) { e.preventDefault(); render(); });
