@@ -72,7 +72,8 @@ def app_from_env():  # type: ignore[no-untyped-def]
 
 def report(db: Path = typer.Option(..., "--db", help="The database to read."),
            out: Path = typer.Option(..., "--out", help="Directory to write the HTML report into.")) -> None:
-    """Write a static HTML report (corpus, articles, entities, network, timeline, outlets) to OUT."""
+    """Write a static HTML report (corpus, articles, entities, network, timeline, outlets, technique
+    dashboard, reuse graph) to OUT."""
     from newsgraph.web.report import write_report
 
     if not db.exists():
