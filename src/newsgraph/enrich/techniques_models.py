@@ -77,15 +77,16 @@ class SentenceScorer:
 
 class SpanTagger:
     """Propaganda spans in one sentence or paragraph: runs of tokens with marginal P(I) >= threshold,
-    grown into neighbouring tokens with P(I) >= threshold / 2."""
+    grown into neighbouring tokens with P(I) >= ``grow`` (both chosen on the training data, ``scores.json``)."""
 
     def __init__(self, path: str | Path, lexicon: frozenset[str], threshold: float,
-                 sentences: SentenceScorer | None = None) -> None:
+                 sentences: SentenceScorer | None = None, grow: float | None = None) -> None:
         import pycrfsuite
 
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(path))
         self.lexicon, self.threshold, self.sentences = lexicon, threshold, sentences
+        self.grow = threshold / 2 if grow is None else grow
 
     def spans(self, text: str) -> list[tuple[int, int, float]]:
         return self.spans_batch([text])[0]
@@ -113,7 +114,7 @@ class SpanTagger:
             return []
         self.tagger.set(crf_features([t for t, _, _ in toks], self.lexicon, prob))
         probs = [self.tagger.marginal("I", i) for i in range(len(toks))]
-        runs = hysteresis_runs(probs, self.threshold, self.threshold / 2)
+        runs = hysteresis_runs(probs, self.threshold, self.grow)
         return [(toks[a][1], toks[b][2], sum(probs[a : b + 1]) / (b - a + 1)) for a, b in runs]
 
 
@@ -132,6 +133,8 @@ def span_tagger(lang: str) -> SpanTagger | None:
         return None
     from newsgraph.enrich.techniques_rules import english_lexicon
 
-    threshold = json.loads(scores.read_text()).get(f"si-{lang}", {}).get("threshold", 0.3)
+    chosen = json.loads(scores.read_text()).get(f"si-{lang}", {})
+    threshold = chosen.get("threshold", 0.3)
     sentence_model = MODEL_DIR / f"sent-{lang}.npz"
-    return SpanTagger(path, english_lexicon(), threshold, SentenceScorer(sentence_model) if sentence_model.exists() else None)
+    return SpanTagger(path, english_lexicon(), threshold, SentenceScorer(sentence_model) if sentence_model.exists() else None,
+                      chosen.get("grow"))
