@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -138,3 +139,47 @@ def span_tagger(lang: str) -> SpanTagger | None:
     sentence_model = MODEL_DIR / f"sent-{lang}.npz"
     return SpanTagger(path, english_lexicon(), threshold, SentenceScorer(sentence_model) if sentence_model.exists() else None,
                       chosen.get("grow"))
+
+
+class ArabicSpanTagger:
+    """Arabic technique spans: one CRF per technique (``si-ar-*.crfsuite``) over the features of
+    :mod:`newsgraph.enrich.techniques_features_ar`; a span is a run of tokens with marginal P(I) >= the
+    technique's threshold, grown into neighbours >= ``grow`` (both chosen by cross-validation, ``si-ar.json``)."""
+
+    def __init__(self, meta_path: str | Path) -> None:
+        import json
+
+        import pycrfsuite
+
+        meta = json.loads(Path(meta_path).read_text(encoding="utf-8"))
+        self.cues = meta["cues"]
+        self.techniques: dict[str, tuple[Any, float, float, float]] = {}
+        for technique, info in meta["techniques"].items():
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(Path(meta_path).parent / info["file"]))
+            # confidence of a span = the technique's cross-validated precision (share of its spans that is gold)
+            self.techniques[technique] = (tagger, info["threshold"], info["grow"], info["cv"]["precision"])
+
+    def spans(self, text: str) -> list[tuple[int, int, str, float]]:
+        """(start, end, technique, confidence) in ``text`` (one paragraph)."""
+        from newsgraph.enrich.techniques_features_ar import crf_features, rule_tags_of
+        from newsgraph.enrich.techniques_features_ar import tokens_with_offsets as ar_tokens
+        from newsgraph.enrich.techniques_rules import rule_hits
+
+        toks = ar_tokens(text)
+        if not toks:
+            return []
+        hits = [(s, e, t) for s, e, t, _, _ in rule_hits(text, "ar")]
+        feats = crf_features([t for t, _, _ in toks], rule_tags_of(text, toks, hits), self.cues)
+        out: list[tuple[int, int, str, float]] = []
+        for technique, (tagger, threshold, grow, precision) in self.techniques.items():
+            tagger.set(feats)
+            probs = [tagger.marginal("I", i) for i in range(len(toks))]
+            out.extend((toks[a][1], toks[b][2], technique, precision) for a, b in hysteresis_runs(probs, threshold, grow))
+        return out
+
+
+@lru_cache(maxsize=1)
+def arabic_tagger() -> ArabicSpanTagger | None:
+    path = MODEL_DIR / "si-ar.json"
+    return ArabicSpanTagger(path) if path.exists() else None
