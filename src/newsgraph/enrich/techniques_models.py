@@ -144,7 +144,8 @@ def span_tagger(lang: str) -> SpanTagger | None:
 class ArabicSpanTagger:
     """Arabic technique spans: one CRF per technique (``si-ar-*.crfsuite``) over the features of
     :mod:`newsgraph.enrich.techniques_features_ar`; a span is a run of tokens with marginal P(I) >= the
-    technique's threshold, grown into neighbours >= ``grow`` (both chosen by cross-validation, ``si-ar.json``)."""
+    technique's threshold, grown into neighbours >= ``grow`` (both chosen by cross-validation, ``si-ar.json``).
+    A span's confidence is the cross-validated precision of the technique's spans with a similar mean marginal."""
 
     def __init__(self, meta_path: str | Path) -> None:
         import json
@@ -153,12 +154,11 @@ class ArabicSpanTagger:
 
         meta = json.loads(Path(meta_path).read_text(encoding="utf-8"))
         self.cues = meta["cues"]
-        self.techniques: dict[str, tuple[Any, float, float, float]] = {}
+        self.techniques: dict[str, tuple[Any, float, float, dict[str, list[float]]]] = {}
         for technique, info in meta["techniques"].items():
             tagger = pycrfsuite.Tagger()
             tagger.open(str(Path(meta_path).parent / info["file"]))
-            # confidence of a span = the technique's cross-validated precision (share of its spans that is gold)
-            self.techniques[technique] = (tagger, info["threshold"], info["grow"], info["cv"]["precision"])
+            self.techniques[technique] = (tagger, info["threshold"], info["grow"], info["confidence"])
 
     def spans(self, text: str) -> list[tuple[int, int, str, float]]:
         """(start, end, technique, confidence) in ``text`` (one paragraph)."""
@@ -172,11 +172,19 @@ class ArabicSpanTagger:
         hits = [(s, e, t) for s, e, t, _, _ in rule_hits(text, "ar")]
         feats = crf_features([t for t, _, _ in toks], rule_tags_of(text, toks, hits), self.cues)
         out: list[tuple[int, int, str, float]] = []
-        for technique, (tagger, threshold, grow, precision) in self.techniques.items():
+        for technique, (tagger, threshold, grow, bins) in self.techniques.items():
             tagger.set(feats)
             probs = [tagger.marginal("I", i) for i in range(len(toks))]
-            out.extend((toks[a][1], toks[b][2], technique, precision) for a, b in hysteresis_runs(probs, threshold, grow))
+            for a, b in hysteresis_runs(probs, threshold, grow):
+                mean = sum(probs[a : b + 1]) / (b - a + 1)
+                out.append((toks[a][1], toks[b][2], technique, _binned(bins, mean)))
         return out
+
+
+def _binned(bins: dict[str, list[float]], value: float) -> float:
+    """The cross-validated precision of the bin ``value`` falls in (spans with a similar mean marginal)."""
+    k = max([i for i, edge in enumerate(bins["lower_edges"]) if value >= edge] or [0])
+    return max(0.01, bins["precision"][k])
 
 
 @lru_cache(maxsize=1)

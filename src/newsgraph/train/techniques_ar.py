@@ -192,6 +192,29 @@ def spans_of(toks, probs: list[float], threshold: float) -> list[tuple[int, int]
     return [(toks[a][1], toks[b][2]) for a, b in hysteresis_runs(probs, threshold, threshold * GROW)]
 
 
+def span_means(probs: list[float], threshold: float) -> list[float]:
+    """Mean marginal of every span :func:`spans_of` returns, in the same order."""
+    return [float(np.mean(probs[a : b + 1])) for a, b in hysteresis_runs(probs, threshold, threshold * GROW)]
+
+
+def confidence_bins(spans: list[tuple[float, float]], n_bins: int = 4) -> dict[str, list[float]]:
+    """Span confidence = the cross-validated precision of spans with a similar mean marginal: the held-out
+    spans ``(mean marginal, precision credit)`` cut into ``n_bins`` equal-count bins by mean marginal."""
+    spans = sorted(spans)
+    edges, precision = [], []
+    for k in range(n_bins):
+        part = spans[k * len(spans) // n_bins : (k + 1) * len(spans) // n_bins]
+        if part:
+            edges.append(round(part[0][0], 4))
+            precision.append(round(min(1.0, float(np.mean([c for _, c in part]))), 3))
+    return {"lower_edges": edges, "precision": precision}
+
+
+def precision_credit(span: tuple[int, int], gold: list[tuple[int, int, str]], technique: str) -> float:
+    s, e = span
+    return sum(max(0, min(e, ge) - max(s, gs)) for gs, ge, t in gold if t == technique) / (e - s)
+
+
 def page_folds(items: list[dict], k: int = 5) -> list[int]:
     """Fold of every item: pages in sorted order dealt round-robin after a fixed shuffle (seed 0)."""
     groups = sorted({it["group"] for it in items})
@@ -234,8 +257,10 @@ def main(argv: list[str] | None = None) -> None:
                 best = (sc["f1"], threshold, sc)
         print(f"{technique}: CV {best[2]} at threshold {best[1]}", flush=True)
         if best[0] >= MIN_CV_F1:
+            scored = [(m, min(1.0, precision_credit(sp, items[i]["labels"], technique)))
+                      for i in paragraphs for sp, m in zip(spans_of(seqs[i][0], oof[i], best[1]), span_means(oof[i], best[1]))]
             chosen[technique] = {"threshold": best[1], "grow": round(best[1] * GROW, 4), "cv": best[2],
-                                 "file": f"si-ar-{slug(technique)}.crfsuite"}
+                                 "confidence": confidence_bins(scored), "file": f"si-ar-{slug(technique)}.crfsuite"}
             oof_spans[technique] = [spans_of(seqs[i][0], oof[i], best[1]) for i in range(len(items))]
     scratch.unlink(missing_ok=True)
     gold_all = {items[i]["id"]: items[i]["labels"] for i in paragraphs}
