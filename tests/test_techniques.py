@@ -13,7 +13,7 @@ import pytest
 
 from newsgraph.enrich import techniques as tq
 from newsgraph.enrich.techniques import TAXONOMY, PTC_TO_2023, TechniqueSpan, find_techniques, techniques_component
-from newsgraph.enrich.techniques_scoring import merge_spans, si_prf, tc_micro_f1
+from newsgraph.enrich.techniques_scoring import araieval_prf, merge_spans, si_prf, tc_micro_f1
 from newsgraph.model import Article, Paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,11 +124,18 @@ def test_arabic_seed_sentence_loaded_language_keeps_original_letters(seeds: Path
 
 
 def test_arabic_phrases_and_clitics():
+    from newsgraph.enrich.techniques_rules import rule_hits
+
     text = "وأدان البيان جرائم الكيان الصهيوني الوحشية بحق المدنيين."
-    found = {(text[s.start : s.end], s.technique) for s in rule_spans(text, "ar")}
-    assert ("الكيان الصهيوني", "Name_Calling-Labeling") in found
-    assert ("الوحشية", "Loaded_Language") in found  # article + feminine ending folded away
-    assert ("جرائم", "Loaded_Language") in found
+    found = {(text[s:e], technique, name) for s, e, technique, _, name in rule_hits(text, "ar")}
+    assert ("الكيان الصهيوني", "Name_Calling-Labeling", "name-calling-phrase") in found
+    assert ("الوحشية", "Loaded_Language", "loaded-language-lexicon") in found  # article + feminine ending folded away
+    assert ("جرائم", "Loaded_Language", "loaded-language-lexicon") in found
+    # reported: every rule hit either on its own or folded into an overlapping model span of its technique
+    reported = find_techniques(article_of(text, "ar"))
+    for s, e, technique, _, name in rule_hits(text, "ar"):
+        assert any(r.technique == technique and r.start < e and s < r.end and f"rule:ar:{name}" in r.method
+                   for r in reported), name
 
 
 def test_arabic_rules_stay_silent_on_neutral_news(seeds: Path):
@@ -207,6 +214,26 @@ def test_arabic_classifier_labels_a_span():
     assert labels and labels[0][0] in TAXONOMY and abs(sum(p for _, p in labels) - 1) < 1e-6
 
 
+def test_arabic_model_loads_offline_and_finds_a_span_in_an_unseen_seed_sentence(seeds: Path, monkeypatch):
+    import socket
+
+    from newsgraph.enrich import techniques_models
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the techniques models must not reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    techniques_models.arabic_tagger.cache_clear()
+    if techniques_models.arabic_tagger() is None:
+        pytest.skip("Arabic model not built")
+    # al-Akhbar (seed 003), not in ArPro or ArAIEval: "... Fatah websites and others backed by ... spread [word of] a dispute ..."
+    text = seed_sentence(seeds, "003", "ضمن الحملة المتواصلة", "طهران، وإلقاؤه كلمة هناك.")
+    spans = [s for s in find_techniques(article_of(text, "ar")) if s.method.startswith(tq.AR_MODEL_METHOD)]
+    assert spans and all(0 <= s.start < s.end <= len(text) and s.technique in TAXONOMY for s in spans)
+    assert all(0 < s.confidence <= 1 and s.group == tq.group_of(s.technique) for s in spans)
+    assert ("أشاعت", "Loaded_Language") in {(text[s.start : s.end], s.technique) for s in spans}  # "spread (rumours)"
+
+
 # ------------------------------------------------------------------ scoring
 
 
@@ -218,6 +245,16 @@ def test_si_scorer_matches_the_semeval_definition():
     assert si_prf({"a": [(20, 30)]}, gold)["f1"] == 0.0
     assert merge_spans([(5, 8), (0, 6), (10, 12)]) == [(0, 8), (10, 12)]
     assert tc_micro_f1([("a", 0, 1, "X"), ("a", 0, 1, "Y")], [("a", 0, 1, "X"), ("a", 2, 3, "Z")]) == 0.5
+
+
+def test_araieval_scorer_counts_overlap_per_technique_without_merging():
+    gold = {"p": [(0, 10, "Loaded_Language"), (5, 10, "Doubt")]}
+    assert araieval_prf({"p": [(0, 10, "Loaded_Language"), (5, 10, "Doubt")]}, gold)["f1"] == 1.0
+    wrong_label = araieval_prf({"p": [(0, 10, "Slogans")]}, gold)
+    assert wrong_label["f1"] == 0.0 and wrong_label["pred_spans"] == 1
+    half = araieval_prf({"p": [(0, 5, "Loaded_Language")]}, gold)  # P = 5/5, R = (5/10 + 0) / 2
+    assert half["precision"] == 1.0 and half["recall"] == 0.25
+    assert araieval_prf({}, gold)["f1"] == 0.0
 
 
 # ------------------------------------------------------------------ the Persian gold set

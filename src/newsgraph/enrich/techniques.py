@@ -7,9 +7,12 @@ Task 3 taxonomy, :data:`TAXONOMY`), its group, a confidence and the method that 
   the same rules apply whoever the words are aimed at.
 - ``crf:si-en+lr:tc-en``: English spans from the CRF trained on the PTC train split, labelled by the
   logistic-regression technique classifier (``data/techniques/MODEL_CARD.md``).
+- ``crf:si-ar``: Arabic spans from one CRF per technique trained on ArPro dev + ArAIEval 2024 dev tweets
+  (non-commercial licence, see the model card); where an Arabic rule hit of the same technique overlaps the
+  span, the two are one detection, ``crf:si-ar+rule:ar:<rule>``.
 
-Arabic and Persian have no span-level training data that may ship, so they are covered by the rules;
-:func:`classify_span` exposes the trained technique classifiers (en, ar) for a span found otherwise.
+Persian has no span-level training data, so it is covered by the rules; :func:`classify_span` exposes the
+trained technique classifiers (en, ar) for a span found otherwise.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from newsgraph.enrich.techniques_lexicons import LEXICON_VERSION
 from newsgraph.enrich.techniques_rules import repetition_hits, rule_hits
 from newsgraph.model import Article
 
-TECHNIQUES_VERSION = f"techniques-1; {LEXICON_VERSION}"
+TECHNIQUES_VERSION = f"techniques-2; {LEXICON_VERSION}"
 
 
 @dataclass
@@ -107,6 +110,7 @@ PTC_TO_2023: dict[str, str] = {
     "Whataboutism,Straw_Men,Red_Herring": "Whataboutism",
 }
 MODEL_METHOD = "crf:si-en+lr:tc-en"
+AR_MODEL_METHOD = "crf:si-ar"
 
 
 def model_versions() -> str:
@@ -167,6 +171,26 @@ def _rule_hits(text: str, lang: str) -> list[Hit]:
     return [(s, e, t, c, f"rule:{lang}:{name}") for s, e, t, c, name in rule_hits(text, lang)]
 
 
+def arabic_hits(text: str) -> list[Hit]:
+    """Arabic CRF spans and rule hits of one paragraph; a rule hit overlapping a CRF span of its technique is
+    folded into that span (one detection, both methods named, the higher confidence), so nothing is counted twice."""
+    from newsgraph.enrich.techniques_models import arabic_tagger
+
+    rules = _rule_hits(text, "ar")
+    tagger = arabic_tagger()
+    if tagger is None:
+        return rules
+    model = [[s, e, t, c, AR_MODEL_METHOD] for s, e, t, c in tagger.spans(text)]
+    kept: list[Hit] = []
+    for s, e, t, c, method in rules:
+        agreeing = next((m for m in model if m[2] == t and m[0] < e and s < m[1]), None)
+        if agreeing is None:
+            kept.append((s, e, t, c, method))
+        elif method not in agreeing[4]:
+            agreeing[3], agreeing[4] = max(agreeing[3], c), f"{agreeing[4]}+{method}"
+    return kept + [(s, e, t, c, m) for s, e, t, c, m in model]
+
+
 MIN_CONFIDENCE = 0.3  # rules measured below this on PTC train (e.g. English repeated phrases) are not reported
 
 
@@ -179,14 +203,15 @@ def find_techniques(article: Article, min_confidence: float = MIN_CONFIDENCE) ->
     for para in article.paragraphs:
         lang = para.lang or article.lang or ""
         text = article.text[para.start : para.end]
-        for s, e, technique, confidence, method in _rule_hits(text, lang) + modelled.get(id(para), []):
+        hits = arabic_hits(text) if lang == "ar" else _rule_hits(text, lang) + modelled.get(id(para), [])
+        for s, e, technique, confidence, method in hits:
             _keep(best, TechniqueSpan(article.id, para.start + s, para.start + e, technique, group_of(technique),
                                       confidence, method))
     if (article.lang or "") in ("en", "ar", "fa"):
         for s, e, technique, confidence, name in repetition_hits(article.text, article.lang or ""):
             _keep(best, TechniqueSpan(article.id, s, e, technique, group_of(technique), confidence,
                                       f"rule:{article.lang}:{name}"))
-    kept = (t for t in best.values() if t.confidence >= min_confidence or not t.method.startswith("rule:"))
+    kept = (t for t in best.values() if t.confidence >= min_confidence or t.method.startswith("crf:"))
     return sorted(kept, key=lambda t: (t.start, t.end, t.technique))
 
 

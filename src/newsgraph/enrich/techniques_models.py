@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -77,15 +78,16 @@ class SentenceScorer:
 
 class SpanTagger:
     """Propaganda spans in one sentence or paragraph: runs of tokens with marginal P(I) >= threshold,
-    grown into neighbouring tokens with P(I) >= threshold / 2."""
+    grown into neighbouring tokens with P(I) >= ``grow`` (both chosen on the training data, ``scores.json``)."""
 
     def __init__(self, path: str | Path, lexicon: frozenset[str], threshold: float,
-                 sentences: SentenceScorer | None = None) -> None:
+                 sentences: SentenceScorer | None = None, grow: float | None = None) -> None:
         import pycrfsuite
 
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(path))
         self.lexicon, self.threshold, self.sentences = lexicon, threshold, sentences
+        self.grow = threshold / 2 if grow is None else grow
 
     def spans(self, text: str) -> list[tuple[int, int, float]]:
         return self.spans_batch([text])[0]
@@ -113,7 +115,7 @@ class SpanTagger:
             return []
         self.tagger.set(crf_features([t for t, _, _ in toks], self.lexicon, prob))
         probs = [self.tagger.marginal("I", i) for i in range(len(toks))]
-        runs = hysteresis_runs(probs, self.threshold, self.threshold / 2)
+        runs = hysteresis_runs(probs, self.threshold, self.grow)
         return [(toks[a][1], toks[b][2], sum(probs[a : b + 1]) / (b - a + 1)) for a, b in runs]
 
 
@@ -132,6 +134,60 @@ def span_tagger(lang: str) -> SpanTagger | None:
         return None
     from newsgraph.enrich.techniques_rules import english_lexicon
 
-    threshold = json.loads(scores.read_text()).get(f"si-{lang}", {}).get("threshold", 0.3)
+    chosen = json.loads(scores.read_text()).get(f"si-{lang}", {})
+    threshold = chosen.get("threshold", 0.3)
     sentence_model = MODEL_DIR / f"sent-{lang}.npz"
-    return SpanTagger(path, english_lexicon(), threshold, SentenceScorer(sentence_model) if sentence_model.exists() else None)
+    return SpanTagger(path, english_lexicon(), threshold, SentenceScorer(sentence_model) if sentence_model.exists() else None,
+                      chosen.get("grow"))
+
+
+class ArabicSpanTagger:
+    """Arabic technique spans: one CRF per technique (``si-ar-*.crfsuite``) over the features of
+    :mod:`newsgraph.enrich.techniques_features_ar`; a span is a run of tokens with marginal P(I) >= the
+    technique's threshold, grown into neighbours >= ``grow`` (both chosen by cross-validation, ``si-ar.json``).
+    A span's confidence is the cross-validated precision of the technique's spans with a similar mean marginal."""
+
+    def __init__(self, meta_path: str | Path) -> None:
+        import json
+
+        import pycrfsuite
+
+        meta = json.loads(Path(meta_path).read_text(encoding="utf-8"))
+        self.cues = meta["cues"]
+        self.techniques: dict[str, tuple[Any, float, float, dict[str, list[float]]]] = {}
+        for technique, info in meta["techniques"].items():
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(Path(meta_path).parent / info["file"]))
+            self.techniques[technique] = (tagger, info["threshold"], info["grow"], info["confidence"])
+
+    def spans(self, text: str) -> list[tuple[int, int, str, float]]:
+        """(start, end, technique, confidence) in ``text`` (one paragraph)."""
+        from newsgraph.enrich.techniques_features_ar import crf_features, rule_tags_of
+        from newsgraph.enrich.techniques_features_ar import tokens_with_offsets as ar_tokens
+        from newsgraph.enrich.techniques_rules import rule_hits
+
+        toks = ar_tokens(text)
+        if not toks:
+            return []
+        hits = [(s, e, t) for s, e, t, _, _ in rule_hits(text, "ar")]
+        feats = crf_features([t for t, _, _ in toks], rule_tags_of(text, toks, hits), self.cues)
+        out: list[tuple[int, int, str, float]] = []
+        for technique, (tagger, threshold, grow, bins) in self.techniques.items():
+            tagger.set(feats)
+            probs = [tagger.marginal("I", i) for i in range(len(toks))]
+            for a, b in hysteresis_runs(probs, threshold, grow):
+                mean = sum(probs[a : b + 1]) / (b - a + 1)
+                out.append((toks[a][1], toks[b][2], technique, _binned(bins, mean)))
+        return out
+
+
+def _binned(bins: dict[str, list[float]], value: float) -> float:
+    """The cross-validated precision of the bin ``value`` falls in (spans with a similar mean marginal)."""
+    k = max([i for i, edge in enumerate(bins["lower_edges"]) if value >= edge] or [0])
+    return max(0.01, bins["precision"][k])
+
+
+@lru_cache(maxsize=1)
+def arabic_tagger() -> ArabicSpanTagger | None:
+    path = MODEL_DIR / "si-ar.json"
+    return ArabicSpanTagger(path) if path.exists() else None

@@ -59,3 +59,27 @@ def tc_micro_f1(pred: list[tuple[str, int, int, str]], gold: list[tuple[str, int
             remaining[line] -= 1
             hits += 1
     return hits / len(gold) if gold else 0.0
+
+
+Labelled = dict[str, list[tuple[int, int, str]]]
+
+
+def araieval_prf(pred: Labelled, gold: Labelled) -> dict[str, float]:
+    """Micro P/R/F1 of the ArAIEval 2024 task 1 scorer (SemEval-2021 task 6 definition): every predicted
+    span earns |s ∩ t| / |s| for every gold span t *of the same technique* in its paragraph, every gold span
+    |s ∩ t| / |t|; nothing is merged, so P = sum / #predicted, R = sum / #gold over all paragraphs."""
+    p_sum = r_sum = 0.0
+    n_pred = sum(len(v) for v in pred.values())
+    n_gold = sum(len(v) for v in gold.values())
+    for pid, spans in pred.items():
+        golds = gold.get(pid, [])
+        for s, e, technique in spans:
+            for gs, ge, gt in golds:
+                if gt == technique and e > s and ge > gs:
+                    inter = max(0, min(e, ge) - max(s, gs))
+                    p_sum += inter / (e - s)
+                    r_sum += inter / (ge - gs)
+    p = p_sum / n_pred if n_pred else 0.0
+    r = r_sum / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p > 0 and r > 0 else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "pred_spans": n_pred, "gold_spans": n_gold}
