@@ -337,7 +337,7 @@ def test_article_api_shape(client: TestClient, seed_db: Path) -> None:
     data = client.get(f"/api/articles/{article_id}").json()
     assert set(data) == {"article", "paragraphs", "mentions", "dates", "roles", "removed", "layers"}
     layers = client.get("/api/stats").json()["layers"]
-    assert set(data["layers"]) == {"quotes", "techniques", "reuse"}
+    assert set(data["layers"]) == {"quotes", "techniques", "relations", "reuse"}
     text = data["article"]["text"]
     for stage, spans in data["layers"].items():
         assert (spans is None) == (not layers[stage]), stage

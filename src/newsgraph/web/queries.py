@@ -26,9 +26,10 @@ LAYERS = {  # stage -> table whose presence means the stage has run
     "quotes": "quotes",
     "techniques": "techniques",
     "reuse": "reuse",
+    "relations": "relations",
 }
 FACET_KEYS = ("lang", "outlet", "month")
-SPAN_LABEL_COLUMNS = ("label", "technique", "speaker", "kind", "type")
+SPAN_LABEL_COLUMNS = ("label", "technique", "predicate", "speaker", "kind", "type")
 REUSE_SHOWN_CHARS = 1500  # of the other article's passage, in the reader's side-by-side view
 NONE = "(none)"  # URL value for "articles without an outlet / without a date" in dashboard filters
 HIDDEN_TABLE_PREFIXES = ("sqlite_", "articles_fts")
@@ -458,7 +459,7 @@ def article_view(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | 
         "dates": article_dates(conn, aid),
         "roles": article_roles(conn, aid),
         "removed": article_removed(conn, aid),
-        "layers": {layer: layer_spans(conn, layer, aid, ran[layer]) for layer in ("quotes", "techniques", "reuse")},
+        "layers": {layer: layer_spans(conn, layer, aid, ran[layer]) for layer in ("quotes", "techniques", "relations", "reuse")},
     }
 
 
@@ -522,8 +523,45 @@ def entity_view(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | No
         "SELECT substr(a.date, 1, 7) AS month, count(*) AS mentions, count(DISTINCT a.id) AS articles"
         " FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? AND a.date IS NOT NULL"
         " GROUP BY 1 ORDER BY 1", (entity_id,))]
-    entity["quotes"] = entity_quotes(conn, entity_id) if layer_status(conn)["quotes"] else None
+    layers = layer_status(conn)
+    entity["quotes"] = entity_quotes(conn, entity_id) if layers["quotes"] else None
+    entity["quotes_about"] = entity_quotes_about(conn, entity_id) if layers["quotes"] else None
+    entity["relations"] = entity_relations(conn, entity_id) if layers["relations"] else None
     return entity
+
+
+def entity_quotes_about(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Quotes that name the entity inside their text, by other speakers (or none resolved)."""
+    return [dict(r) for r in conn.execute(
+        "SELECT DISTINCT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date"
+        " FROM mentions m JOIN quotes q ON q.article_id = m.article_id AND q.start <= m.start AND m.end <= q.end"
+        " JOIN articles a ON a.id = q.article_id"
+        " LEFT JOIN mentions s ON s.article_id = q.article_id AND s.start = q.speaker_mention_start"
+        " AND s.end = q.speaker_mention_end"
+        " WHERE m.entity_id = ? AND (s.entity_id IS NULL OR s.entity_id != m.entity_id)"
+        " ORDER BY a.date DESC, q.article_id, q.start LIMIT ?", (entity_id, limit))]
+
+
+def entity_relations(conn: sqlite3.Connection, entity_id: str, limit: int = 300) -> list[dict[str, Any]]:
+    """Relations where the entity is subject or object, with the other actor, who asserts it
+    (the quote's speaker, or the article itself) and the evidence sentence."""
+    return [dict(r) for r in conn.execute(
+        "SELECT r.id, r.article_id, r.start, r.end, r.predicate, r.polarity, r.negated, r.cue,"
+        " r.subject_text, ms.entity_id AS subject_id, es.name AS subject_name,"
+        " r.object_text, mo.entity_id AS object_id, eo.name AS object_name,"
+        " r.attributed_text, ma.entity_id AS attributed_id, ea.name AS attributed_name,"
+        " substr(a.text, r.start + 1, r.end - r.start) AS evidence, a.title, a.lang, a.date, a.outlet"
+        " FROM mentions m JOIN relations r ON r.article_id = m.article_id"
+        " AND ((r.subject_start = m.start AND r.subject_end = m.end) OR (r.object_start = m.start AND r.object_end = m.end))"
+        " JOIN articles a ON a.id = r.article_id"
+        " LEFT JOIN mentions ms ON ms.article_id = r.article_id AND ms.start = r.subject_start AND ms.end = r.subject_end"
+        " LEFT JOIN entities es ON es.id = ms.entity_id"
+        " LEFT JOIN mentions mo ON mo.article_id = r.article_id AND mo.start = r.object_start AND mo.end = r.object_end"
+        " LEFT JOIN entities eo ON eo.id = mo.entity_id"
+        " LEFT JOIN mentions ma ON ma.article_id = r.article_id AND ma.start = r.attributed_mention_start"
+        " AND ma.end = r.attributed_mention_end LEFT JOIN entities ea ON ea.id = ma.entity_id"
+        " WHERE m.entity_id = ? GROUP BY r.id ORDER BY a.date DESC, r.article_id, r.start LIMIT ?",
+        (entity_id, limit))]
 
 
 def entity_quotes(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:

@@ -146,8 +146,13 @@ def date_highlights(dates: list[dict[str, Any]]) -> list[Highlight]:
             for d in dates]
 
 
+# the css class of each stage's marks (the article page's toggles show and hide them by it)
+LAYER_CLASSES = {"quotes": "quote", "techniques": "technique", "relations": "relation", "reuse": "reuse"}
+
+
 def layer_highlights(layer: str, spans: list[dict[str, Any]] | None) -> list[Highlight]:
-    return [Highlight(s["start"], s["end"], layer, str(s.get("span_label") or ""), None, str(s.get("span_label") or layer))
+    css = LAYER_CLASSES.get(layer, layer)
+    return [Highlight(s["start"], s["end"], css, str(s.get("span_label") or ""), None, str(s.get("span_label") or layer))
             for s in spans or [] if isinstance(s.get("start"), int) and isinstance(s.get("end"), int)]
 
 
