@@ -128,6 +128,13 @@ class Store:
              for t in article.techniques],
         )
         self.conn.executemany(
+            "INSERT OR IGNORE INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.id, r.article_id, r.start, r.end, r.predicate, r.polarity, int(r.negated), r.cue, r.cue_start, r.cue_end,
+              r.subject_text, r.subject_start, r.subject_end, r.object_text, r.object_start, r.object_end,
+              r.quote_start, r.quote_end, r.attributed_text, r.attributed_mention_start, r.attributed_mention_end,
+              r.method) for r in article.relations],
+        )
+        self.conn.executemany(
             "INSERT OR IGNORE INTO dates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.article_id, d.start, d.end, d.text, d.value, d.calendar, int(d.resolved), int(d.relative))
              for d in article.dates],
