@@ -60,18 +60,40 @@ def _mention_at(mentions: list[Mention], start: int | None, end: int | None) -> 
     return next((m for m in mentions if m.start == start and m.end == end), None)
 
 
-def _endpoint(article: Article, span: tuple[int, int], pronoun: str, quote: Quote | None, marks) -> Mention | None:
+def _endpoint(article: Article, span: tuple[int, int], pronoun: str, quote: Quote | None) -> Mention | None:
     """The mention itself; for "I" (or a first-person verb) in a quote its speaker; for "he"/"she"/"وی"
-    the nearest preceding named person outside quote marks."""
-    from newsgraph.enrich.quotes import antecedent
-
+    the person :func:`salient_person` finds."""
     if pronoun == "first":
         if quote is None:
             return None
         return _mention_at(article.mentions, quote.speaker_mention_start, quote.speaker_mention_end)
     if pronoun == "third":
-        return antecedent(article, span[0], marks, "PERSON")
+        return salient_person(article, span[0])
     return _mention_at(article.mentions, *span)
+
+
+SENTENCE_BREAK = re.compile(r"[.!?؟]\s|\n")
+MAX_SENTENCES_BACK = 4
+
+
+def salient_person(article: Article, position: int) -> Mention | None:
+    """The person a "he"/"she"/"وی" at ``position`` most likely is: the first named person of its own
+    sentence before it, else of the nearest earlier sentence naming one (the first-named is usually the
+    subject: "Kavanaugh denied … Dr. Christine Blasey Ford. He also condemned …" is Kavanaugh)."""
+    people = [m for m in article.mentions if m.label == "PERSON" and m.end <= position and len(m.text) > 2]
+    if not people:
+        return None
+    end = position
+    for _ in range(MAX_SENTENCES_BACK + 1):
+        breaks = [b.end() for b in SENTENCE_BREAK.finditer(article.text, 0, end)]
+        start = breaks[-1] if breaks and breaks[-1] < end else 0
+        inside = [m for m in people if start <= m.start < end]
+        if inside:
+            return inside[0]
+        if start == 0:
+            return None
+        end = start - 1
+    return None
 
 
 def find_relations(article: Article) -> list[Relation]:
@@ -83,14 +105,11 @@ def find_relations(article: Article) -> list[Relation]:
     found = english_relations(_english_docs(article), index) + _arabic_script(article, index)
     if not found:
         return []
-    from newsgraph.enrich.quotes_marks import quote_mark_spans
-
-    marks = quote_mark_spans(article.text, [(p.start, p.end) for p in article.paragraphs] or [(0, len(article.text))])
     relations: dict[tuple, Relation] = {}
     for f in found:
         quote = _enclosing_quote(article.quotes, f.cue[0])
-        subject = _endpoint(article, f.subject, f.subject_pronoun, quote, marks)
-        obj = _endpoint(article, f.object, f.object_pronoun, quote, marks)
+        subject = _endpoint(article, f.subject, f.subject_pronoun, quote)
+        obj = _endpoint(article, f.object, f.object_pronoun, quote)
         if subject is None or obj is None or (subject.start, subject.end) == (obj.start, obj.end) or subject.text == obj.text:
             continue
         speaker = _mention_at(article.mentions, quote.speaker_mention_start, quote.speaker_mention_end) if quote else None

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsgraph.enrich.relations_lexicon import (EN_LIGHT, EN_MODALS, EN_NON_FACTUAL_HEADS, EN_OBJECT_PREPS, EN_PREP_VERBS,
-                                                EN_VERBS)
+from newsgraph.enrich.relations_lexicon import (EN_LIGHT, EN_MODALS, EN_NON_FACTUAL_HEADS, EN_NOUNS, EN_OBJECT_PREPS,
+                                                EN_PREP_VERBS, EN_RECEIVE, EN_VERBS)
 
 SUBJECT_DEPS = ("nsubj", "csubj")
-PRONOUNS = {"he": "third", "she": "third", "him": "third", "her": "third", "i": "first", "me": "first"}
+PRONOUNS = {"he": "third", "she": "third", "him": "third", "her": "third", "his": "third", "i": "first", "me": "first",
+            "my": "first"}
+RELATIVE = frozenset("who which that whom".split())
+SYMMETRIC = frozenset({"meet", "cooperate"})
+NOT_YET = frozenset("planned proposed possible potential future upcoming expected prospective".split())
 EVENT_NOUNS = frozenset("""killing assassination murder attack attacks death martyrdom arrest occupation invasion strike
 bombing execution detention shooting massacre siege""".split())
 CLAIM_NOUNS = frozenset("""claim claims accusation accusations allegation allegations report reports statement
-statements remarks charge charges assertion assertions""".split())
+statements remarks charge charges assertion assertions letter letters complaint complaints testimony lawsuit""".split())
 RELATIONAL_NOUNS = frozenset("""killer killers murderer murderers assassin assassins enemy enemies ally allies opponent
 opponents rival rivals critic critics supporter supporters victim victims friend friends proxy proxies""".split())
 
@@ -103,9 +107,16 @@ def subjects_of(verb) -> list:
     for _ in range(4):
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS:
+                if child.lower_ in RELATIVE and current.dep_ == "relcl":  # "Trump, who threatened …"
+                    return [current.head]
                 return _conjuncts(child)
         if current.dep_ == "relcl" and current.head.pos_ in ("NOUN", "PROPN"):
             return [current.head]
+        if current.dep_ == "acl" and current.tag_ == "VBG":  # "the letter from Ford accusing Kavanaugh"
+            return [current.head]
+        if current.dep_ == "pcomp" and current.head.head.pos_ == "VERB":  # "after accusing China …"
+            current = current.head.head
+            continue
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
             if current.dep_ == "xcomp":
                 objects = [c for c in current.head.children if c.dep_ == "dobj"]
@@ -125,6 +136,8 @@ def objects_of(verb, preps: tuple[str, ...], direct: bool, light) -> list:
             found.append(verb.head)
         found += [t for c in verb.children if c.dep_ == "nsubjpass" for t in _conjuncts(c)]
         return found
+    if verb.dep_ == "relcl" and any(c.dep_ == "dobj" and c.lower_ in RELATIVE for c in verb.children):
+        found.append(verb.head)  # "Dustin Lance Black, who he met in 2013"
     holders = [verb] + ([light] if light is not None else [])
     for holder in holders:
         for child in holder.children:
@@ -152,14 +165,17 @@ def threat_objects(verb) -> list:
 
 def asserted(verb) -> bool:
     """False for hypothetical or embedded acts: modals, conditionals, complements of want/urge/deny/threaten."""
-    for child in verb.children:
-        if child.dep_ in ("aux", "auxpass") and child.lower_ in EN_MODALS:
-            return False
-        if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
-            return False
     current = verb
+    chain = [verb]
     while current.dep_ == "conj" and current.head is not current:
         current = current.head
+        chain.append(current)
+    for token in chain:
+        for child in token.children:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in EN_MODALS:
+                return False
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
+                return False
     if current.dep_ in ("xcomp", "ccomp", "pcomp") and current.head.lemma_.lower() in EN_NON_FACTUAL_HEADS:
         return False
     if current.dep_ == "pcomp" and current.head.head.lemma_.lower() in EN_NON_FACTUAL_HEADS:  # "accused of plotting to"
@@ -182,6 +198,10 @@ def _attached(token, index: MentionIndex, offset: int, depth: int = 0):
         if dep == "poss" and lower in RELATIONAL_NOUNS:
             continue
         for child in token.children:
+            if dep == "poss" and child.dep_ == "poss" and child.lower_ == "whose":  # "Fox News, whose hosts backed …"
+                owner = next((a for a in child.ancestors if a.dep_ == "relcl"), None)
+                if owner is not None:
+                    return _attached(owner.head, index, offset, depth + 1)
             if child.dep_ == dep:
                 hit = index.covering(offset + child.idx, offset + child.idx + len(child.text))
                 if hit and (dep != "amod" or hit[2] in ("NORP", "GPE")):
@@ -239,18 +259,101 @@ def english_relations(docs_and_offsets, index: MentionIndex) -> list[Found]:
                 if spec is None or not asserted(verb):
                     continue
                 predicate, preps, direct, light = spec
+                if verb.lemma_ == "warn" and any(c.dep_ == "xcomp" for c in verb.children):
+                    continue  # "warned Mexicans to stay away": advice, not a threat
                 objects = objects_of(verb, preps, direct, light)
                 if predicate == "threaten" and not objects:
                     objects = threat_objects(verb)
                 subjects = subjects_of(verb)
-                for s_token in subjects:
-                    subject = _endpoint(s_token, index, offset)
-                    if subject is None:
-                        continue
-                    for o_token in objects:
-                        obj = _endpoint(o_token, index, offset)
-                        if obj is None or obj[0] == subject[0] or (subject[1] and obj[1]):
-                            continue
-                        found.append(Found(predicate, _cue(verb, light, offset), subject[0], obj[0], evidence,
-                                           negated(verb), f"en:dep:{verb.lemma_.lower()}", subject[1], obj[1]))
+                method = f"en:dep:{verb.lemma_.lower()}"
+                if not objects and predicate in SYMMETRIC:  # "the leaders of Turkey and Germany met"
+                    found += _reciprocal(subjects, index, offset, predicate, _cue(verb, light, offset), evidence,
+                                         negated(verb), method)
+                    continue
+                found += _pairs(subjects, objects, index, offset, predicate, _cue(verb, light, offset), evidence,
+                                negated(verb), method)
+            found += nominal_relations(sentence, index, offset, evidence)
+    return found
+
+
+def _pairs(subjects, objects, index, offset, predicate, cue, evidence, is_negated, method) -> list[Found]:
+    out = []
+    for s_token in subjects:
+        subject = _endpoint(s_token, index, offset)
+        if subject is None:
+            continue
+        for o_token in objects:
+            obj = _endpoint(o_token, index, offset)
+            if obj is None or obj[0] == subject[0] or (subject[1] and obj[1]):
+                continue
+            out.append(Found(predicate, cue, subject[0], obj[0], evidence, is_negated, method, subject[1], obj[1]))
+    return out
+
+
+def _reciprocal(subjects, index, offset, predicate, cue, evidence, is_negated, method) -> list[Found]:
+    """Actors that met or cooperated with each other: the conjoined subjects, or the conjoined
+    ``of``-complements of one subject ("the leaders of Turkey and Germany")."""
+    tokens = list(subjects)
+    if len(tokens) == 1:
+        for prep in tokens[0].children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                tokens = [t for p in prep.children if p.dep_ == "pobj" for t in _conjuncts(p)]
+    ends = [e for e in (_endpoint(t, index, offset) for t in tokens) if e is not None and not e[1]]
+    return [Found(predicate, cue, ends[0][0], other[0], evidence, is_negated, method)
+            for other in ends[1:] if other[0] != ends[0][0]]
+
+
+def _governing_verb(noun):
+    """The verb a noun phrase hangs from through prepositions ("said following a meeting with …")."""
+    current = noun
+    for _ in range(4):
+        head = current.head
+        if head is current:
+            return None
+        if head.pos_ in ("VERB", "AUX") and head.dep_ != "prep":  # "following", "including" act as prepositions
+            return head if current.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr", "prep") else None
+        if current.dep_ not in ("pobj", "prep"):
+            return None
+        current = head
+    return None
+
+
+def nominal_relations(sentence, index: MentionIndex, offset: int, evidence: tuple[int, int]) -> list[Found]:
+    """Relations named by a noun: "a meeting between X and Y", "X's visit to Y", "his support for Y",
+    "Trump's accusation that Beijing …", "X got backing from Y", "… said following a meeting with Y"."""
+    found: list[Found] = []
+    for noun in sentence:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in EN_NOUNS:
+            continue
+        if any(c.dep_ == "amod" and c.lower_ in NOT_YET for c in noun.children):
+            continue
+        predicate, preps = EN_NOUNS[noun.lemma_.lower()]
+        verb = _governing_verb(noun)
+        if verb is not None and not asserted(verb):
+            continue
+        subjects, objects = [], []
+        for child in noun.children:
+            if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and index.covering(
+                    offset + child.idx, offset + child.idx + len(child.text))):
+                subjects.append(child)
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                subjects += [t for g in child.children if g.dep_ == "pobj" for t in _conjuncts(g)]
+            elif child.dep_ == "prep" and child.lower_ == "between":
+                pair = [t for g in child.children if g.dep_ == "pobj" for t in _conjuncts(g)]
+                subjects, objects = pair[:1], pair[1:]
+                break
+            elif child.dep_ == "prep" and child.lower_ in preps:
+                objects += [t for g in child.children if g.dep_ == "pobj" for t in _conjuncts(g)]
+            elif child.dep_ in ("acl", "ccomp") and predicate in ("criticize", "deny"):  # "accusation that Beijing …"
+                objects += [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if verb is not None and noun.dep_ == "dobj" and verb.lemma_.lower() in EN_RECEIVE:
+            objects = subjects_of(verb)  # "West got backing from X": X supports West
+        elif not subjects and verb is not None and noun.dep_ == "pobj":
+            subjects = subjects_of(verb)  # "North Korea pledged in a meeting with Moon"
+        cue = (offset + noun.idx, offset + noun.idx + len(noun.text))
+        method = f"en:noun:{noun.lemma_.lower()}"
+        if not objects and predicate in SYMMETRIC and len(subjects) > 1:
+            found += _reciprocal(subjects, index, offset, predicate, cue, evidence, False, method)
+        else:
+            found += _pairs(subjects, objects, index, offset, predicate, cue, evidence, False, method)
     return found

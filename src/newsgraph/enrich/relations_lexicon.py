@@ -44,7 +44,8 @@ for _predicate, _lemmas in {
     "praise": "praise commend hail applaud laud salute congratulate thank honor honour admire acclaim extol eulogize "
               "eulogise glorify lionize celebrate",
     "criticize": "condemn denounce accuse criticize criticise blame slam blast censure decry rebuke castigate lambaste "
-                 "deplore chastise vilify demonize demonise berate disparage excoriate fault reprimand indict",
+                 "deplore chastise vilify demonize demonise berate disparage excoriate fault reprimand indict mock "
+                 "ridicule insult deride",
     "threaten": "threaten menace intimidate warn",
     "attack": "attack hit kill assassinate bomb shell invade raid strike murder massacre slaughter shoot target besiege "
               "execute behead ambush storm occupy martyr wound injure destroy assault",
@@ -95,14 +96,30 @@ EN_LIGHT: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("provide", "support"): ("support", ("to", "for")), ("provide", "aid"): ("support", ("to", "for")),
     ("provide", "assistance"): ("support", ("to", "for")), ("send", "aid"): ("support", ("to",)),
     ("send", "weapon"): ("support", ("to",)), ("express", "support"): ("support", ("for",)),
-    ("pay", "tribute"): ("praise", ("to",)), ("level", "accusation"): ("criticize", ("against", "at")),
+    ("pay", "tribute"): ("praise", ("to",)), ("heap", "praise"): ("praise", ("on", "upon")),
+    ("lavish", "praise"): ("praise", ("on", "upon")), ("go", "rant"): ("criticize", ("against",)), ("level", "accusation"): ("criticize", ("against", "at")),
     ("impose", "sanction"): ("attack", ("on", "against")), ("strike", "deal"): ("cooperate", ("with",)),
     ("strike", "agreement"): ("cooperate", ("with",)), ("reach", "agreement"): ("cooperate", ("with",)),
 }
 # heads whose embedded verb is not asserted ("threatened to attack X", "urged X to support Y", "denied attacking X")
 EN_NON_FACTUAL_HEADS = frozenset("""
-threaten vow plan want seek try intend refuse urge ask call demand deny hope promise wish aim prepare
-propose consider offer decide expect plot attempt fail need agree pledge""".split())
+threaten vow plan want seek intend refuse urge ask call demand deny hope promise wish aim prepare
+propose consider offer decide expect plot fail need agree pledge""".split())
+# nouns that name an act between two actors ("a meeting between X and Y", "Trump's accusation that Beijing …",
+# "his support for Trump", "backing from X"): noun lemma -> (predicate, prepositions introducing the object)
+EN_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "meeting": ("meet", ("with",)), "talk": ("meet", ("with",)), "summit": ("meet", ("with",)),
+    "visit": ("meet", ("to",)), "trip": ("meet", ("to",)),
+    "criticism": ("criticize", ("of", "against")), "condemnation": ("criticize", ("of",)),
+    "accusation": ("criticize", ("against",)), "attack": ("attack", ("on", "against")),
+    "assault": ("attack", ("on", "against")), "strike": ("attack", ("on", "against")), "rant": ("criticize", ("against",)),
+    "support": ("support", ("for", "to")), "backing": ("support", ("for",)), "aid": ("support", ("to", "for")),
+    "assistance": ("support", ("to", "for")), "praise": ("praise", ("for", "of")), "threat": ("threaten", ("to", "against")),
+    "agreement": ("cooperate", ("with",)), "alliance": ("cooperate", ("with",)), "cooperation": ("cooperate", ("with",)),
+    "deal": ("cooperate", ("with",)), "demand": ("demand", ("on", "of")), "denial": ("deny", ("of",)),
+}
+# verbs whose subject receives the act named by their object noun ("West got backing from X")
+EN_RECEIVE = frozenset("get receive win draw earn attract face".split())
 EN_MODALS = frozenset("could might may would should must can ought".split())
 
 # ------------------------------------------------------------------------------------------- Arabic
