@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from newsgraph.enrich.relations_en import Found, MentionIndex
 from newsgraph.enrich.relations_lexicon import (AR_EVENT_NOUNS, AR_MAX_OBJECT_GAP, AR_MAX_SUBJECT_GAP, AR_NEGATORS,
-                                                AR_PREPOSITIONS,
+                                                AR_NOUNS, AR_PREPOSITIONS, FA_GAPPED, FA_NOUNS,
                                                 AR_PRESENT, AR_VERBS, FA_ACTION_NOUNS, FA_COMPOUNDS, FA_EVENT_NOUNS, FA_LIGHT,
                                                 FA_MAX_GAP, FA_PREPOSITIONS, FA_PRONOUNS, FA_SIMPLE)
 from newsgraph.text.normalize import normalize_with_offsets, source_span
@@ -232,6 +232,58 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
             if text[cue[0]] in "وف" and words[k].norm[1:] != words[k].norm and _ar_verb_at([Word(words[k].norm[1:], 0, 0)], 0):
                 cue = (cue[0] + 1, cue[1])  # «وأدانت»: the verb without its conjunction
             found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], (s_start, s_end), negated, "ar:lexicon"))
+        found += arabic_nominal(words, runs, (s_start, s_end))
+    return found
+
+
+def _bare(word: str) -> str:
+    """A folded Arabic word without conjunction, preposition and article («والاجتماع» → «اجتماع»)."""
+    for prefix in ("وبال", "وال", "بال", "لل", "ال", "و", "ب", "ل"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
+
+
+def _between(words, runs, k: int, limit: int = 6):
+    """«… بين X وY» within ``limit`` words after word ``k``: the two mentions, or None."""
+    for j in range(k + 1, min(len(words), k + 1 + limit)):
+        if words[j].norm in ("بين", "بين", "ميان"):
+            after = [r for r in runs if r[0] > j]
+            if len(after) >= 2 and after[0][0] - j <= 4 and after[1][0] - after[0][1] <= 4:
+                return after[0], after[1]
+            return None
+    return None
+
+
+def arabic_nominal(words, runs, s_span) -> list[Found]:
+    """«اجتماع مع X» (the subject the nearest mention before), «الاتفاق بين روسيا وتركيا», «زيارة أردوغان لألمانيا»."""
+    found = []
+    for k, w in enumerate(words):
+        spec = AR_NOUNS.get(_bare(w.norm))
+        if spec is None or w.mention is not None:
+            continue
+        predicate, preps = spec
+        cue = (w.start, w.end)
+        pair = _between(words, runs, k)
+        if pair is not None:
+            found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "ar:noun"))
+            continue
+        after = [(n, r) for n, r in enumerate(runs) if r[0] > k]
+        if not after or after[0][1][0] - k > 4:
+            continue
+        n, first = after[0]
+        prep = _ar_prep_in(words, k + 1, first[0])
+        if prep in preps:  # «عقب اجتماع مع ريك بيري»: the subject is named before
+            before = [r for r in runs if r[1] <= k and k - r[1] <= 4]
+            if before:
+                found.append(Found(predicate, cue, before[-1][2][:2], _pick_person(words, _ar_chain(runs, n))[2][:2],
+                                   s_span, False, "ar:noun"))
+            continue
+        if prep is None and first[0] == k + 1 or (first[0] - k <= 3 and prep is None):  # «زيارة أردوغان لألمانيا»
+            subject = _pick_person(words, _ar_chain(runs, n))
+            obj = _ar_object(words, runs, subject[1], preps)
+            if obj is not None and obj[2] != subject[2]:
+                found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "ar:noun"))
     return found
 
 
@@ -257,7 +309,9 @@ def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
 # ------------------------------------------------------------------------------------------ Persian
 
 _FA_COMPOUND = re.compile(r"(?<!\S)(?P<noun>" + "|".join(sorted(map(re.escape, FA_COMPOUNDS), key=len, reverse=True))
-                          + r") ?(?P<light>" + FA_LIGHT + r")(?!\S)")
+                          + r")(?: \S+اي)? ?(?P<light>" + FA_LIGHT + r")(?!\S)")  # «ملاقات صمیمانه‌ای داشتند»
+_FA_GAPPED = re.compile(r"(?<!\S)(?P<noun>" + "|".join(map(re.escape, FA_GAPPED)) + r") به(?: \S+){1,8}? (?P<light>"
+                        + FA_LIGHT + r")(?!\S)")  # «او را متهم به … کرد»
 _FA_SIMPLE = re.compile(r"(?<!\S)(?P<verb>(?:ن)?(?:" + "|".join(sorted(map(re.escape, FA_SIMPLE), key=len, reverse=True))
                         + r"))(?!\S)")
 _FA_ACTION = re.compile(r"(?<!\S)اقدام به (?P<noun>" + "|".join(map(re.escape, FA_ACTION_NOUNS)) + r")(?!\S)")
@@ -300,14 +354,41 @@ def persian_relations(text: str, p_start: int, p_end: int, index: MentionIndex) 
             rel = _fa_relation(text, words, first, last, markers, action, first_person)
             if rel is None:
                 continue
-            subject, subject_pronoun, obj = rel
+            subject, subject_pronoun, obj, object_pronoun = rel
             found.append(Found(predicate, cue, subject, obj, (s_start, s_end), negated, "fa:lexicon",
-                               subject_pronoun=subject_pronoun))
+                               subject_pronoun=subject_pronoun, object_pronoun=object_pronoun))
+        found += persian_nominal(words, (s_start, s_end), {f.cue[0] for f in found})
+    return found
+
+
+def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
+    """«توافق اخیر بین سوریه و ترکیه», «دیدار … اردوغان از آلمان»: nouns naming the act, no light verb."""
+    runs = _mention_runs(words)
+    found = []
+    for k, w in enumerate(words):
+        spec = FA_NOUNS.get(w.norm) or FA_NOUNS.get(re.sub(r"(?:هاي|ها|ي)$", "", w.norm))  # «توافق‌های»
+        if spec is None or w.start in taken or w.mention is not None:
+            continue
+        predicate, preps = spec
+        cue = (w.start, w.end)
+        pair = _between(words, runs, k)
+        if pair is not None:
+            found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "fa:noun"))
+            continue
+        subject = next((r for r in runs if k < r[0] <= k + 5), None)
+        if subject is None or _behind_prep(words, subject[0]):
+            continue
+        for j in range(subject[1], min(len(words), subject[1] + 3)):
+            if words[j].norm in preps:
+                obj = next((r for r in runs if j < r[0] <= j + 3), None)
+                if obj is not None and obj[2] != subject[2]:
+                    found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "fa:noun"))
+                break
     return found
 
 
 def _fa_verbs(folded: str):
-    for m in _FA_COMPOUND.finditer(folded):
+    for m in list(_FA_COMPOUND.finditer(folded)) + list(_FA_GAPPED.finditer(folded)):
         predicate, markers = FA_COMPOUNDS[m.group("noun")]
         light = m.group("light")
         yield m, predicate, markers, _fa_first_person(light), _fa_negated(light), False
@@ -320,13 +401,19 @@ def _fa_verbs(folded: str):
         yield m, FA_ACTION_NOUNS[m.group("noun")], (), False, False, True
 
 
+FA_FINITE = re.compile(r"(?:كرد|كردند|شد|شدند|است|بود|بودند|داد|دادند|گفت|گفتند|كند|كنند|شود|دارد|داشت|كرده|شده)$")
+
+
 def _fa_clause_start(words: list[Word], text: str, before: int) -> int:
-    """The first word of the clause ending at word ``before``: after «که», a colon or a quote mark."""
+    """The first word of the clause ending at word ``before``: after «که», a colon, a quote mark, or a
+    comma closing a clause («پس از اینکه … چاپ کرد، سفیر …»)."""
     start = 0
     for k in range(before):
         if words[k].norm == "كه":
             start = k + 1
         if k > 0 and CLAUSE_BREAK.search(text, words[k - 1].end, words[k].start):
+            start = k
+        if k > 0 and FA_FINITE.search(words[k - 1].norm) and "،" in text[words[k - 1].end:words[k].start]:
             start = k
     return start
 
@@ -340,6 +427,15 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
         obj = next((r for r in runs if last <= r[0] <= last + 2), None)
     else:
         obj = _fa_object(words, runs, clause, first, markers)
+    if obj is None and "با" in markers and first >= 2 and [w.norm for w in words[first - 2:first]] == ["با", "هم"]:
+        together = [r for r in runs if r[1] <= first]  # «رهبران ترکیه و آلمان … با هم دیدار کردند»
+        if len(together) >= 2:
+            return together[0][2][:2], "", together[1][2][:2], ""
+    object_pronoun = ""
+    if obj is None and "را" in markers:  # «کره شمالی او را متهم … کرد»
+        ra = max((k for k in range(clause, first) if words[k].norm == "را"), default=None)
+        if ra is not None and ra > 0 and words[ra - 1].norm in FA_PRONOUNS:
+            obj, object_pronoun = (ra - 1, ra, (words[ra - 1].start, words[ra - 1].end, "")), "third"
     if obj is None:
         return None
     subject = None
@@ -355,12 +451,12 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
         subject = run
         break
     if subject is not None:
-        return subject[2][:2], "", obj[2][:2]
+        return subject[2][:2], "", obj[2][:2], object_pronoun
     pronoun = next((w for w in words[clause:obj[0]] if w.norm in FA_PRONOUNS), None)
-    if pronoun is not None:
-        return (pronoun.start, pronoun.end), "third", obj[2][:2]
-    if first_person:
-        return (words[first].start, words[first].end), "first", obj[2][:2]
+    if pronoun is not None and not object_pronoun:
+        return (pronoun.start, pronoun.end), "third", obj[2][:2], ""
+    if first_person and not object_pronoun:
+        return (words[first].start, words[first].end), "first", obj[2][:2], ""
     return None
 
 
@@ -382,7 +478,10 @@ def _fa_object(words: list[Word], runs, clause: int, verb: int, markers: tuple[s
                 continue
             # the last mention before «را» that is not inside a prepositional phrase
             # («حمله آمریکا به عراق را محکوم کرد»: آمریکا, not عراق)
-            before = [r for r in runs if r[1] <= ra and ra - r[1] <= 8 and not _behind_prep(words, r[0])]
+            if ra > 0 and words[ra - 1].norm in FA_PRONOUNS:
+                return None  # «او را»: a pronoun object, resolved by the caller
+            before = [r for r in runs if r[1] <= ra and not _behind_prep(words, r[0]) and (
+                ra - r[1] <= 3 or (ra - r[1] <= 8 and any(w.norm in FA_PREPOSITIONS for w in words[r[1]:ra])))]
             if before and not _fa_event_before(words, before[-1][0]):
                 return before[-1]
         else:
