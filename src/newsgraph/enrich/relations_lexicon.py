@@ -81,7 +81,7 @@ EN_PREP_VERBS: dict[str, tuple[str, tuple[str, ...]]] = {
 EN_OBJECT_PREPS: dict[str, tuple[str, ...]] = {
     "meet": ("with",), "cooperate": ("with",), "collaborate": ("with",), "ally": ("with",), "coordinate": ("with",),
     "partner": ("with",), "unite": ("with", "behind"), "attack": ("on",), "strike": ("at", "on"), "press": ("on",),
-    "pressure": (), "demand": ("from", "of"), "protect": (), "congratulate": (), "thank": (),
+    "demand": ("from", "of"),
 }
 # light-verb phrases: verb lemma + noun object -> predicate, object after the noun's preposition
 # ("held talks with X", "launched an attack on X", "signed an agreement with X", "provided aid to X")
