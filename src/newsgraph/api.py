@@ -21,7 +21,7 @@ from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
 __all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
-           "technique_stats"]
+           "technique_stats", "relations", "stance"]
 
 
 def analyze(paths: list[str | Path], db: str | Path, *, max_doc_mb: float = 50, pipeline: Pipeline | None = None,
@@ -107,3 +107,21 @@ def quotes(db: str | Path, *, speaker: str | None = None) -> list[dict[str, Any]
     """Quotes with speaker (entity and as written), cue, kind and addressee."""
     with Store(db, readonly=True) as store:
         return store.quote_rows(speaker=speaker)
+
+
+def relations(db: str | Path, *, actor: str | None = None, predicate: str | None = None,
+              article_id: str | None = None) -> list[dict[str, Any]]:
+    """Relations between actors (subject, predicate, object) with their evidence sentence, polarity and, for
+    relations inside a quote, the speaker they are attributed to; ``actor`` keeps those where it is
+    subject or object (entity id, name or any spelling)."""
+    with Store(db, readonly=True) as store:
+        return store.relation_rows(actor=actor, predicate=predicate, article_id=article_id)
+
+
+def stance(db: str | Path, actor: str) -> dict[str, Any] | None:
+    """How each outlet and each quoted speaker talks about ``actor``: relations with it as object (by
+    predicate, net polarity) and the sentiment of the sentences naming it; None when no entity has that name."""
+    from newsgraph.corpus.stance import stance as _stance
+
+    with Store(db, readonly=True) as store:
+        return _stance(store, actor)

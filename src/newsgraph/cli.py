@@ -63,7 +63,7 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
             db: Path = DbOption,
             max_doc_mb: float = typer.Option(50, help="Reject documents larger than this many MB."),
             overrides: Optional[Path] = typer.Option(None, help="TOML file of entity merges, splits and renames."),
-            skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: entities, dates, quotes, techniques (repeatable)."),
+            skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: entities, dates, quotes, relations, techniques (repeatable)."),
             workers: int = typer.Option(1, help="Processes for the per-document stages (the database has one writer)."),
             scheduler: Optional[str] = typer.Option(None, help="Run the per-document stages on Dask: local, processes, "
                                                                  "threads or tcp://HOST:PORT."),
@@ -255,6 +255,67 @@ def quotes(db: Path = DbOption, speaker: Optional[str] = typer.Option(None, help
 
 
 @app.command()
+def relations(db: Path = DbOption, actor: Optional[str] = typer.Option(None, help="Entity name, id or spelling: only "
+                                                                               "relations it is subject or object of."),
+              predicate: Optional[str] = typer.Option(None, help="praise, criticize, threaten, attack, support, meet, "
+                                                                 "cooperate, demand or deny."),
+              limit: int = typer.Option(100, help="At most this many.")) -> None:
+    """Who did what to whom: relations between actors, with who asserts them."""
+    from newsgraph.enrich.relations_lexicon import PREDICATES
+
+    if predicate is not None and predicate not in PREDICATES:
+        _fail(f"unknown predicate {predicate!r}; choose one of {', '.join(PREDICATES)}")
+    rows = api.relations(_existing_db(db), actor=actor, predicate=predicate)
+    table = Table()
+    table.add_column("article", no_wrap=True, min_width=16)
+    # the text columns wrap: Rich shrinks only wrapping columns to fit a narrow terminal
+    table.add_column("subject", max_width=24)
+    table.add_column("predicate", no_wrap=True, min_width=9)
+    table.add_column("object", max_width=24)
+    table.add_column("according to", max_width=22)
+    table.add_column("evidence", max_width=60)
+    for row in rows[:limit]:
+        predicate_label = ("not " if row["negated"] else "") + row["predicate"]
+        said_by = row["attributed_name"] or (f"({row['attributed_text']})" if row["attributed_text"] else
+                                             "(quote)" if row["quote_start"] is not None else "the article")
+        table.add_row(row["article_id"], escape(row["subject_name"] or row["subject_text"]), predicate_label,
+                      escape(row["object_name"] or row["object_text"]), escape(said_by),
+                      escape(_shorten(" ".join(row["evidence"].split()), 100)))
+    console.print(table)
+    console.print(f"{len(rows)} relations")
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+@app.command()
+def stance(actor: str = typer.Option(..., "--actor", help="Entity name, id or spelling (any script)."),
+           db: Path = DbOption) -> None:
+    """How each outlet and each quoted speaker talks about an actor: relations and sentiment."""
+    found = api.stance(_existing_db(db), actor)
+    if found is None:
+        _fail(f"no entity called {actor!r} in {db}")
+        return
+    entity = found["entity"]
+    console.print(f"[bold]{escape(entity['name'])}[/] ({entity['type']}, {entity['id']})")
+    for title, rows in (("By outlet (its own voice)", found["by_outlet"]), ("By quoted speaker", found["by_speaker"])):
+        table = Table(title=title)
+        table.add_column("who", max_width=30)
+        table.add_column("relations (it is the object)", max_width=44)
+        table.add_column("net", justify="right", no_wrap=True)
+        table.add_column("sentences", justify="right", no_wrap=True)
+        table.add_column("sentiment", justify="right", no_wrap=True)
+        table.add_column("+ / −", justify="right", no_wrap=True)
+        for row in rows:
+            relations_text = ", ".join(f"{p} {n}" for p, n in row["relations"].items()) or "—"
+            table.add_row(escape(row["name"]), relations_text, f"{row['net_polarity']:+d}", str(row["sentences"]),
+                          "—" if row["sentiment"] is None else f"{row['sentiment']:+.2f}",
+                          f"{row['positive']} / {row['negative']}")
+        console.print(table)
+
+
+@app.command()
 def techniques(db: Path = DbOption, article: Optional[str] = typer.Option(None, help="Only this article id."),
                outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
                stats: bool = typer.Option(False, "--stats", help="Per 1,000 words by technique, outlet and month."),
@@ -299,7 +360,10 @@ def export(db: Path = DbOption, fmt: str = typer.Option("jsonl", "--format", "-f
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     counts = api.export(_existing_db(db), out, fmt)
     for name, count in counts.items():
-        console.print(f"{name}.{fmt}: {count} rows")
+        if "." in name:  # the graphs: edges written
+            console.print(f"{name}: {count} edges")
+        else:
+            console.print(f"{name}.{fmt}: {count} rows")
 
 
 def _register_optional_commands() -> None:

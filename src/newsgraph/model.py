@@ -151,6 +151,45 @@ class Quote:
 
 
 @dataclass
+class Relation:
+    """Who did what to whom: a typed triple between two named actors with its evidence.
+
+    ``start``/``end`` is the evidence (the sentence, as the article has it); subject and object are
+    entity mentions (their spans resolve to entity ids after corpus resolution, as quote speakers do).
+    When the relation sits inside a quote, ``quote_start``/``quote_end`` locate the quote and the
+    ``attributed_*`` fields its speaker's mention: the article reports someone asserting it.
+    """
+
+    article_id: str
+    start: int  # evidence span in Article.text
+    end: int
+    predicate: str  # praise | criticize | threaten | attack | support | meet | cooperate | demand | deny
+    polarity: int  # +1 cooperation, -1 conflict (CAMEO quad class of the predicate)
+    cue: str  # the verb or phrase as written
+    cue_start: int
+    cue_end: int
+    subject_text: str
+    subject_start: int  # the subject's mention (for "I" in a quote, the speaker's; for "he", its antecedent)
+    subject_end: int
+    object_text: str
+    object_start: int
+    object_end: int
+    negated: bool = False
+    quote_start: int | None = None
+    quote_end: int | None = None
+    attributed_text: str | None = None  # the speaker as written in the quote
+    attributed_mention_start: int | None = None  # the mention naming that speaker (None when unresolved)
+    attributed_mention_end: int | None = None
+    method: str = ""
+
+    @property
+    def id(self) -> str:
+        """A stable id (evidence in the exports and the actor graph)."""
+        key = f"{self.article_id}:{self.cue_start}:{self.subject_start}:{self.object_start}:{self.predicate}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@dataclass
 class Reuse:
     """Text shared by two articles (or repeated inside one): aligned spans in both."""
 
@@ -205,6 +244,7 @@ class Article:
     dates: list[DateRef] = field(default_factory=list)  # filled by the dates component
     quotes: list[Quote] = field(default_factory=list)  # filled by the quotes component
     techniques: list[Any] = field(default_factory=list)  # TechniqueSpan records from the techniques component
+    relations: list[Relation] = field(default_factory=list)  # filled by the relations component
 
     @property
     def source_spans(self) -> list[tuple[int, int]]:

@@ -61,6 +61,7 @@ def component_versions() -> dict[str, str]:
         "resolution_rules": RESOLUTION_VERSION,
         "techniques": _stage_versions("newsgraph.enrich.techniques"),
         "quotes": _stage_versions("newsgraph.enrich.quotes"),
+        "relations": _stage_versions("newsgraph.enrich.relations"),
     }
 
 
@@ -122,12 +123,14 @@ class Pipeline:
 
 
 def default_pipeline() -> Pipeline:
-    """Segmentation (with language per paragraph and article), then named entities and dates."""
+    """Segmentation (with language per paragraph and article), then named entities, dates, quotes,
+    relations (which read the quotes) and techniques."""
     from newsgraph.enrich.dates import dates_component
     from newsgraph.enrich.entities import entities_component
 
     pipeline = Pipeline([("entities", entities_component), ("dates", dates_component)])
     for name, module, function in (("quotes", "newsgraph.enrich.quotes", "quotes_component"),
+                                   ("relations", "newsgraph.enrich.relations", "relations_component"),
                                    ("techniques", "newsgraph.enrich.techniques", "techniques_component")):
         try:
             component = getattr(importlib.import_module(module), function)

@@ -14,6 +14,8 @@ Each candidate is a :class:`Candidate` in article offsets; speaker resolution ha
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,8 +64,23 @@ def english_parser():
     return spacy.load(SPACY_MODEL, exclude=["ner"])
 
 
+_PARSED: OrderedDict[str, object] = OrderedDict()  # paragraph text -> Doc, so later stages (relations) reuse the parse
+_PARSED_MAX = 512
+_PARSED_LOCK = threading.Lock()
+
+
 def parse_batch(texts: list[str]):
-    return list(english_parser().pipe(texts, batch_size=32))
+    """Parsed paragraphs; the last few hundred are kept, so the quotes and relations stages parse once."""
+    with _PARSED_LOCK:
+        known = {t: _PARSED[t] for t in texts if t in _PARSED}
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    known.update(zip(missing, english_parser().pipe(missing, batch_size=32)))
+    with _PARSED_LOCK:
+        for text in missing:
+            _PARSED[text] = known[text]
+        while len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return [known[t] for t in texts]
 
 
 def _span_of_tokens(tokens) -> tuple[int, int]:

@@ -149,6 +149,13 @@ class Store:
              for t in article.techniques],
         )
         self.conn.executemany(
+            "INSERT OR IGNORE INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.id, r.article_id, r.start, r.end, r.predicate, r.polarity, int(r.negated), r.cue, r.cue_start, r.cue_end,
+              r.subject_text, r.subject_start, r.subject_end, r.object_text, r.object_start, r.object_end,
+              r.quote_start, r.quote_end, r.attributed_text, r.attributed_mention_start, r.attributed_mention_end,
+              r.method) for r in article.relations],
+        )
+        self.conn.executemany(
             "INSERT OR IGNORE INTO dates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(d.article_id, d.start, d.end, d.text, d.value, d.calendar, int(d.resolved), int(d.relative))
              for d in article.dates],
@@ -192,8 +199,12 @@ class Store:
                 break
         return out
 
-    def find_entity(self, name_or_id: str) -> dict[str, Any] | None:
-        """By id, by canonical name, then by any spelling (normalised), most mentioned first."""
+    def entity_id_for(self, name_or_id: str) -> str | None:
+        """The entity with this id, canonical name or any spelling (normalised), most mentioned first."""
+        row = self._entity_row(name_or_id)
+        return row["id"] if row else None
+
+    def _entity_row(self, name_or_id: str) -> sqlite3.Row | None:
         row = self.conn.execute("SELECT * FROM entities WHERE id = ?", (name_or_id,)).fetchone()
         if row is None:
             row = self.conn.execute("SELECT * FROM entities WHERE name = ? COLLATE NOCASE ORDER BY mention_count DESC",
@@ -210,6 +221,11 @@ class Store:
                         break
             if hit:
                 row = self.conn.execute("SELECT * FROM entities WHERE id = ?", (hit[0],)).fetchone()
+        return row
+
+    def find_entity(self, name_or_id: str) -> dict[str, Any] | None:
+        """By id, by canonical name, then by any spelling (normalised), most mentioned first."""
+        row = self._entity_row(name_or_id)
         if row is None:
             return None
         entity = dict(row) | {"aliases": json.loads(row["aliases"])}
@@ -239,19 +255,49 @@ class Store:
                   r.source_article_id) for r in records],
             )
 
-    def quote_rows(self, speaker: str | None = None) -> list[dict[str, Any]]:
+    def quote_rows(self, speaker: str | None = None, article_id: str | None = None) -> list[dict[str, Any]]:
         """Quotes with their speaker's entity; ``speaker`` matches the entity name or the written speaker."""
         rows = self.conn.execute(
             "SELECT q.*, e.id AS speaker_entity_id, e.name AS speaker_name, a.title, a.outlet, a.date FROM quotes q"
             " JOIN articles a ON a.id = q.article_id"
             " LEFT JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
             " AND m.end = q.speaker_mention_end LEFT JOIN entities e ON e.id = m.entity_id"
-            " GROUP BY q.article_id, q.start, q.end ORDER BY a.rowid, q.start").fetchall()
+            " WHERE (? IS NULL OR q.article_id = ?)"
+            " GROUP BY q.article_id, q.start, q.end ORDER BY a.rowid, q.start", (article_id, article_id)).fetchall()
         out = [dict(r) for r in rows]
         if speaker:
             wanted = normalize_for_search(speaker)
             out = [r for r in out if wanted in normalize_for_search(r["speaker_name"] or "")
                    or wanted in normalize_for_search(r["speaker_text"] or "") or r["speaker_entity_id"] == speaker]
+        return out
+
+    def relation_rows(self, actor: str | None = None, predicate: str | None = None,
+                      article_id: str | None = None) -> list[dict[str, Any]]:
+        """Relations with the entities of subject, object and the speaker they are attributed to.
+        ``actor`` (entity id, name or any spelling) keeps relations where it is subject or object; a name
+        no entity has is matched against the spellings as written."""
+        entity_id = self.entity_id_for(actor) if actor else None
+        rows = self.conn.execute(
+            "SELECT r.*, ms.entity_id AS subject_entity_id, es.name AS subject_name, mo.entity_id AS object_entity_id,"
+            " eo.name AS object_name, ma.entity_id AS attributed_to, ea.name AS attributed_name, a.outlet, a.date,"
+            " a.title, a.lang, substr(a.text, r.start + 1, r.end - r.start) AS evidence FROM relations r"
+            " JOIN articles a ON a.id = r.article_id"
+            " LEFT JOIN mentions ms ON ms.article_id = r.article_id AND ms.start = r.subject_start AND ms.end = r.subject_end"
+            " LEFT JOIN entities es ON es.id = ms.entity_id"
+            " LEFT JOIN mentions mo ON mo.article_id = r.article_id AND mo.start = r.object_start AND mo.end = r.object_end"
+            " LEFT JOIN entities eo ON eo.id = mo.entity_id"
+            " LEFT JOIN mentions ma ON ma.article_id = r.article_id AND ma.start = r.attributed_mention_start"
+            " AND ma.end = r.attributed_mention_end LEFT JOIN entities ea ON ea.id = ma.entity_id"
+            " WHERE (? IS NULL OR r.predicate = ?) AND (? IS NULL OR r.article_id = ?)"
+            " GROUP BY r.id ORDER BY a.rowid, r.start, r.cue_start",
+            (predicate, predicate, article_id, article_id)).fetchall()
+        out = [dict(r) for r in rows]
+        if entity_id:
+            out = [r for r in out if entity_id in (r["subject_entity_id"], r["object_entity_id"])]
+        elif actor:
+            wanted = normalize_for_search(actor)
+            out = [r for r in out if any(wanted in normalize_for_search(r[k] or "")
+                                         for k in ("subject_name", "subject_text", "object_name", "object_text"))]
         return out
 
     def technique_rows(self, article_id: str | None = None, outlet: str | None = None, *, technique: str | None = None,

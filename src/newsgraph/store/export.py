@@ -9,8 +9,12 @@ Required fields of the contract (more are welcome):
 ``mentions``: article_id, start, end, text, label, entity_id;
 ``entities``: id, name, type, aliases, mention_count;
 ``dates``: article_id, start, end, text, value, calendar;
-plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``publications.graphml``
-and ``reuse.graphml`` (outlet → outlet reuse, see :func:`newsgraph.store.graphs.reuse_graph`).
+``quotes``: article_id, start, end, text, speaker_entity_id, speaker_text, speaker_start, speaker_end, cue, kind;
+``relations``: article_id, subject_entity_id, predicate, object_entity_id, start, end, attributed_to (plus id,
+polarity, negated, the subject/object/cue spans as written and the quote they sit in);
+plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``publications.graphml``,
+``reuse.graphml`` (outlet → outlet reuse, see :func:`newsgraph.store.graphs.reuse_graph`) and
+``actors.graphml`` (relations between actors: typed, weighted edges carrying their relation ids).
 """
 
 from __future__ import annotations
@@ -73,6 +77,15 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
         " q.speaker_text, q.speaker_start, q.speaker_end, q.cue, q.kind, q.speaker_resolved, q.addressee, q.method"
         " FROM quotes q"
         " ORDER BY q.article_id, q.start"),
+    "relations": _rows(
+        "SELECT r.id, r.article_id, (SELECT m.entity_id FROM mentions m WHERE m.article_id = r.article_id"
+        " AND m.start = r.subject_start AND m.end = r.subject_end LIMIT 1) AS subject_entity_id, r.predicate,"
+        " (SELECT m.entity_id FROM mentions m WHERE m.article_id = r.article_id AND m.start = r.object_start"
+        " AND m.end = r.object_end LIMIT 1) AS object_entity_id, r.start, r.end,"
+        " (SELECT m.entity_id FROM mentions m WHERE m.article_id = r.article_id AND m.start = r.attributed_mention_start"
+        " AND m.end = r.attributed_mention_end LIMIT 1) AS attributed_to, r.polarity, r.negated, r.subject_text,"
+        " r.subject_start, r.subject_end, r.object_text, r.object_start, r.object_end, r.cue, r.cue_start, r.cue_end,"
+        " r.quote_start, r.quote_end, r.attributed_text, r.method FROM relations r ORDER BY r.article_id, r.start, r.cue_start"),
     "reuse": _rows("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity, kind, source_article_id"
                    " FROM reuse ORDER BY a_article_id, a_start"),
     "techniques": _rows("SELECT article_id, start, end, technique, technique_group, confidence, method FROM techniques"

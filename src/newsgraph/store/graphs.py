@@ -1,5 +1,6 @@
-"""Network exports: the co-mention network of entities, who published whom, and which outlet
-reuses which outlet's text, as GraphML (and GEXF for the co-mentions).
+"""Network exports: the co-mention network of entities, who published whom, what actors do to
+each other (relations), and which outlet reuses which outlet's text, as GraphML (and GEXF for
+the co-mentions).
 
 Built with networkx (its writers are the reference implementations of both formats, and
 Gephi, Cytoscape and yEd read them). Co-mention and publication weights count articles;
@@ -149,6 +150,37 @@ def reuse_graph(store: Store, kinds: tuple[str, ...] = REUSE_KINDS, min_weight: 
     return graph
 
 
+def actor_graph(store: Store) -> nx.MultiDiGraph:
+    """Actors as nodes; one edge per (subject, object, predicate), weighted by relations, carrying their ids.
+
+    Edge attributes: ``predicate``, ``polarity`` (+1/-1), ``weight`` (relations), ``articles``,
+    ``attributed`` (how many were inside a quote, i.e. reported as someone's claim) and ``evidence``
+    (the relation ids, space-separated, as in ``relations.jsonl``). Negated relations are left out."""
+    graph = nx.MultiDiGraph()
+    rows = store.conn.execute(
+        "SELECT r.id, r.article_id, r.predicate, r.polarity, r.quote_start, ms.entity_id AS subject, mo.entity_id AS object"
+        " FROM relations r JOIN mentions ms ON ms.article_id = r.article_id AND ms.start = r.subject_start"
+        " AND ms.end = r.subject_end JOIN mentions mo ON mo.article_id = r.article_id AND mo.start = r.object_start"
+        " AND mo.end = r.object_end WHERE r.negated = 0 AND ms.entity_id IS NOT NULL AND mo.entity_id IS NOT NULL"
+        " AND ms.entity_id != mo.entity_id GROUP BY r.id ORDER BY r.id").fetchall()
+    edges: dict[tuple[str, str, str], dict] = {}
+    for row in rows:
+        edge = edges.setdefault((row["subject"], row["object"], row["predicate"]),
+                                {"polarity": row["polarity"], "ids": [], "articles": set(), "attributed": 0})
+        edge["ids"].append(row["id"])
+        edge["articles"].add(row["article_id"])
+        edge["attributed"] += row["quote_start"] is not None
+    nodes = {n for s, o, _ in edges for n in (s, o)}
+    for row in store.conn.execute("SELECT id, name, type, mention_count FROM entities"):
+        if row["id"] in nodes:
+            graph.add_node(row["id"], label=row["name"], type=row["type"], mentions=row["mention_count"])
+    for (subject, obj, predicate), edge in sorted(edges.items()):
+        graph.add_edge(subject, obj, key=predicate, predicate=predicate, polarity=edge["polarity"],
+                       weight=len(edge["ids"]), articles=len(edge["articles"]), attributed=edge["attributed"],
+                       evidence=" ".join(edge["ids"]))
+    return graph
+
+
 def write_graphs(store: Store, out_dir: Path) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     comention = comention_graph(store)
@@ -158,5 +190,7 @@ def write_graphs(store: Store, out_dir: Path) -> dict[str, int]:
     nx.write_graphml(published, out_dir / "publications.graphml")
     reused = reuse_graph(store)
     nx.write_graphml(reused, out_dir / "reuse.graphml")
+    actors = actor_graph(store)
+    nx.write_graphml(actors, out_dir / "actors.graphml")
     return {"comentions.graphml": comention.number_of_edges(), "publications.graphml": published.number_of_edges(),
-            "reuse.graphml": reused.number_of_edges()}
+            "reuse.graphml": reused.number_of_edges(), "actors.graphml": actors.number_of_edges()}

@@ -255,3 +255,37 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 8: who did what to whom — relations between actors, with the quote (and speaker) they sit in
+    """
+    CREATE TABLE relations (
+        id TEXT PRIMARY KEY,            -- Relation.id: evidence id in exports and the actor graph
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,         -- evidence span (the sentence)
+        end INTEGER NOT NULL,
+        predicate TEXT NOT NULL,        -- praise | criticize | threaten | attack | support | meet | cooperate | demand | deny
+        polarity INTEGER NOT NULL,      -- +1 cooperation, -1 conflict
+        negated INTEGER NOT NULL,
+        cue TEXT NOT NULL,
+        cue_start INTEGER NOT NULL,
+        cue_end INTEGER NOT NULL,
+        subject_text TEXT NOT NULL,
+        subject_start INTEGER NOT NULL,  -- the subject's and object's mentions: their entity_id is the actor
+        subject_end INTEGER NOT NULL,
+        object_text TEXT NOT NULL,
+        object_start INTEGER NOT NULL,
+        object_end INTEGER NOT NULL,
+        quote_start INTEGER,            -- the quote the relation sits in (NULL: the article asserts it)
+        quote_end INTEGER,
+        attributed_text TEXT,           -- that quote's speaker as written
+        attributed_mention_start INTEGER,  -- the mention naming the speaker; its entity_id is attributed_to
+        attributed_mention_end INTEGER,
+        method TEXT NOT NULL
+    );
+    CREATE INDEX relations_article ON relations(article_id, start);
+    CREATE INDEX relations_predicate ON relations(predicate);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)

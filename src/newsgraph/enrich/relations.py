@@ -1,0 +1,133 @@
+"""Who did what to whom: typed relations between named actors, with evidence, in en/ar/fa.
+
+- English: the dependency parse (:mod:`newsgraph.enrich.relations_en`), reusing the quotes stage's parse;
+- Arabic and Persian: verb lexicons and word-order patterns (:mod:`newsgraph.enrich.relations_arfa`);
+- the taxonomy (nine CAMEO-like predicates with polarity) is :mod:`newsgraph.enrich.relations_lexicon`.
+
+Subject and object are mentions of the entities stage (PERSON, ORG, GPE, LOC, NORP) in the same
+sentence; "I" inside a quote is its speaker and "he"/"she"/"وی"/"او" the nearest preceding named
+person. A relation inside a quote is attributed to the quote's speaker (``attributed_*``): the article
+reports that speaker asserting it; otherwise the article asserts it. Runs after entities and quotes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsgraph.enrich.relations_en import Found, MentionIndex, english_relations
+from newsgraph.enrich.relations_lexicon import LEXICON_VERSION, POLARITY
+from newsgraph.model import Article, Mention, Quote, Relation
+
+RELATIONS_VERSION = "relations-1"
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
+LONG_RUN = re.compile(r"\S{300}")
+MAX_PARSE_CHARS = 100_000
+
+
+def model_versions() -> str:
+    return f"{RELATIONS_VERSION}; {LEXICON_VERSION}"
+
+
+def _english_docs(article: Article):
+    from newsgraph.enrich.quotes_en import parse_batch
+
+    paras = [p for p in article.paragraphs if (p.lang or article.lang) == "en" and p.end - p.start <= MAX_PARSE_CHARS
+             and not LONG_RUN.search(article.text, p.start, p.end)]
+    if not paras:
+        return []
+    return list(zip(parse_batch([article.text[p.start:p.end] for p in paras]), [p.start for p in paras]))
+
+
+def _arabic_script(article: Article, index: MentionIndex) -> list[Found]:
+    from newsgraph.enrich.relations_arfa import arabic_relations, persian_relations
+
+    found: list[Found] = []
+    for p in article.paragraphs:
+        lang = p.lang or article.lang
+        if lang == "ar":
+            found += arabic_relations(article.text, p.start, p.end, index)
+        elif lang == "fa":
+            found += persian_relations(article.text, p.start, p.end, index)
+    return found
+
+
+def _enclosing_quote(quotes: list[Quote], position: int) -> Quote | None:
+    inside = [q for q in quotes if q.start <= position < q.end]
+    return min(inside, key=lambda q: q.end - q.start) if inside else None
+
+
+def _mention_at(mentions: list[Mention], start: int | None, end: int | None) -> Mention | None:
+    return next((m for m in mentions if m.start == start and m.end == end), None)
+
+
+def _endpoint(article: Article, span: tuple[int, int], pronoun: str, quote: Quote | None) -> Mention | None:
+    """The mention itself; for "I" (or a first-person verb) in a quote its speaker; for "he"/"she"/"وی"
+    the person :func:`salient_person` finds."""
+    if pronoun == "first":
+        if quote is None:
+            return None
+        return _mention_at(article.mentions, quote.speaker_mention_start, quote.speaker_mention_end)
+    if pronoun == "third":
+        return salient_person(article, span[0])
+    return _mention_at(article.mentions, *span)
+
+
+SENTENCE_BREAK = re.compile(r"[.!?؟]\s|\n")
+MAX_SENTENCES_BACK = 4
+
+
+def salient_person(article: Article, position: int) -> Mention | None:
+    """The person a "he"/"she"/"وی" at ``position`` most likely is: the first named person of its own
+    sentence before it, else of the nearest earlier sentence naming one (the first-named is usually the
+    subject: "Kavanaugh denied … Dr. Christine Blasey Ford. He also condemned …" is Kavanaugh)."""
+    people = [m for m in article.mentions if m.label == "PERSON" and m.end <= position and len(m.text) > 2]
+    if not people:
+        return None
+    end = position
+    for _ in range(MAX_SENTENCES_BACK + 1):
+        breaks = [b.end() for b in SENTENCE_BREAK.finditer(article.text, 0, end)]
+        start = breaks[-1] if breaks and breaks[-1] < end else 0
+        inside = [m for m in people if start <= m.start < end]
+        if inside:
+            return inside[0]
+        if start == 0:
+            return None
+        end = start - 1
+    return None
+
+
+def find_relations(article: Article) -> list[Relation]:
+    """Every relation of the article, in text order; every span indexes ``article.text``."""
+    actors = [m for m in article.mentions if m.label in ACTOR_LABELS]
+    if len(actors) < 1:
+        return []
+    index = MentionIndex([(m.start, m.end, m.label) for m in actors])
+    found = english_relations(_english_docs(article), index) + _arabic_script(article, index)
+    if not found:
+        return []
+    relations: dict[tuple, Relation] = {}
+    for f in found:
+        quote = _enclosing_quote(article.quotes, f.cue[0])
+        subject = _endpoint(article, f.subject, f.subject_pronoun, quote)
+        obj = _endpoint(article, f.object, f.object_pronoun, quote)
+        if subject is None or obj is None or (subject.start, subject.end) == (obj.start, obj.end) or subject.text == obj.text:
+            continue
+        speaker = _mention_at(article.mentions, quote.speaker_mention_start, quote.speaker_mention_end) if quote else None
+        method = f.method + (":coref" if f.subject_pronoun or f.object_pronoun else "")
+        relation = Relation(
+            article.id, f.evidence[0], f.evidence[1], f.predicate, POLARITY[f.predicate],
+            article.text[f.cue[0]:f.cue[1]], f.cue[0], f.cue[1],
+            subject.text, subject.start, subject.end, obj.text, obj.start, obj.end, negated=f.negated,
+            quote_start=quote.start if quote else None, quote_end=quote.end if quote else None,
+            attributed_text=(quote.speaker_text if quote else None),
+            attributed_mention_start=speaker.start if speaker else None,
+            attributed_mention_end=speaker.end if speaker else None, method=method)
+        relations.setdefault((relation.cue_start, relation.subject_start, relation.object_start, relation.predicate),
+                             relation)
+    return sorted(relations.values(), key=lambda r: (r.start, r.cue_start, r.subject_start, r.object_start))
+
+
+def relations_component(article: Article) -> Article:
+    """Pipeline component: fill ``article.relations`` (after entities and quotes)."""
+    article.relations = find_relations(article)
+    return article

@@ -1,0 +1,494 @@
+"""Arabic and Persian relations from verb lexicons and word order.
+
+Both work per sentence on folded words (:func:`newsgraph.text.normalize.normalize_for_search`), each word
+keeping its span in the article, and on the actor mentions of the entities stage.
+
+Arabic (VSO, and SVO in headlines): ``[و|ف]<verb> <subject> [<prep>] <object>``, e.g.
+``وأدانت حركة حماس الاحتلال``, ``استقبل الرئيس الأسد وزير الخارجية الإيراني``, ``التقى هنية مع نصر الله``,
+``إيران تدين …``. The subject is the mention right after the verb (titles and offices may stand
+between; a chain "رئيس المكتب السياسي لحركة حماس إسماعيل هنية" gives the person), or, when none
+follows, a mention right before it. The object is the next mention after the subject, behind the
+preposition the verb takes when it takes one (``أشاد بـ``, ``التقى مع``); no object behind any other
+preposition (``قُتل X في غارة`` is not an attack by X on the raid).
+
+Persian (SOV): ``<subject> … <object> را <verb>`` or ``<subject> … <prep> <object> … <verb>``, e.g.
+``ایران حمله آمریکا را محکوم کرد``, ``خامنه‌ای از مقاومت فلسطین حمایت کرد``, ``پوتین با رئیسی دیدار کرد``,
+``آمریکا اقدام به ترور سلیمانی کرد``. Compound verbs are a noun plus a light verb (کرد/نمود/ساخت/داد/داشت/شد
+in any tense, person and polarity); the object is the mention before «را» or after the preposition the
+noun takes (از/با/به); the subject is the first mention of the clause (after «که» or a colon) that is not
+behind a preposition, else «وی/او/ایشان» (the nearest named person before), else, for a first-person
+verb inside a quote, the quote's speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsgraph.enrich.relations_en import Found, MentionIndex
+from newsgraph.enrich.relations_lexicon import (AR_EVENT_NOUNS, AR_MAX_OBJECT_GAP, AR_MAX_SUBJECT_GAP, AR_NEGATORS,
+                                                AR_NOUNS, AR_PREPOSITIONS, FA_GAPPED, FA_NOUNS,
+                                                AR_PRESENT, AR_VERBS, FA_ACTION_NOUNS, FA_COMPOUNDS, FA_EVENT_NOUNS, FA_LIGHT,
+                                                FA_MAX_GAP, FA_PREPOSITIONS, FA_PRONOUNS, FA_SIMPLE)
+from newsgraph.text.normalize import normalize_with_offsets, source_span
+
+SENTENCE = re.compile(r"[^.!?؟؛\n]+(?:[.!?؟؛]+|$)")
+WORD = re.compile(r"[^\s.,،:;؛!?؟«»\"“”‘’()\[\]{}<>/\\|–—-]+")
+CLAUSE_BREAK = re.compile(r"[:«»\"“”]")
+
+
+@dataclass
+class Word:
+    norm: str
+    start: int  # span in the article text
+    end: int
+    mention: tuple[int, int, str] | None = None
+
+
+def _sentences(text: str, p_start: int, p_end: int):
+    """Sentence spans of a paragraph, questions left out (they assert nothing)."""
+    for m in SENTENCE.finditer(text, p_start, p_end):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start > 3 and text[end - 1] not in "?؟":
+            yield start, end
+
+
+def _words(text: str, start: int, end: int, index: MentionIndex) -> list[Word]:
+    chunk = text[start:end]
+    norm, offsets = normalize_with_offsets(chunk)
+    words = []
+    for m in WORD.finditer(norm):
+        s, e = source_span(chunk, offsets, m.start(), m.end())
+        words.append(Word(m.group(), start + s, start + e, index.covering(start + s, start + e)))
+    return words
+
+
+def _mention_runs(words: list[Word]) -> list[tuple[int, int, tuple[int, int, str]]]:
+    """(first word, last word + 1, mention) for each mention of the sentence, in order."""
+    runs = []
+    k = 0
+    while k < len(words):
+        m = words[k].mention
+        if m is None:
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(words) and words[j + 1].mention == m:
+            j += 1
+        runs.append((k, j + 1, m))
+        k = j + 1
+    return runs
+
+
+def _cue_span(words: list[Word], first: int, last: int) -> tuple[int, int]:
+    return words[first].start, words[last - 1].end
+
+
+# ------------------------------------------------------------------------------------------- Arabic
+
+_AR_SUFFIXES = ("", "ت", "وا", "ا", "تا", "ن", "نا")
+_AR_OBJECT_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ني", "نا", "كم", "ك")
+_AR_FIRST_WORDS: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _stem, _spec in AR_VERBS.items():
+    _AR_FIRST_WORDS.setdefault(_stem.split()[0], []).append((_stem, _spec))
+
+
+def _ar_verb_at(words: list[Word], k: int):
+    """(predicate, object prepositions, words used, negated, pronoun object, present tense) when a lexicon
+    verb starts at ``k``."""
+    word = words[k].norm
+    bases = [word] + ([word[1:]] if word[:1] in ("و", "ف") and len(word) > 3 else [])
+    for base in bases:
+        if base in AR_PRESENT:
+            stem = AR_PRESENT[base]
+            return (*AR_VERBS[stem], 1, _ar_negated(words, k), False, True)
+        for stem_word, entries in _candidates(base):
+            for stem, (predicate, preps) in entries:
+                rest = stem.split()[1:]
+                if [w.norm.removeprefix("ال") for w in words[k + 1:k + 1 + len(rest)]] != [r.removeprefix("ال") for r in rest]:
+                    continue
+                tail = base[len(stem_word):]
+                return predicate, preps, 1 + len(rest), _ar_negated(words, k), _has_object_pronoun(tail), False
+    return None
+
+
+def _candidates(base: str):
+    for cut in range(len(base), 1, -1):
+        head = base[:cut]
+        if head in _AR_FIRST_WORDS:
+            tail = base[cut:]
+            if tail in _AR_SUFFIXES or _has_object_pronoun(tail):
+                yield head, _AR_FIRST_WORDS[head]
+
+
+def _has_object_pronoun(tail: str) -> bool:
+    for suffix in _AR_SUFFIXES:
+        if tail.startswith(suffix) and tail[len(suffix):] in _AR_OBJECT_PRONOUNS:
+            return True
+    return False
+
+
+# heads of organisation names that take a glued ب/ل (بحزب الله، لحركة حماس); names themselves may start with
+# those letters (بشار، بغداد، لبنان), so a bare ب/ل is a preposition only before ال or one of these heads
+_AR_ORG_HEADS = ("حزب", "حركه", "جماعه", "دوله", "منظمه", "جبهه", "مجلس", "وزاره", "جيش", "قوات", "حكومه", "سلطه",
+                 "كتايب", "الويه", "تنظيم", "رييس", "وزير")
+
+
+def _ar_negated(words: list[Word], k: int) -> bool:
+    return k > 0 and words[k - 1].norm in AR_NEGATORS
+
+
+def _glued_prep(word: str) -> str | None:
+    """ب/ل glued to a noun: before ال (بالحركة، للحركة) or an organisation head (بحزب الله، لحركة حماس)."""
+    word = word.removeprefix("و")
+    if word[:1] in ("ب", "ل") and (word[1:3] == "ال" or word.startswith("لل") or word[1:].startswith(_AR_ORG_HEADS)):
+        return word[:1]
+    return None
+
+
+def _ar_prep_in(words: list[Word], a: int, b: int) -> str | None:
+    """The first preposition in words[a:b + 1] (a word, or ب/ل glued to a word): the one governing the
+    phrase («مع الأمين العام لحزب الله»: مع)."""
+    for w in words[a:b + 1]:
+        bare = w.norm.removeprefix("و")
+        if (bare in AR_PREPOSITIONS or bare in ("ب", "ل")) and w is not words[b]:
+            return bare
+        if _glued_prep(w.norm):
+            return _glued_prep(w.norm)
+    return None
+
+
+def _ar_event_before(words: list[Word], k: int) -> bool:
+    """«اغتيال سليماني»: the name is the victim of an event noun, not the target of the verb."""
+    return k > 0 and words[k - 1].norm.removeprefix("و").removeprefix("ال") in AR_EVENT_NOUNS
+
+
+def _pick_person(words: list[Word], group: list[tuple[int, int, tuple[int, int, str]]]):
+    people = [r for r in group if r[2][2] == "PERSON"]
+    return (people[-1] if people else group[0])
+
+
+def _ar_chain(runs, first: int) -> list:
+    """A mention and the person named right after it (a title chain «… لحركة حماس إسماعيل هنية»); a name
+    after a person or two places side by side are two actors («استقبل الأسد ظريف», «تهاجم إيران إسرائيل»)."""
+    chain = [runs[first]]
+    if first + 1 < len(runs):
+        nxt = runs[first + 1]
+        if chain[0][2][2] != "PERSON" and nxt[2][2] == "PERSON" and nxt[0] == chain[0][1]:
+            chain.append(nxt)
+    return chain
+
+
+def _ar_subject_group(words, runs, start: int):
+    """Mentions after word ``start`` forming the subject phrase, or []."""
+    for n, run in enumerate(runs):
+        if run[0] < start:
+            continue
+        if run[0] - start > AR_MAX_SUBJECT_GAP or _ar_prep_in(words, start, run[0]) not in (None, "ل"):
+            return []
+        return _ar_chain(runs, n)
+    return []
+
+
+def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -> list[Found]:
+    found: list[Found] = []
+    for s_start, s_end in _sentences(text, p_start, p_end):
+        words = _words(text, s_start, s_end, index)
+        runs = _mention_runs(words)
+        if len(runs) < 2:
+            continue
+        previous_subject = None
+        for k in range(len(words)):
+            if words[k].mention is not None:
+                continue
+            verb = _ar_verb_at(words, k)
+            if verb is None:
+                continue
+            predicate, preps, used, negated, pronoun_object, present = verb
+            if pronoun_object:
+                continue
+            after = k + used
+            before = [r for r in runs if r[1] == k and (r[0] == 0 or words[r[0] - 1].norm in ("و", "ان", "انه"))]
+            group = [] if before and present else _ar_subject_group(words, runs, after)
+            subject = obj = None
+            if group:
+                subject = _pick_person(words, group)
+                obj = _ar_object(words, runs, group[-1][1], preps)
+            elif before:  # SVO: «إيران تدين …»
+                subject = before[-1]
+                obj = _ar_object(words, runs, after, preps)
+            if obj is None and previous_subject is not None and words[k].norm[:1] == "و":
+                subject = previous_subject  # «إيران تدين … وتتهم واشنطن …»: a coordinated verb shares the subject
+                obj = _ar_object(words, runs, after, preps)
+            if subject is not None and (before or obj is not None):
+                previous_subject = subject
+            if subject is None or obj is None or obj[2] == subject[2]:
+                continue
+            cue = _cue_span(words, k, after)
+            if text[cue[0]] in "وف" and words[k].norm[1:] != words[k].norm and _ar_verb_at([Word(words[k].norm[1:], 0, 0)], 0):
+                cue = (cue[0] + 1, cue[1])  # «وأدانت»: the verb without its conjunction
+            found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], (s_start, s_end), negated, "ar:lexicon"))
+        found += arabic_nominal(words, runs, (s_start, s_end))
+    return found
+
+
+def _bare(word: str) -> str:
+    """A folded Arabic word without conjunction, preposition and article («والاجتماع» → «اجتماع»)."""
+    for prefix in ("وبال", "وال", "بال", "لل", "ال", "و", "ب", "ل"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
+
+
+def _between(words, runs, k: int, limit: int = 6):
+    """«… بين X وY» within ``limit`` words after word ``k``: the two mentions, or None."""
+    for j in range(k + 1, min(len(words), k + 1 + limit)):
+        if words[j].norm in ("بين", "بين", "ميان"):
+            after = [r for r in runs if r[0] > j]
+            if len(after) >= 2 and after[0][0] - j <= 4 and after[1][0] - after[0][1] <= 4:
+                return after[0], after[1]
+            return None
+    return None
+
+
+def arabic_nominal(words, runs, s_span) -> list[Found]:
+    """«اجتماع مع X» (the subject the nearest mention before), «الاتفاق بين روسيا وتركيا», «زيارة أردوغان لألمانيا»."""
+    found = []
+    for k, w in enumerate(words):
+        spec = AR_NOUNS.get(_bare(w.norm))
+        if spec is None or w.mention is not None:
+            continue
+        predicate, preps = spec
+        cue = (w.start, w.end)
+        pair = _between(words, runs, k)
+        if pair is not None:
+            found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "ar:noun"))
+            continue
+        after = [(n, r) for n, r in enumerate(runs) if r[0] > k]
+        if not after or after[0][1][0] - k > 4:
+            continue
+        n, first = after[0]
+        prep = _ar_prep_in(words, k + 1, first[0])
+        if prep in preps:  # «عقب اجتماع مع ريك بيري»: the subject is named before
+            before = [r for r in runs if r[1] <= k and k - r[1] <= 4]
+            if before:
+                found.append(Found(predicate, cue, before[-1][2][:2], _pick_person(words, _ar_chain(runs, n))[2][:2],
+                                   s_span, False, "ar:noun"))
+            continue
+        if prep is None and first[0] == k + 1 or (first[0] - k <= 3 and prep is None):  # «زيارة أردوغان لألمانيا»
+            subject = _pick_person(words, _ar_chain(runs, n))
+            obj = _ar_object(words, runs, subject[1], preps)
+            if obj is not None and obj[2] != subject[2]:
+                found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "ar:noun"))
+    return found
+
+
+def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
+    """The first mention after word ``start`` behind one of ``preps`` (or behind none when ``preps`` is empty)."""
+    for n, run in enumerate(runs):
+        if run[0] < start:
+            continue
+        if run[0] - start > AR_MAX_OBJECT_GAP or _ar_event_before(words, run[0]):
+            return None
+        prep = _ar_prep_in(words, start, run[0])
+        if preps:
+            if not (prep in preps or (prep is None and "مع" in preps)):  # التقى X / التقى بـ X / التقى مع X
+                if prep is not None:
+                    return None
+                continue
+        elif prep not in (None, "ل"):
+            return None
+        return _pick_person(words, _ar_chain(runs, n))
+    return None
+
+
+# ------------------------------------------------------------------------------------------ Persian
+
+_FA_COMPOUND = re.compile(r"(?<!\S)(?P<noun>" + "|".join(sorted(map(re.escape, FA_COMPOUNDS), key=len, reverse=True))
+                          + r")(?: \S+اي)? ?(?P<light>" + FA_LIGHT + r")(?!\S)")  # «ملاقات صمیمانه‌ای داشتند»
+_FA_GAPPED = re.compile(r"(?<!\S)(?P<noun>" + "|".join(map(re.escape, FA_GAPPED)) + r") به(?: \S+){1,8}? (?P<light>"
+                        + FA_LIGHT + r")(?!\S)")  # «او را متهم به … کرد»
+_FA_SIMPLE = re.compile(r"(?<!\S)(?P<verb>(?:ن)?(?:" + "|".join(sorted(map(re.escape, FA_SIMPLE), key=len, reverse=True))
+                        + r"))(?!\S)")
+_FA_ACTION = re.compile(r"(?<!\S)اقدام به (?P<noun>" + "|".join(map(re.escape, FA_ACTION_NOUNS)) + r")(?!\S)")
+
+
+def _fa_negated(light: str) -> bool:
+    return light.startswith("نمي") or (light.startswith("ن") and not light.startswith(("نمود", "نما")))
+
+
+def _fa_first_person(light: str) -> bool:
+    return bool(re.search(r"(?:كنم|كردم|نمايم|نمودم)$", light))
+
+
+def _word_index(words: list[Word], position: int) -> int:
+    """The index of the word starting at or after an article position."""
+    for k, w in enumerate(words):
+        if w.end > position:
+            return k
+    return len(words)
+
+
+def persian_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -> list[Found]:
+    found: list[Found] = []
+    for s_start, s_end in _sentences(text, p_start, p_end):
+        words = _words(text, s_start, s_end, index)
+        if not any(w.mention for w in words):
+            continue
+        folded = " ".join(w.norm for w in words)
+        starts = []  # folded position of each word
+        pos = 0
+        for w in words:
+            starts.append(pos)
+            pos += len(w.norm) + 1
+        for match, predicate, markers, first_person, negated, action in _fa_verbs(folded):
+            first = starts.index(match.start()) if match.start() in starts else None
+            if first is None:
+                continue
+            last = first + len(match.group().split())
+            cue = _cue_span(words, first, last)
+            rel = _fa_relation(text, words, first, last, markers, action, first_person)
+            if rel is None:
+                continue
+            subject, subject_pronoun, obj, object_pronoun = rel
+            found.append(Found(predicate, cue, subject, obj, (s_start, s_end), negated, "fa:lexicon",
+                               subject_pronoun=subject_pronoun, object_pronoun=object_pronoun))
+        found += persian_nominal(words, (s_start, s_end), {f.cue[0] for f in found})
+    return found
+
+
+def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
+    """«توافق اخیر بین سوریه و ترکیه», «دیدار … اردوغان از آلمان»: nouns naming the act, no light verb."""
+    runs = _mention_runs(words)
+    found = []
+    for k, w in enumerate(words):
+        spec = FA_NOUNS.get(w.norm) or FA_NOUNS.get(re.sub(r"(?:هاي|ها|ي)$", "", w.norm))  # «توافق‌های»
+        if spec is None or w.start in taken or w.mention is not None:
+            continue
+        predicate, preps = spec
+        cue = (w.start, w.end)
+        pair = _between(words, runs, k)
+        if pair is not None:
+            found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "fa:noun"))
+            continue
+        subject = next((r for r in runs if k < r[0] <= k + 5), None)
+        if subject is None or _behind_prep(words, subject[0]):
+            continue
+        for j in range(subject[1], min(len(words), subject[1] + 3)):
+            if words[j].norm in preps:
+                obj = next((r for r in runs if j < r[0] <= j + 3), None)
+                if obj is not None and obj[2] != subject[2]:
+                    found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "fa:noun"))
+                break
+    return found
+
+
+def _fa_verbs(folded: str):
+    for m in list(_FA_COMPOUND.finditer(folded)) + list(_FA_GAPPED.finditer(folded)):
+        predicate, markers = FA_COMPOUNDS[m.group("noun")]
+        light = m.group("light")
+        yield m, predicate, markers, _fa_first_person(light), _fa_negated(light), False
+    for m in _FA_SIMPLE.finditer(folded):
+        verb = m.group("verb")
+        key = verb[1:] if verb.startswith("ن") and verb[1:] in FA_SIMPLE else verb
+        predicate, markers = FA_SIMPLE[key]
+        yield m, predicate, markers, False, key != verb, False
+    for m in _FA_ACTION.finditer(folded):
+        yield m, FA_ACTION_NOUNS[m.group("noun")], (), False, False, True
+
+
+FA_FINITE = re.compile(r"(?:كرد|كردند|شد|شدند|است|بود|بودند|داد|دادند|گفت|گفتند|كند|كنند|شود|دارد|داشت|كرده|شده)$")
+
+
+def _fa_clause_start(words: list[Word], text: str, before: int) -> int:
+    """The first word of the clause ending at word ``before``: after «که», a colon, a quote mark, or a
+    comma closing a clause («پس از اینکه … چاپ کرد، سفیر …»)."""
+    start = 0
+    for k in range(before):
+        if words[k].norm == "كه":
+            start = k + 1
+        if k > 0 and CLAUSE_BREAK.search(text, words[k - 1].end, words[k].start):
+            start = k
+        if k > 0 and FA_FINITE.search(words[k - 1].norm) and "،" in text[words[k - 1].end:words[k].start]:
+            start = k
+    return start
+
+
+def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: tuple[str, ...], action: bool,
+                 first_person: bool):
+    """((subject span), subject pronoun kind, (object span)) for the verb at words[first:last], or None."""
+    clause = _fa_clause_start(words, text, first)
+    runs = [r for r in _mention_runs(words) if r[0] >= clause]
+    if action:  # «اقدام به ترور X كرد»: X right after the noun
+        obj = next((r for r in runs if last <= r[0] <= last + 2), None)
+    else:
+        obj = _fa_object(words, runs, clause, first, markers)
+    if obj is None and "با" in markers and first >= 2 and [w.norm for w in words[first - 2:first]] == ["با", "هم"]:
+        together = [r for r in runs if r[1] <= first]  # «رهبران ترکیه و آلمان … با هم دیدار کردند»
+        if len(together) >= 2:
+            return together[0][2][:2], "", together[1][2][:2], ""
+    object_pronoun = ""
+    if obj is None and "را" in markers:  # «کره شمالی او را متهم … کرد»
+        ra = max((k for k in range(clause, first) if words[k].norm == "را"), default=None)
+        if ra is not None and ra > 0 and words[ra - 1].norm in FA_PRONOUNS:
+            obj, object_pronoun = (ra - 1, ra, (words[ra - 1].start, words[ra - 1].end, "")), "third"
+    if obj is None:
+        return None
+    subject = None
+    for run in runs:
+        if run[0] >= obj[0] or run[2] == obj[2]:
+            break
+        if _behind_prep(words, run[0]):
+            continue
+        if run[1] < len(words) and words[run[1]].norm == "را":
+            continue
+        if first - run[1] > FA_MAX_GAP + 6:
+            continue
+        subject = run
+        break
+    if subject is not None:
+        return subject[2][:2], "", obj[2][:2], object_pronoun
+    pronoun = next((w for w in words[clause:obj[0]] if w.norm in FA_PRONOUNS), None)
+    if pronoun is not None and not object_pronoun:
+        return (pronoun.start, pronoun.end), "third", obj[2][:2], ""
+    if first_person and not object_pronoun:
+        return (words[first].start, words[first].end), "first", obj[2][:2], ""
+    return None
+
+
+def _behind_prep(words: list[Word], k: int) -> bool:
+    return k > 0 and words[k - 1].norm in FA_PREPOSITIONS
+
+
+def _fa_event_before(words: list[Word], k: int) -> bool:
+    """«ترور سلیمانی را محکوم کرد»: the name is the victim of the act condemned, not its target."""
+    return k > 0 and words[k - 1].norm in FA_EVENT_NOUNS
+
+
+def _fa_object(words: list[Word], runs, clause: int, verb: int, markers: tuple[str, ...]):
+    """The object mention: before «را» or after the noun's preposition, in the words before the verb."""
+    for marker in markers:
+        if marker == "را":
+            ra = max((k for k in range(clause, verb) if words[k].norm == "را"), default=None)
+            if ra is None:
+                continue
+            # the last mention before «را» that is not inside a prepositional phrase
+            # («حمله آمریکا به عراق را محکوم کرد»: آمریکا, not عراق)
+            if ra > 0 and words[ra - 1].norm in FA_PRONOUNS:
+                return None  # «او را»: a pronoun object, resolved by the caller
+            before = [r for r in runs if r[1] <= ra and not _behind_prep(words, r[0]) and (
+                ra - r[1] <= 3 or (ra - r[1] <= 8 and any(w.norm in FA_PREPOSITIONS for w in words[r[1]:ra])))]
+            if before and not _fa_event_before(words, before[-1][0]):
+                return before[-1]
+        else:
+            prep = max((k for k in range(clause, verb) if words[k].norm == marker), default=None)
+            if prep is None or verb - prep > FA_MAX_GAP:
+                continue
+            after = [r for r in runs if prep < r[0] < verb and r[0] - prep <= 4]
+            if after and not _fa_event_before(words, after[0][0]):
+                return after[0]
+    return None
