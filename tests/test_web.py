@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
+import networkx as nx
 import pytest
 
 pytest.importorskip("fastapi")
@@ -400,6 +401,40 @@ def test_json_api_shapes(client: TestClient) -> None:
             "/api/reuse.csv"} <= set(schema["paths"])
     assert client.get("/api/techniques").json()["analysed"] is False  # the seed database ran without techniques
     assert client.get("/api/reuse").json()["analysed"] is False
+
+
+def test_relation_network_with_outlet_and_date_filters(client: TestClient, seed_db: Path) -> None:
+    data = client.get("/api/graph", params={"edges": "relations", "limit": 2000}).json()
+    with sqlite3.connect(seed_db) as conn:
+        relation_ids = {r[0] for r in conn.execute("SELECT id FROM relations")}
+        outlet = conn.execute("SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"
+                              " ORDER BY count(*) DESC").fetchone()[0]
+    assert data["links"], "the seed pages state relations between named actors"
+    for link in data["links"]:
+        assert link["arrow"] and sum(link["kinds"].values()) == link["weight"]
+        assert set(link["evidence"].split()) <= relation_ids
+    page = client.get("/graph", params={"edges": "relations"})
+    assert page.status_code == 200 and 'id="graph-kind"' in page.text and "co-mentions</span>" not in page.text
+    graphml = client.get("/api/graph.graphml", params={"edges": "relations"})
+    parsed = nx.parse_graphml(graphml.text)
+    assert parsed.number_of_edges() and all(d["evidence"] for _, _, d in parsed.edges(data=True))
+    everything = client.get("/api/graph", params={"limit": 2000}).json()
+    one_outlet = client.get("/api/graph", params={"limit": 2000, "outlet": outlet}).json()
+    nowhere = client.get("/api/graph", params={"limit": 2000, "from": "2999-01-01"}).json()
+    assert 0 < len(one_outlet["links"]) < len(everything["links"]) and not nowhere["links"]
+
+
+def test_entity_page_shows_relations_and_quotes_about_it(client: TestClient, seed_db: Path) -> None:
+    with sqlite3.connect(seed_db) as conn:
+        entity_id = conn.execute(
+            "SELECT m.entity_id FROM relations r JOIN mentions m ON m.article_id = r.article_id"
+            " AND m.start = r.object_start AND m.end = r.object_end WHERE m.entity_id IS NOT NULL"
+            " GROUP BY 1 ORDER BY count(*) DESC").fetchone()[0]
+    entity = client.get(f"/api/entities/{entity_id}").json()
+    assert entity["relations"] and all(entity_id in (r["subject_id"], r["object_id"]) for r in entity["relations"])
+    assert isinstance(entity["quotes_about"], list)
+    page = client.get(f"/entity/{entity_id}")
+    assert 'id="entity-relations"' in page.text
 
 
 def test_graphml_export(client: TestClient) -> None:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -30,7 +30,7 @@ import uvicorn  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException, UnexpectedAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from newsgraph.web.app import create_app  # noqa: E402
 from test_web import ARABIC_NAME, _all, _one, seed_db, xss_corpus  # noqa: E402,F401  (seed_db: the shared fixture)
@@ -203,7 +203,31 @@ def test_graph_draws_nodes_and_filters(browser: webdriver.Chrome, live: LiveServ
     minimum.clear()
     minimum.send_keys("3")
     WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) < drawn)
-    assert browser.find_element(By.ID, "graphml-link").get_attribute("href").endswith("min_weight=3")
+    href = browser.find_element(By.ID, "graphml-link").get_attribute("href")
+    assert parse_qs(urlparse(href).query)["min_weight"] == ["3"]
+
+
+def test_relation_graph_draws_directed_links_and_filters_by_predicate(browser: webdriver.Chrome,
+                                                                      live: LiveServer) -> None:
+    browser.get(live.url("/graph?edges=relations"))
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
+    summary = browser.find_element(By.ID, "graph-summary").text
+    assert "relations" in summary and "links shown" in summary
+    options = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#graph-kind option")]
+    assert len(options) > 1, "the predicates of the seed relations are offered"
+    predicate = options[1]
+    expected = browser.execute_script(
+        "return JSON.parse(arguments[0].dataset.graph).links.filter(l => (l.kinds[arguments[1]] || 0) >= 1).length;",
+        canvas, predicate)
+    Select(browser.find_element(By.ID, "graph-kind")).select_by_value(predicate)
+    WebDriverWait(browser, 10).until(
+        lambda d: f", {expected} links shown" in d.find_element(By.ID, "graph-summary").text)
+    assert expected >= 1
+    time.sleep(1.0)
+    shot(browser, "graph-relations")
+    href = browser.find_element(By.ID, "graphml-link").get_attribute("href")
+    assert parse_qs(urlparse(href).query)["edges"] == ["relations"]
 
 
 def test_static_report_opens_offline(browser: webdriver.Chrome, seed_db: Path, tmp_path: Path) -> None:

@@ -25,8 +25,27 @@ REUSE_KINDS = ("exact", "near", "passage", "translation")  # "repetition" stays 
 NO_OUTLET = "(no outlet)"  # node id and label for articles without an outlet
 
 
-def comention_graph(store: Store) -> nx.Graph:
-    """Entities as nodes; an edge per pair named in the same article, weighted by articles."""
+def article_filter(outlet: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                   alias: str = "a") -> tuple[str, list[Any]]:
+    """SQL keeping the articles (as ``alias``) of an outlet and a date range (``date_to`` may be
+    a prefix: "2020-01" takes the whole month), and its parameters."""
+    clauses, params = [], []
+    if outlet:
+        clauses.append(f"{alias}.outlet = ?")
+        params.append(outlet)
+    if date_from:
+        clauses.append(f"{alias}.date >= ?")
+        params.append(date_from)
+    if date_to:
+        clauses.append(f"substr({alias}.date, 1, length(?)) <= ?")
+        params += [date_to, date_to]
+    return " AND ".join(clauses) or "1", params
+
+
+def comention_graph(store: Store, outlet: str | None = None, date_from: str | None = None,
+                    date_to: str | None = None) -> nx.Graph:
+    """Entities as nodes; an edge per pair named in the same article, weighted by articles
+    (the articles of ``outlet`` between ``date_from`` and ``date_to`` when given)."""
     graph = nx.Graph()
     for row in store.conn.execute("SELECT id, name, type, mention_count, article_count, aliases, first_seen, last_seen"
                                   " FROM entities WHERE mention_count > 0"):
@@ -36,7 +55,13 @@ def comention_graph(store: Store) -> nx.Graph:
                        aliases=" | ".join(a for spellings in aliases.values() for a in spellings))
     weights: Counter[tuple[str, str]] = Counter()
     current, members = None, Counter()
-    rows = store.conn.execute("SELECT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL ORDER BY article_id")
+    where, params = article_filter(outlet, date_from, date_to)
+    if where == "1":
+        rows = store.conn.execute("SELECT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL"
+                                  " ORDER BY article_id")
+    else:
+        rows = store.conn.execute("SELECT m.article_id, m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id"
+                                  f" WHERE m.entity_id IS NOT NULL AND {where} ORDER BY m.article_id", params)
     for article_id, entity_id in itertools.chain(rows, [(None, None)]):
         if article_id != current:
             top = [e for e, _ in members.most_common(MAX_ENTITIES_PER_ARTICLE)]
@@ -150,19 +175,23 @@ def reuse_graph(store: Store, kinds: tuple[str, ...] = REUSE_KINDS, min_weight: 
     return graph
 
 
-def actor_graph(store: Store) -> nx.MultiDiGraph:
-    """Actors as nodes; one edge per (subject, object, predicate), weighted by relations, carrying their ids.
+def actor_graph(store: Store, outlet: str | None = None, date_from: str | None = None,
+                date_to: str | None = None) -> nx.MultiDiGraph:
+    """Actors as nodes; one edge per (subject, object, predicate), weighted by relations, carrying their ids
+    (relations in the articles of ``outlet`` between ``date_from`` and ``date_to`` when given).
 
     Edge attributes: ``predicate``, ``polarity`` (+1/-1), ``weight`` (relations), ``articles``,
     ``attributed`` (how many were inside a quote, i.e. reported as someone's claim) and ``evidence``
     (the relation ids, space-separated, as in ``relations.jsonl``). Negated relations are left out."""
     graph = nx.MultiDiGraph()
+    where, params = article_filter(outlet, date_from, date_to)
     rows = store.conn.execute(
         "SELECT r.id, r.article_id, r.predicate, r.polarity, r.quote_start, ms.entity_id AS subject, mo.entity_id AS object"
         " FROM relations r JOIN mentions ms ON ms.article_id = r.article_id AND ms.start = r.subject_start"
         " AND ms.end = r.subject_end JOIN mentions mo ON mo.article_id = r.article_id AND mo.start = r.object_start"
-        " AND mo.end = r.object_end WHERE r.negated = 0 AND ms.entity_id IS NOT NULL AND mo.entity_id IS NOT NULL"
-        " AND ms.entity_id != mo.entity_id GROUP BY r.id ORDER BY r.id").fetchall()
+        " AND mo.end = r.object_end JOIN articles a ON a.id = r.article_id WHERE r.negated = 0"
+        " AND ms.entity_id IS NOT NULL AND mo.entity_id IS NOT NULL AND ms.entity_id != mo.entity_id"
+        f" AND {where} GROUP BY r.id ORDER BY r.id", params).fetchall()
     edges: dict[tuple[str, str, str], dict] = {}
     for row in rows:
         edge = edges.setdefault((row["subject"], row["object"], row["predicate"]),

@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 
 from newsgraph.store.db import Store
-from newsgraph.store.graphs import REUSE_KINDS, comention_graph, reuse_graph, reuse_pair_count, reuse_pair_rows
+from newsgraph.store.graphs import REUSE_KINDS, actor_graph, comention_graph, reuse_graph, reuse_pair_count, reuse_pair_rows
 from newsgraph.web import queries as Q
 from newsgraph.web.render import STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html
 from newsgraph.web.snapshot import ReadConnection, SnapshotCache, cached
@@ -56,8 +56,6 @@ class ReadOnlyDatabase:
         Store(self.path, readonly=True).close()  # fail now, with the Store's message, when absent
         self._local = threading.local()
         self.snapshot = SnapshotCache()
-        self._graph: nx.Graph | None = None
-        self._lock = threading.Lock()
 
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -85,18 +83,21 @@ class ReadOnlyDatabase:
         corpus (technique rates, the reuse graph), recomputed after another process writes."""
         return cached(self.conn(), key, lambda conn: build())
 
-    def graph(self) -> nx.Graph:
-        with self._lock:
-            if self._graph is None:
-                self._graph = self._build_graph()
-            return self._graph
+    def graph(self, edges: str = "comention", outlet: str = "", date_from: str = "", date_to: str = "") -> Any:
+        """The actor network of ``edges`` (co-mentions, or relations as a multigraph) over the
+        articles of ``outlet`` between the dates; empty when its stage has not run."""
+        return self.cached(("graph", edges, outlet, date_from, date_to),
+                           lambda: self._build_graph(edges, outlet or None, date_from or None, date_to or None))
 
-    def _build_graph(self) -> nx.Graph:
-        """The co-mention network (empty when the entities stage has not run)."""
+    def _build_graph(self, edges: str, outlet: str | None, date_from: str | None, date_to: str | None) -> Any:
         conn = self.conn()
+        if edges == "relations":
+            if not Q.layer_status(conn)["relations"] or not Q.has_entities(conn):
+                return nx.MultiDiGraph()
+            return actor_graph(Store.over(conn, self.path), outlet, date_from, date_to)
         if not Q.has_entities(conn):
             return nx.Graph()
-        return comention_graph(Store.over(conn, self.path))
+        return comention_graph(Store.over(conn, self.path), outlet, date_from, date_to)
 
 
 class Guard:
@@ -289,26 +290,42 @@ def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
         return page("entity.html", e=entity, chart=chart)
 
     @app.get("/api/graph", tags=["graph"])
-    def api_graph(type: str = "", min_weight: int = Query(1, ge=1), limit: int = Query(150, ge=1, le=2000)
-                  ) -> dict[str, Any]:
-        """The co-mention network (edge weight = articles naming both), filtered."""
-        return Q.graph_json(database.graph(), type, min_weight, limit)
+    def api_graph(edges: GraphEdges = "comention", type: str = "", min_weight: int = Query(1, ge=1),
+                  limit: int = Query(150, ge=1, le=2000), outlet: str = "", date_from: str = Query("", alias="from"),
+                  date_to: str = Query("", alias="to")) -> dict[str, Any]:
+        """The actor network: ``edges=comention`` (edge weight = articles naming both) or
+        ``edges=relations`` (directed, weight = relations, counts per predicate in ``kinds``),
+        over the articles of ``outlet`` between the dates, filtered by node type and weight."""
+        graph = database.graph(edges, outlet, date_from, date_to)
+        if edges == "relations":
+            return Q.relation_graph_json(graph, type, min_weight, limit)
+        return Q.graph_json(graph, type, min_weight, limit)
 
     @app.get("/api/graph.graphml", tags=["graph"])
-    def api_graphml(type: str = "", min_weight: int = Query(1, ge=1), limit: int = Query(2000, ge=1, le=100000)
-                    ) -> Response:
-        """The filtered co-mention network as GraphML (Gephi, Cytoscape, yEd)."""
+    def api_graphml(edges: GraphEdges = "comention", type: str = "", min_weight: int = Query(1, ge=1),
+                    limit: int = Query(2000, ge=1, le=100000), outlet: str = "",
+                    date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")) -> Response:
+        """The filtered actor network as GraphML (Gephi, Cytoscape, yEd); relation edges carry
+        ``predicate``, ``polarity``, ``weight`` and ``evidence`` (relation ids)."""
+        graph = database.graph(edges, outlet, date_from, date_to)
+        sub = Q.filtered_relation_graph(graph, type, min_weight, limit) if edges == "relations" \
+            else Q.filtered_graph(graph, type, min_weight, limit)
         buffer = io.BytesIO()
-        nx.write_graphml(Q.filtered_graph(database.graph(), type, min_weight, limit), buffer)
+        nx.write_graphml(sub, buffer)
+        name = "actors.graphml" if edges == "relations" else "comentions.graphml"
         return Response(buffer.getvalue(), media_type="application/xml",
-                        headers={"content-disposition": 'attachment; filename="comentions.graphml"'})
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
-    def graph_page(type: str = "", min_weight: int = Query(1, ge=1), limit: int = Query(150, ge=1, le=2000)
-                   ) -> HTMLResponse:
-        data = Q.graph_json(database.graph(), type, min_weight, limit)
-        return page("graph.html", data=data, kind=type, min_weight=min_weight, limit=limit,
-                    types=Q.entity_types(database.conn()))
+    def graph_page(edges: GraphEdges = "comention", type: str = "", min_weight: int = Query(1, ge=1),
+                   limit: int = Query(150, ge=1, le=2000), outlet: str = "", date_from: str = Query("", alias="from"),
+                   date_to: str = Query("", alias="to")) -> HTMLResponse:
+        data = api_graph(edges, type, min_weight, limit, outlet, date_from, date_to)
+        conn = database.conn()
+        return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit,
+                    outlet=outlet, date_from=date_from, date_to=date_to, types=Q.entity_types(conn),
+                    outlets=Q.dashboard_choices(conn).get("outlets", []),
+                    predicates=sorted({k for link in data["links"] for k in link.get("kinds", {})}))
 
 
 # ------------------------------------------------------------------ corpus views
@@ -344,6 +361,7 @@ def _add_corpus_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
 # ------------------------------------------------------------------ technique dashboard
 
 
+GraphEdges = Literal["comention", "relations"]
 TechniqueGroup = Literal["outlet", "month", "lang", "outlet,month", "outlet,lang", "month,lang", "outlet,month,lang", ""]
 
 

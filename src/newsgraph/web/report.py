@@ -56,7 +56,7 @@ def write_report(db: str | Path, out_dir: str | Path, max_articles: int = MAX_AR
             writer.write(f"entity-{entity_id}.html", "entity.html", e=entity, chart=chart)
     writer.write("entities.html", "entities.html", rows=Q.entity_list(conn, "", max_entities),
                  types=Q.entity_types(conn), kind="", page_no=1)
-    writer.write("graph.html", "graph.html", data=graph, kind="", min_weight=1, limit=len(graph["nodes"]),
+    writer.write("graph.html", "graph.html", data=graph, edges="comention", kind="", min_weight=1, limit=len(graph["nodes"]),
                  types=Q.entity_types(conn))
     timeline = {"months": Q.timeline(conn), "articles": Q.dated_articles(conn), "dates": Q.date_mentions(conn)}
     writer.write("timeline.html", "timeline.html",

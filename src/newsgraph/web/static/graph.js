@@ -143,8 +143,13 @@
       if (summary) summary.textContent = g.nodes.length + " " + nodeNoun + ", " + g.links.length + " links shown (" +
         weightNote + "). Drag to move a node; click to open it.";
       var graphml = document.getElementById("graphml-link");
-      if (graphml) graphml.href = graphml.pathname + "?" + (kind ? "kind=" + encodeURIComponent(k) : "type=" + encodeURIComponent(t)) +
-        "&min_weight=" + encodeURIComponent(w);
+      if (graphml) {  // keep the server-side filters (edges, outlet, dates) of the link, update the rest
+        var q = new URLSearchParams(graphml.search);
+        if (kind) q.set("kind", k);
+        if (type) q.set("type", t);
+        q.set("min_weight", String(w));
+        graphml.href = graphml.pathname + "?" + q.toString();
+      }
       if (current) current.ticks = 1e9;
       window.__graphLayout = null;
       current = new Layout(canvas, g);
