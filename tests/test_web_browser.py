@@ -394,3 +394,52 @@ def test_xss_corpus_never_runs_in_the_browser(browser: webdriver.Chrome, xss_db:
         browser.get(page.as_uri())
         time.sleep(0.02)
         no_script_ran(browser, page.name)
+
+
+# ------------------------------------------------------------------ every view on the seed corpus, every stage run
+
+
+@pytest.fixture(scope="module")
+def full_seed_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The seed pages through the whole default pipeline (techniques and relations included)
+    and the reuse stage, served."""
+    import newsgraph.api as ng
+    from test_web import EXAMPLES
+
+    db = tmp_path_factory.mktemp("full-seed") / "seed.db"
+    ng.analyze([EXAMPLES], db=db)
+    ng.reuse(db)
+    with LiveServer(db) as server:
+        server.db = db  # type: ignore[attr-defined]
+        yield server
+
+
+def test_every_view_works_on_the_seed_corpus(browser: webdriver.Chrome, full_seed_live: LiveServer) -> None:
+    db = full_seed_live.db  # type: ignore[attr-defined]
+    article = _one(db, "SELECT article_id FROM techniques GROUP BY article_id ORDER BY count(*) DESC")[0]
+    entity = _one(db, "SELECT entity_id FROM mentions WHERE entity_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC")[0]
+    views = {  # path -> an element that only renders when the view has data
+        "/?q=Iran": "ol.hits li.hit",
+        f"/article/{article}": "#article-text .hl.technique",
+        f"/entity/{entity}": "#entity-articles tbody tr td a",
+        "/graph": "canvas#graph[data-drawn]",
+        "/graph?edges=relations": "canvas#graph[data-drawn]",
+        "/techniques": "svg.chart rect",
+        "/reuse": "canvas#graph",
+        "/timeline": "main",
+        "/outlets": "main table",
+        "/tables": "main table",
+    }
+    for path, css in views.items():
+        browser.get(full_seed_live.url(path))
+        wait_for(browser, css)
+        assert "not analysed yet" not in browser.find_element(By.TAG_NAME, "main").text.lower(), path
+        assert not browser.find_elements(By.CSS_SELECTOR, ".error"), path
+    shot(browser, "seed-techniques")
+    browser.get(full_seed_live.url(f"/article/{article}"))
+    toggle = browser.find_element(By.ID, "toggle-techniques")
+    mark = browser.find_element(By.CSS_SELECTOR, "#article-text .hl.technique")
+    shown = mark.value_of_css_property("background-color")
+    toggle.click()
+    WebDriverWait(browser, 5).until(lambda d: mark.value_of_css_property("background-color") != shown)
+    shot(browser, "seed-article-all-stages")
