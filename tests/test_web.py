@@ -431,7 +431,7 @@ def test_entity_page_shows_relations_and_quotes_about_it(client: TestClient, see
             " AND m.start = r.object_start AND m.end = r.object_end WHERE m.entity_id IS NOT NULL"
             " GROUP BY 1 ORDER BY count(*) DESC").fetchone()[0]
     entity = client.get(f"/api/entities/{entity_id}").json()
-    assert entity["relations"] and all(entity_id in (r["subject_id"], r["object_id"]) for r in entity["relations"])
+    assert entity["relations"] and all(entity_id in (r["subject_entity_id"], r["object_entity_id"]) for r in entity["relations"])
     assert isinstance(entity["quotes_about"], list)
     page = client.get(f"/entity/{entity_id}")
     assert 'id="entity-relations"' in page.text

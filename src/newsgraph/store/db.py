@@ -272,11 +272,18 @@ class Store:
         return out
 
     def relation_rows(self, actor: str | None = None, predicate: str | None = None,
-                      article_id: str | None = None) -> list[dict[str, Any]]:
+                      article_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Relations with the entities of subject, object and the speaker they are attributed to.
         ``actor`` (entity id, name or any spelling) keeps relations where it is subject or object; a name
         no entity has is matched against the spellings as written."""
         entity_id = self.entity_id_for(actor) if actor else None
+        where, params = "(? IS NULL OR r.predicate = ?) AND (? IS NULL OR r.article_id = ?)", \
+            [predicate, predicate, article_id, article_id]
+        if entity_id:  # the actor's mentions lead to its relations (no scan of every relation)
+            where += (" AND r.rowid IN (SELECT x.rowid FROM mentions m JOIN relations x ON x.article_id = m.article_id"
+                      " AND ((x.subject_start = m.start AND x.subject_end = m.end)"
+                      " OR (x.object_start = m.start AND x.object_end = m.end)) WHERE m.entity_id = ?)")
+            params.append(entity_id)
         rows = self.conn.execute(
             "SELECT r.*, ms.entity_id AS subject_entity_id, es.name AS subject_name, mo.entity_id AS object_entity_id,"
             " eo.name AS object_name, ma.entity_id AS attributed_to, ea.name AS attributed_name, a.outlet, a.date,"
@@ -288,9 +295,8 @@ class Store:
             " LEFT JOIN entities eo ON eo.id = mo.entity_id"
             " LEFT JOIN mentions ma ON ma.article_id = r.article_id AND ma.start = r.attributed_mention_start"
             " AND ma.end = r.attributed_mention_end LEFT JOIN entities ea ON ea.id = ma.entity_id"
-            " WHERE (? IS NULL OR r.predicate = ?) AND (? IS NULL OR r.article_id = ?)"
-            " GROUP BY r.id ORDER BY a.rowid, r.start, r.cue_start",
-            (predicate, predicate, article_id, article_id)).fetchall()
+            f" WHERE {where} GROUP BY r.id ORDER BY a.rowid, r.start, r.cue_start"
+            + (" LIMIT ?" if limit is not None else ""), params + ([limit] if limit is not None else [])).fetchall()
         out = [dict(r) for r in rows]
         if entity_id:
             out = [r for r in out if entity_id in (r["subject_entity_id"], r["object_entity_id"])]

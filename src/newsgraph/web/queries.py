@@ -547,23 +547,7 @@ def entity_quotes_about(conn: sqlite3.Connection, entity_id: str, limit: int = 2
 def entity_relations(conn: sqlite3.Connection, entity_id: str, limit: int = 300) -> list[dict[str, Any]]:
     """Relations where the entity is subject or object, with the other actor, who asserts it
     (the quote's speaker, or the article itself) and the evidence sentence."""
-    return [dict(r) for r in conn.execute(
-        "SELECT r.id, r.article_id, r.start, r.end, r.predicate, r.polarity, r.negated, r.cue,"
-        " r.subject_text, ms.entity_id AS subject_id, es.name AS subject_name,"
-        " r.object_text, mo.entity_id AS object_id, eo.name AS object_name,"
-        " r.attributed_text, ma.entity_id AS attributed_id, ea.name AS attributed_name,"
-        " substr(a.text, r.start + 1, r.end - r.start) AS evidence, a.title, a.lang, a.date, a.outlet"
-        " FROM mentions m JOIN relations r ON r.article_id = m.article_id"
-        " AND ((r.subject_start = m.start AND r.subject_end = m.end) OR (r.object_start = m.start AND r.object_end = m.end))"
-        " JOIN articles a ON a.id = r.article_id"
-        " LEFT JOIN mentions ms ON ms.article_id = r.article_id AND ms.start = r.subject_start AND ms.end = r.subject_end"
-        " LEFT JOIN entities es ON es.id = ms.entity_id"
-        " LEFT JOIN mentions mo ON mo.article_id = r.article_id AND mo.start = r.object_start AND mo.end = r.object_end"
-        " LEFT JOIN entities eo ON eo.id = mo.entity_id"
-        " LEFT JOIN mentions ma ON ma.article_id = r.article_id AND ma.start = r.attributed_mention_start"
-        " AND ma.end = r.attributed_mention_end LEFT JOIN entities ea ON ea.id = ma.entity_id"
-        " WHERE m.entity_id = ? GROUP BY r.id ORDER BY a.date DESC, r.article_id, r.start LIMIT ?",
-        (entity_id, limit))]
+    return Store.over(conn, "").relation_rows(actor=entity_id, limit=limit)
 
 
 def entity_quotes(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
