@@ -18,6 +18,7 @@ import re
 from newsgraph.enrich.quotes_arfa import AR_CUE, FA_CUE, arabic_candidates, persian_candidates
 from newsgraph.enrich.quotes_en import Candidate, english_candidates, is_pronoun, parse_batch
 from newsgraph.enrich.quotes_marks import quote_mark_spans, strip_marks
+from newsgraph.enrich.quotes_model import attribution_model, best_content, cue_scores, model_candidates
 from newsgraph.model import Article, Mention, Quote
 
 QUOTES_VERSION = "quotes-1"
@@ -288,6 +289,41 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+TRAILING = re.compile(r"[\s,;:—–-]*(?:\b(?:and|but|or|while|as|because|so)\b[\s,]*)?$", re.I)
+
+
+def _trimmed_before(text: str, start: int, end: int) -> int:
+    """``end`` moved left over spaces, commas and a dangling conjunction ("…, and" / "… but")."""
+    m = TRAILING.search(text, start, end)
+    return m.start() if m else end
+
+
+def _inner_start(outer: Candidate, inner: Candidate, any_method: bool = False) -> int | None:
+    """Where an attribution nested inside ``outer``'s content begins (its speaker, cue or content, whichever is
+    first inside the outer content), or None when ``inner`` is not nested there."""
+    lo, hi = outer.content
+    if inner is outer or inner.cue is None or not (lo < inner.cue[0] < hi) or (outer.cue and lo <= outer.cue[0] < hi):
+        return None
+    if inner.method not in NESTED_METHODS and not any_method:
+        return None
+    starts = [inner.cue[0]] + [span[0] for span in (inner.speaker, inner.content) if span and lo < span[0] < hi]
+    return min(starts)
+
+
+def _split_nested(text: str, cands: list[Candidate], min_words: int = 3) -> None:
+    """``he said he didn't believe it, arguing that …``: PolNeAR gives each word one role, so an outer content
+    ends where an attribution nested in it begins (when at least ``min_words`` words are left)."""
+    for outer in cands:
+        if outer.method in ("colon", "dash", "headline", "marks:floating") or outer.kind == "direct":
+            continue
+        cut = min((at for inner in cands if (at := _inner_start(outer, inner)) is not None), default=None)
+        if cut is None:
+            continue
+        end = _trimmed_before(text, outer.content[0], cut)
+        if len(text[outer.content[0]:end].split()) >= min_words:
+            outer.content = (outer.content[0], end)
+
+
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     """Keep one candidate per content region: with a speaker first, then the longer."""
     ranked = sorted(cands, key=lambda c: (c.speaker is None, c.method in ("colon", "dash", "headline"), -(c.content[1] - c.content[0])))
@@ -368,6 +404,10 @@ def _dash_candidates(article: Article, marks, skip) -> list[Candidate]:
     return found
 
 
+# labels that open a line with a colon and name no speaker
+NOT_SPEAKERS = frozenset({"q", "a", "note", "update", "updated", "correction", "corrections", "clarification", "editor's note",
+                          "editors' note", "the latest", "related", "read more", "watch", "video", "photos", "breaking",
+                          "exclusive", "opinion", "analysis", "disclosure", "source", "sources"})
 HEADLINE_SPEAKER = re.compile(r"^(?P<spk>[A-Z][\w.’'\- ]{1,40}?|[\u0600-\u06FF][\u0600-\u06FF\s]{1,30}?)\s?:\s+(?=\S)")
 
 
@@ -379,7 +419,7 @@ def _headline_candidates(article: Article, skip) -> list[Candidate]:
         m = HEADLINE_SPEAKER.match(chunk)
         if m is None or _covered(p.start, p.end, skip) or len(chunk.split()) > 30 or len(m.group("spk").split()) > 4:
             continue
-        if any(ch.isdigit() for ch in m.group("spk")) or m.group("spk").strip() in ("Q", "A", "Note", "NOTE", "Update", "UPDATE"):
+        if any(ch.isdigit() for ch in m.group("spk")) or m.group("spk").strip().lower().replace("’", "'") in NOT_SPEAKERS:
             continue
         content = (p.start + m.end(), p.end)
         if len(article.text[content[0]:content[1]].split()) < 3:
@@ -390,14 +430,84 @@ def _headline_candidates(article: Article, skip) -> list[Candidate]:
     return found
 
 
+def _split_host(text: str, host: Candidate, inner: Candidate, min_words: int = 3) -> bool:
+    """End ``host``'s content where ``inner`` (a cue found inside it) begins; False when that is not possible."""
+    if host.kind == "direct" or host.method in ("colon", "dash", "headline", "marks:floating", "interview"):
+        return False
+    cut = _inner_start(host, inner, any_method=True)
+    if cut is None:
+        return False
+    end = _trimmed_before(text, host.content[0], cut)
+    if len(text[host.content[0]:end].split()) < min_words:
+        return False
+    host.content = (host.content[0], end)
+    return True
+
+
+def _model_additions(text: str, scored, marks, kept: list[Candidate], skip) -> list[Candidate]:
+    """Cues the PolNeAR-trained model finds and the rules did not: kept when neither their cue nor most of
+    their content falls inside an attribution already found (PolNeAR gives each word one role)."""
+    taken = {c.cue[0] for c in kept if c.cue}
+    added: list[Candidate] = []
+    for c in sorted(model_candidates(scored, taken), key=lambda c: -c.score):
+        if _inside_marks(c.cue[0], marks) or _covered(c.content[0], c.content[1], skip):
+            continue
+        hosts = [k for k in kept + added if _overlaps(c.cue, k.content)]
+        if len(hosts) == 1 and c.score >= SPLIT_SCORE and _split_host(text, hosts[0], c):
+            pass
+        if any(_overlaps(c.cue, k.content) or (k.cue and _overlaps(k.cue, c.content))
+               or _share(c.content, k.content) > 0.5 for k in kept + added):
+            continue
+        added.append(c)
+    return added
+
+
+SPLIT_NESTED = True
+SPLIT_SCORE = 0.8  # a model cue this likely inside a rule's content splits that content
+MODEL_NO_FALLBACK = True
+NESTED_METHODS = {"en:dep:advcl", "en:dep:conj"}
+RULE_FLOOR = 0.0  # English rule candidates whose cue the model scores below this are dropped
+
+
+def _option_span(option, offset: int) -> tuple[int, int] | None:
+    if option is None or len(option[1]) < 2:
+        return None
+    first, last = option[1][0], option[1][-1]
+    return offset + first.idx, offset + last.idx + len(last.text)
+
+
+def _rescored(cands: list[Candidate], scored) -> list[Candidate]:
+    """English rule candidates with the model's P(cue) of their cue word; those below ``RULE_FLOOR`` dropped."""
+    p_at = {offset + token.idx: (p, token, offset) for token, offset, p in scored}
+    kept = []
+    for c in cands:
+        if c.method.startswith("en:") and c.cue is not None and c.cue[0] in p_at:
+            c.score, token, offset = p_at[c.cue[0]]
+            if c.score < RULE_FLOOR:
+                continue
+            if c.method.startswith("en:dep"):  # the content model chooses among the cue's dependents (measured on dev)
+                option = best_content(attribution_model(), token)
+                content = _option_span(option, offset)
+                if content and not (c.speaker and _overlaps(content, c.speaker)) and not _overlaps(content, c.cue):
+                    c.content = content
+        kept.append(c)
+    return kept
+
+
 def find_candidates(article: Article, marks, skip) -> list[Candidate]:
-    cands = [c for c in english_candidates(_english_docs(article, skip), marks) if not _inside_marks(c.cue[0], marks)]
+    docs = _english_docs(article, skip)
+    cands = [c for c in english_candidates(docs, marks) if not _inside_marks(c.cue[0], marks)]
     cands += _dash_candidates(article, marks, skip)
     cands += _arabic_script_candidates(article, marks, skip)
     cands += _colon_candidates(article, marks, skip)
     cands += _headline_candidates(article, skip)
     cands = [c for c in cands if not _covered(c.content[0], c.content[1], skip)]
+    scored = cue_scores(docs, marks, [(m.start, m.end, m.label) for m in article.mentions])
+    cands = _rescored(cands, scored)
+    if SPLIT_NESTED:
+        _split_nested(article.text, cands)
     cands = _dedupe(cands)
+    cands += _model_additions(article.text, scored, marks, cands, skip)
     cands += _floating(article, marks, cands, skip)
     return _join_continuations(article, sorted(cands, key=lambda c: c.content), marks)
 
@@ -448,6 +558,8 @@ def _speaker_for(article: Article, c: Candidate, marks, recent, last):
     """(mention, speaker span) for a candidate: its own speaker, else the previous quote's (pro-drop, floating)."""
     if c.speaker is not None:
         return _speaker_mention(article, c.speaker, marks, recent)
+    if c.method.startswith("en:model") and MODEL_NO_FALLBACK:
+        return None, None
     mention, span = _previous_speaker(last, c.content[0])
     if span is None and c.method != "marks:floating":
         mention = antecedent(article, c.content[0], marks)
@@ -466,6 +578,8 @@ def _resolve(article: Article, cands: list[Candidate], marks) -> list[Quote]:
         if c.method == "marks:floating":
             kind = "direct"
         quotes.append(_make_quote(article, content, kind, c.cue, speaker, mention, c.addressee, c.method))
+        if c.method.startswith("en:model"):
+            continue  # the model's broader attributions ("X enjoyed wide appeal") do not decide who "he" is next
         if mention is not None and mention.label in ("PERSON", "ORG"):
             recent.append((mention, c.content[1]))
         if speaker is not None and not (c.speaker is not None and _is_pronoun_span(article, speaker) and mention is None):

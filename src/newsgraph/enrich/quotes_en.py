@@ -52,6 +52,7 @@ class Candidate:
     speaker: tuple[int, int] | None = None
     addressee: tuple[int, int] | None = None
     method: str = ""
+    score: float = 1.0  # the model's P(cue) for model candidates; 1.0 for the rules
 
 
 @lru_cache(maxsize=1)
