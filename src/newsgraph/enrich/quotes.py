@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from newsgraph.enrich.quotes_arfa import AR_CUE, FA_CUE, arabic_candidates, persian_candidates
-from newsgraph.enrich.quotes_en import Candidate, english_candidates, is_pronoun, parse_batch
+from newsgraph.enrich.quotes_en import Candidate, english_candidates, in_source_candidates, is_pronoun, parse_batch
 from newsgraph.enrich.quotes_marks import quote_mark_spans, strip_marks
 from newsgraph.enrich.quotes_model import attribution_model, best_content, cue_scores, model_candidates
 from newsgraph.model import Article, Mention, Quote
@@ -298,30 +298,14 @@ def _trimmed_before(text: str, start: int, end: int) -> int:
     return m.start() if m else end
 
 
-def _inner_start(outer: Candidate, inner: Candidate, any_method: bool = False) -> int | None:
+def _inner_start(outer: Candidate, inner: Candidate) -> int | None:
     """Where an attribution nested inside ``outer``'s content begins (its speaker, cue or content, whichever is
     first inside the outer content), or None when ``inner`` is not nested there."""
     lo, hi = outer.content
     if inner is outer or inner.cue is None or not (lo < inner.cue[0] < hi) or (outer.cue and lo <= outer.cue[0] < hi):
         return None
-    if inner.method not in NESTED_METHODS and not any_method:
-        return None
     starts = [inner.cue[0]] + [span[0] for span in (inner.speaker, inner.content) if span and lo < span[0] < hi]
     return min(starts)
-
-
-def _split_nested(text: str, cands: list[Candidate], min_words: int = 3) -> None:
-    """``he said he didn't believe it, arguing that …``: PolNeAR gives each word one role, so an outer content
-    ends where an attribution nested in it begins (when at least ``min_words`` words are left)."""
-    for outer in cands:
-        if outer.method in ("colon", "dash", "headline", "marks:floating") or outer.kind == "direct":
-            continue
-        cut = min((at for inner in cands if (at := _inner_start(outer, inner)) is not None), default=None)
-        if cut is None:
-            continue
-        end = _trimmed_before(text, outer.content[0], cut)
-        if len(text[outer.content[0]:end].split()) >= min_words:
-            outer.content = (outer.content[0], end)
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
@@ -430,11 +414,14 @@ def _headline_candidates(article: Article, skip) -> list[Candidate]:
     return found
 
 
+SPLIT_SCORE = 0.8  # a model cue at least this likely inside a rule's content ends that content (chosen on PolNeAR dev)
+
+
 def _split_host(text: str, host: Candidate, inner: Candidate, min_words: int = 3) -> bool:
     """End ``host``'s content where ``inner`` (a cue found inside it) begins; False when that is not possible."""
     if host.kind == "direct" or host.method in ("colon", "dash", "headline", "marks:floating", "interview"):
         return False
-    cut = _inner_start(host, inner, any_method=True)
+    cut = _inner_start(host, inner)
     if cut is None:
         return False
     end = _trimmed_before(text, host.content[0], cut)
@@ -444,17 +431,17 @@ def _split_host(text: str, host: Candidate, inner: Candidate, min_words: int = 3
     return True
 
 
-def _model_additions(text: str, scored, marks, kept: list[Candidate], skip) -> list[Candidate]:
-    """Cues the PolNeAR-trained model finds and the rules did not: kept when neither their cue nor most of
-    their content falls inside an attribution already found (PolNeAR gives each word one role)."""
-    taken = {c.cue[0] for c in kept if c.cue}
+def _additions(text: str, extra: list[Candidate], marks, kept: list[Candidate], skip) -> list[Candidate]:
+    """Candidates found after the rules (``in a poll, …``, the model's cues, most likely first): kept when
+    neither their cue nor most of their content falls inside an attribution already found, as PolNeAR gives
+    each word one role; a likely cue inside a rule's content ends that content instead."""
     added: list[Candidate] = []
-    for c in sorted(model_candidates(scored, taken), key=lambda c: -c.score):
+    for c in extra:
         if _inside_marks(c.cue[0], marks) or _covered(c.content[0], c.content[1], skip):
             continue
         hosts = [k for k in kept + added if _overlaps(c.cue, k.content)]
-        if len(hosts) == 1 and c.score >= SPLIT_SCORE and _split_host(text, hosts[0], c):
-            pass
+        if len(hosts) == 1 and c.score >= SPLIT_SCORE:
+            _split_host(text, hosts[0], c)
         if any(_overlaps(c.cue, k.content) or (k.cue and _overlaps(k.cue, c.content))
                or _share(c.content, k.content) > 0.5 for k in kept + added):
             continue
@@ -462,11 +449,23 @@ def _model_additions(text: str, scored, marks, kept: list[Candidate], skip) -> l
     return added
 
 
-SPLIT_NESTED = True
-SPLIT_SCORE = 0.8  # a model cue this likely inside a rule's content splits that content
-MODEL_NO_FALLBACK = True
-NESTED_METHODS = {"en:dep:advcl", "en:dep:conj"}
-RULE_FLOOR = 0.0  # English rule candidates whose cue the model scores below this are dropped
+def _with_model_scores(cands: list[Candidate], scored, model) -> list[Candidate]:
+    """English rule candidates get the model's P(cue) of their cue word: those below the model's rule floor are
+    dropped, and for dependency-rule candidates the content model picks the span among the cue's dependents
+    (unless it would hold the speaker or the cue)."""
+    p_at = {offset + token.idx: (p, token, offset) for token, offset, p in scored}
+    kept = []
+    for c in cands:
+        if c.method.startswith("en:") and c.cue is not None and c.cue[0] in p_at:
+            c.score, token, offset = p_at[c.cue[0]]
+            if c.score < model.rule_floor:
+                continue
+            if c.method.startswith("en:dep"):
+                content = _option_span(best_content(model, token), offset)
+                if content and not (c.speaker and _overlaps(content, c.speaker)) and not _overlaps(content, c.cue):
+                    c.content = content
+        kept.append(c)
+    return kept
 
 
 def _option_span(option, offset: int) -> tuple[int, int] | None:
@@ -474,24 +473,6 @@ def _option_span(option, offset: int) -> tuple[int, int] | None:
         return None
     first, last = option[1][0], option[1][-1]
     return offset + first.idx, offset + last.idx + len(last.text)
-
-
-def _rescored(cands: list[Candidate], scored) -> list[Candidate]:
-    """English rule candidates with the model's P(cue) of their cue word; those below ``RULE_FLOOR`` dropped."""
-    p_at = {offset + token.idx: (p, token, offset) for token, offset, p in scored}
-    kept = []
-    for c in cands:
-        if c.method.startswith("en:") and c.cue is not None and c.cue[0] in p_at:
-            c.score, token, offset = p_at[c.cue[0]]
-            if c.score < RULE_FLOOR:
-                continue
-            if c.method.startswith("en:dep"):  # the content model chooses among the cue's dependents (measured on dev)
-                option = best_content(attribution_model(), token)
-                content = _option_span(option, offset)
-                if content and not (c.speaker and _overlaps(content, c.speaker)) and not _overlaps(content, c.cue):
-                    c.content = content
-        kept.append(c)
-    return kept
 
 
 def find_candidates(article: Article, marks, skip) -> list[Candidate]:
@@ -502,12 +483,16 @@ def find_candidates(article: Article, marks, skip) -> list[Candidate]:
     cands += _colon_candidates(article, marks, skip)
     cands += _headline_candidates(article, skip)
     cands = [c for c in cands if not _covered(c.content[0], c.content[1], skip)]
-    scored = cue_scores(docs, marks, [(m.start, m.end, m.label) for m in article.mentions])
-    cands = _rescored(cands, scored)
-    if SPLIT_NESTED:
-        _split_nested(article.text, cands)
+    model = attribution_model()
+    scored = cue_scores(docs, marks, [(m.start, m.end, m.label) for m in article.mentions], model) if model else []
+    if model is not None:
+        cands = _with_model_scores(cands, scored, model)
     cands = _dedupe(cands)
-    cands += _model_additions(article.text, scored, marks, cands, skip)
+    extra = [c for doc, offset in docs for c in in_source_candidates(doc, offset)]
+    if model is not None:
+        taken = {c.cue[0] for c in cands if c.cue}
+        extra += sorted(model_candidates(scored, taken, model), key=lambda c: -c.score)
+    cands += _additions(article.text, extra, marks, cands, skip)
     cands += _floating(article, marks, cands, skip)
     return _join_continuations(article, sorted(cands, key=lambda c: c.content), marks)
 
@@ -558,7 +543,7 @@ def _speaker_for(article: Article, c: Candidate, marks, recent, last):
     """(mention, speaker span) for a candidate: its own speaker, else the previous quote's (pro-drop, floating)."""
     if c.speaker is not None:
         return _speaker_mention(article, c.speaker, marks, recent)
-    if c.method.startswith("en:model") and MODEL_NO_FALLBACK:
+    if c.method.startswith("en:model"):  # no subject ("X is expected to …"): PolNeAR gives no source either
         return None, None
     mention, span = _previous_speaker(last, c.content[0])
     if span is None and c.method != "marks:floating":

@@ -205,14 +205,15 @@ class LinearScorer:
 class AttributionModel:
     cue: LinearScorer
     content: LinearScorer
-    threshold: float  # P(cue) from which a token is taken as a cue
+    threshold: float  # P(cue) from which a word the rules left is taken as a cue
+    rule_floor: float  # a rule's cue word the model scores below this is no cue
 
     @classmethod
     def load(cls, path: str | Path = MODEL_PATH) -> "AttributionModel":
         data = np.load(path, allow_pickle=False)
         return cls(LinearScorer(data["cue_vocab"], data["cue_weights"], float(data["cue_intercept"][0])),
                    LinearScorer(data["content_vocab"], data["content_weights"], float(data["content_intercept"][0])),
-                   float(data["threshold"][0]))
+                   float(data["threshold"][0]), float(data["rule_floor"][0]))
 
 
 @lru_cache(maxsize=1)

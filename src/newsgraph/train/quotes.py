@@ -119,49 +119,11 @@ def mentions_of(text: str, paras: list[tuple[int, int]]) -> list[tuple[int, int,
     return [(s + a, s + b, label) for (s, _), ents in zip(paras, found) for a, b, label in ents if label in KEEP_LABELS]
 
 
-def article_of(doc_id: str, text: str, paras: list[tuple[int, int]]):
-    from newsgraph.model import Article, Paragraph
-
-    return Article(id=doc_id, document_id=doc_id, source=doc_id, source_index=0, text=text, lang="en",
-                   paragraphs=[Paragraph(s, e, s, e, lang="en") for s, e in paras])
-
-
-def rule_attributions(items, cache: Path | None, name: str) -> list[list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """(cue, content) of what the rules alone find in each article (the model's part switched off), so that
-    the model learns on the words the rules leave to it."""
-    import pickle
-    from unittest import mock
-
-    from newsgraph.enrich import quotes
-    from newsgraph.enrich.entities import entities_component
-
-    path = cache / f"rules-{name}.pkl" if cache else None
-    if path is not None and path.is_file():
-        with path.open("rb") as f:
-            return pickle.load(f)
-    found = []
-    with mock.patch.object(quotes, "cue_scores", lambda *a, **k: []):
-        for doc_id, text, paras, _ in items:
-            article = entities_component(article_of(doc_id, text, paras))
-            found.append([((q.cue_start, q.cue_end), (q.start, q.end)) for q in quotes.find_quotes(article)
-                          if q.cue_start is not None])
-    if path is not None:
-        with path.open("wb") as f:
-            pickle.dump(found, f)
-    return found
-
-
-def _left_to_model(at: int, token_end: int, rules) -> bool:
-    """The model sees a word when the rules neither took it as a cue nor put it inside an attribution."""
-    return not any(cue[0] <= at < cue[1] or (content[0] < token_end and at < content[1]) for cue, content in rules)
-
-
-def examples(items, docs, mentions, rules=None):
-    """(cue features, cue labels, content features, content labels) of a split; with ``rules`` (from
-    :func:`rule_attributions`), only the words the rules left."""
+def examples(items, docs, mentions):
+    """(cue features, cue labels, content features, content labels) of a split."""
     cue_x, cue_y, con_x, con_y = [], [], [], []
     k = 0
-    for a, ((_, text, paras, gold), article_mentions) in enumerate(zip(items, mentions)):
+    for (_, text, paras, gold), article_mentions in zip(items, mentions):
         para_docs = list(zip(docs[k:k + len(paras)], [s for s, _ in paras]))
         k += len(paras)
         marks = quote_mark_spans(text, paras)
@@ -183,8 +145,6 @@ def examples(items, docs, mentions, rules=None):
                 if token.pos_ not in CUE_POS:
                     continue
                 at = offset + token.idx
-                if rules is not None and not _left_to_model(at, at + len(token.text), rules[a]):
-                    continue
                 cue_x.append(cue_features(token, any(s < at < e for s, e in marks), n == 0, entities))
                 gold_content = positives.get((n, token.i))
                 cue_y.append(int(gold_content is not None))
@@ -199,6 +159,9 @@ def examples(items, docs, mentions, rules=None):
                     con_x.append(option_features(token, kind, tokens))
                     con_y.append(int(j == best))
     return cue_x, cue_y, con_x, con_y
+
+
+PRUNE = 0.01  # weights smaller than this are dropped from the shipped file (no change on dev; a smaller file)
 
 
 def fit(features: list[list[str]], labels: list[int], c: float, min_count: int = 2):
@@ -221,7 +184,7 @@ def fit(features: list[list[str]], labels: list[int], c: float, min_count: int =
     clf = LogisticRegression(C=c, max_iter=2000, solver="lbfgs")
     clf.fit(x, np.asarray(labels))
     weights = clf.coef_[0]
-    keep = np.abs(weights) > 1e-6
+    keep = np.abs(weights) > PRUNE
     return np.asarray(vocab)[keep], weights[keep], float(clf.intercept_[0])
 
 
@@ -230,17 +193,16 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("src/newsgraph/data/quotes"))
     parser.add_argument("--cache", type=Path, default=None, help="keep the spaCy parses of train here")
-    parser.add_argument("--cue-c", type=float, default=0.5)
+    parser.add_argument("--cue-c", type=float, default=0.3, help="chosen on dev (cue average precision)")
     parser.add_argument("--content-c", type=float, default=1.0)
-    parser.add_argument("--residual", action="store_true", help="train the cue model on the words the rules leave")
-    parser.add_argument("--threshold", type=float, default=0.5, help="P(cue) threshold, chosen on dev")
+    parser.add_argument("--threshold", type=float, default=0.6, help="P(cue) for the model's own cues (chosen on dev)")
+    parser.add_argument("--rule-floor", type=float, default=0.1, help="P(cue) below which a rule's cue is dropped (chosen on dev)")
     args = parser.parse_args()
     root = args.data / "polnear"
     items = read_split(root, "train")
     docs = parsed(items, args.cache, "train")
     mentions = [mentions_of(text, paras) for _, text, paras, _ in items]
-    rules = rule_attributions(items, args.cache, "train") if args.residual else None
-    cue_x, cue_y, con_x, con_y = examples(items, docs, mentions, rules)
+    cue_x, cue_y, con_x, con_y = examples(items, docs, mentions)
     print(f"train: {len(items)} articles, {len(cue_y)} cue candidates ({sum(cue_y)} cues), "
           f"{len(con_y)} content options ({sum(con_y)} best)")
     cue = fit(cue_x, cue_y, args.cue_c)
@@ -248,10 +210,10 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out / "attribution-en.npz", cue_vocab=cue[0], cue_weights=cue[1], cue_intercept=np.asarray([cue[2]]),
                         content_vocab=content[0], content_weights=content[1], content_intercept=np.asarray([content[2]]),
-                        threshold=np.asarray([args.threshold]))
+                        threshold=np.asarray([args.threshold]), rule_floor=np.asarray([args.rule_floor]))
     info = {"train_articles": len(items), "cue_candidates": len(cue_y), "cues": sum(cue_y), "content_options": len(con_y),
             "cue_features": len(cue[0]), "content_features": len(content[0]), "cue_c": args.cue_c,
-            "content_c": args.content_c, "threshold": args.threshold}
+            "content_c": args.content_c, "threshold": args.threshold, "rule_floor": args.rule_floor}
     (args.out / "training.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(info))
     return 0
