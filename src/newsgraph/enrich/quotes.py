@@ -1,7 +1,10 @@
 """Who said what: quotes with their speaker, cue and addressee, in English, Arabic and Persian.
 
 - English: reporting verbs and their subjects from spaCy's dependency parse
-  (:mod:`newsgraph.enrich.quotes_en`), plus every quotation-mark span;
+  (:mod:`newsgraph.enrich.quotes_en`), plus every quotation-mark span; then a small model trained on
+  PolNeAR (:mod:`newsgraph.enrich.quotes_model`) drops rule cues it finds unlikely, picks the content
+  span of dependency-rule cues, and adds the attributions whose cue the rules do not know
+  ("expected that …", "refused to …", "her claim that …");
 - Arabic and Persian: reporting-verb lexicons and patterns (:mod:`newsgraph.enrich.quotes_arfa`);
 - all languages: quote marks of every style over several paragraphs (:mod:`newsgraph.enrich.quotes_marks`),
   and interview layouts (``Q:``/``A:``, ``The host:``/``Dr. al-Zahar:``), answers given to the interviewee.
@@ -21,7 +24,7 @@ from newsgraph.enrich.quotes_marks import quote_mark_spans, strip_marks
 from newsgraph.enrich.quotes_model import attribution_model, best_content, cue_scores, model_candidates
 from newsgraph.model import Article, Mention, Quote
 
-QUOTES_VERSION = "quotes-1"
+QUOTES_VERSION = "quotes-2"
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 HOST_LABELS = re.compile(r"^(?:q|question|the host|host|interviewer|presenter|anchor|moderator|tehran times|"
                          r"س|سؤال|السؤال|پرسش|سوال|سؤال)$", re.I)
@@ -588,6 +591,16 @@ def find_quotes(article: Article) -> list[Quote]:
     skip = [(q.cue_start if q.cue_start is not None else q.start, q.end) for q in interview] + host  # answers are the interviewee's; host turns are no quotes
     quotes = _resolve(article, find_candidates(article, marks, skip), marks)
     return sorted(quotes + interview, key=lambda q: (q.start, q.end))
+
+
+def model_versions() -> str:
+    """What shaped the output, for the ``runs`` table: the rules' version and the shipped model file."""
+    import hashlib
+
+    from newsgraph.enrich.quotes_model import MODEL_PATH
+
+    digest = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12] if MODEL_PATH.is_file() else "no model"
+    return f"{QUOTES_VERSION}; {MODEL_PATH.name}:{digest}"
 
 
 def quotes_component(article: Article) -> Article:

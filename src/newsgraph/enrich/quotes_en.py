@@ -14,6 +14,7 @@ Each candidate is a :class:`Candidate` in article offsets; speaker resolution ha
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -309,12 +310,14 @@ def quote_before_cue_candidates(doc, offset: int, marks: list[tuple[int, int]]) 
     within the next few words of its sentence, a reporting verb."""
     found: list[Candidate] = []
     doc_end = offset + len(doc.text)
+    token_starts = [offset + t.idx for t in doc]  # bisect, not a scan per quote: linear on quote-dense pages
     for s, e in marks:
         if not (offset <= s and e <= doc_end):
             continue
-        after = next((t for t in doc if offset + t.idx >= e), None)
-        if after is None:
+        k = bisect.bisect_left(token_starts, e)
+        if k >= len(doc):
             continue
+        after = doc[k]
         for token in doc[after.i: min(len(doc), after.i + 8)]:
             if token.is_sent_start and token.i != after.i or token.text in ("“", "\"", "«"):
                 break

@@ -13,12 +13,15 @@ learned here in two steps, both linear models over features of spaCy's parse:
    (:func:`content_options`, one logistic score per option, the best kept).
 
 The speaker is the cue's subject (through ``and added``/``adding``), the passive agent, or a possessive
-("Trump's claim"). The weights are plain arrays in an ``.npz`` (no pickle); scoring is a dictionary
-lookup per feature, so no scikit-learn is needed at run time.
+("Trump's claim"). :mod:`newsgraph.enrich.quotes` also uses the two scores on the rules' own cues: a rule
+cue below the model's ``rule_floor`` is dropped, and the content model picks the span of dependency-rule
+cues. The weights are plain arrays in an ``.npz`` (no pickle); scoring is a dictionary lookup per feature,
+so no scikit-learn is needed at run time.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -56,15 +59,19 @@ def token_entities(doc, offset: int, mentions) -> dict[int, str]:
     """Token index -> entity label for the tokens of ``doc`` inside a mention ((start, end, label), article offsets)."""
     labels: dict[int, str] = {}
     end_of_doc = offset + len(doc.text)
-    spans = [(s - offset, e - offset, label) for s, e, label in mentions if offset <= s < end_of_doc]
-    if not spans:
-        return labels
+    spans = sorted((s - offset, e - offset, label) for s, e, label in mentions if offset <= s < end_of_doc)
+    starts = [s for s, _, _ in spans]
     for token in doc:
-        for s, e, label in spans:
-            if s <= token.idx < e:
-                labels[token.i] = label
-                break
+        k = bisect.bisect_right(starts, token.idx) - 1
+        if k >= 0 and token.idx < spans[k][1]:
+            labels[token.i] = spans[k][2]
     return labels
+
+
+def _inside_any(at: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    """``at`` lies strictly inside one of the sorted, non-overlapping ``spans`` (``starts``: their starts)."""
+    k = bisect.bisect_left(starts, at) - 1
+    return k >= 0 and at < spans[k][1]
 
 
 def cue_features(token, in_quote: bool, first_paragraph: bool, entities: dict[int, str] | None = None) -> list[str]:
@@ -266,13 +273,14 @@ def cue_scores(docs_and_offsets, marks: list[tuple[int, int]], mentions, model: 
     if model is None:
         return []
     scored = []
+    marks = sorted(marks)
+    starts = [s for s, _ in marks]
     for n, (doc, offset) in enumerate(docs_and_offsets):
         entities = token_entities(doc, offset, mentions)
         for token in doc:
             if token.pos_ not in CUE_POS:
                 continue
-            at = offset + token.idx
-            in_quote = any(s < at < e for s, e in marks)
+            in_quote = _inside_any(offset + token.idx, starts, marks)
             scored.append((token, offset, model.cue.score(cue_features(token, in_quote, n == 0, entities))))
     return scored
 

@@ -12,8 +12,8 @@ with the same spaCy model as at run time.
   closest to the gold Content span (highest character F1, when above 0.5); L2 logistic regression,
   the best-scoring option is taken at run time.
 
-The cue threshold is not chosen here: ``--threshold`` (chosen on PolNeAR dev with
-``bench/quotes.py --split dev --sweep``) is written into the model file.
+The cue threshold and the rule floor are not chosen here: ``--threshold`` and ``--rule-floor`` (chosen on PolNeAR dev with
+``bench/quotes.py --split dev --sweep``) are written into the model file.
 """
 
 from __future__ import annotations
