@@ -247,6 +247,51 @@ def test_unresolved_description_stays_unresolved():
     assert q.speaker_text == "A senior source" and not q.speaker_resolved and q.speaker_mention_start is None
 
 
+# --- the PolNeAR-trained model and the cues added with it ------------------------------------------
+
+@pytest.mark.parametrize("sentence, cue, speaker, content", [
+    ("Republican leaders expect that the bill will pass the Senate before the August recess.",
+     "expect", "Republican leaders", "that the bill will pass the Senate before the August recess"),
+    ("The senator refused to release his tax returns during the campaign.",
+     "refused", "The senator", "to release his tax returns during the campaign"),
+    ("Her claim that the election was rigged drew sharp criticism from both parties.",
+     "claim", "Her", "that the election was rigged"),
+])
+def test_model_finds_attributions_without_a_reporting_verb(sentence, cue, speaker, content):
+    article = quotes_component(article_of(sentence))
+    assert_round_trip(article)
+    q = next(q for q in article.quotes if q.cue == cue)
+    assert q.method.startswith("en:model") and q.speaker_text == speaker and q.text == content
+
+
+def test_model_leaves_plain_narration_alone():
+    article = quotes_component(article_of("The bus headed to the venue after the rally ended.",
+                                          "Officials closed two roads near the stadium on Friday."))
+    assert article.quotes == []
+
+
+def test_poll_as_source_and_labels_that_are_no_speakers():
+    article = quotes_component(article_of(
+        "In a CNN poll released Monday, Clinton led Trump by five points among likely voters.",
+        "Correction: An earlier version of this article misstated the date of the debate."))
+    assert_round_trip(article)
+    assert [(q.cue, q.speaker_text, q.text) for q in article.quotes] == [
+        ("In", "a CNN poll released Monday", "Clinton led Trump by five points among likely voters")]
+
+
+def test_paragraph_opened_with_a_closing_mark_is_a_quote():
+    article = quotes_component(article_of(
+        "”Mr. Trump embodies the lasting legacy of racism in the United States. He represents our greatest shame.” ― Sonya Herridge"))
+    q = article.quotes[0]
+    assert q.text.startswith("”Mr. Trump") and q.text.endswith("shame.”") and q.speaker_text == "Sonya Herridge"
+
+
+def test_model_version_is_recorded():
+    from newsgraph.enrich.quotes import QUOTES_VERSION, model_versions
+
+    assert model_versions().startswith(QUOTES_VERSION) and "attribution-en.npz:" in model_versions()
+
+
 # --- gold sets ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["ar", "fa"])

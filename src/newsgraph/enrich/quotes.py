@@ -1,7 +1,10 @@
 """Who said what: quotes with their speaker, cue and addressee, in English, Arabic and Persian.
 
 - English: reporting verbs and their subjects from spaCy's dependency parse
-  (:mod:`newsgraph.enrich.quotes_en`), plus every quotation-mark span;
+  (:mod:`newsgraph.enrich.quotes_en`), plus every quotation-mark span; then a small model trained on
+  PolNeAR (:mod:`newsgraph.enrich.quotes_model`) drops rule cues it finds unlikely, picks the content
+  span of dependency-rule cues, and adds the attributions whose cue the rules do not know
+  ("expected that …", "refused to …", "her claim that …");
 - Arabic and Persian: reporting-verb lexicons and patterns (:mod:`newsgraph.enrich.quotes_arfa`);
 - all languages: quote marks of every style over several paragraphs (:mod:`newsgraph.enrich.quotes_marks`),
   and interview layouts (``Q:``/``A:``, ``The host:``/``Dr. al-Zahar:``), answers given to the interviewee.
@@ -16,11 +19,12 @@ from __future__ import annotations
 import re
 
 from newsgraph.enrich.quotes_arfa import AR_CUE, FA_CUE, arabic_candidates, persian_candidates
-from newsgraph.enrich.quotes_en import Candidate, english_candidates, is_pronoun, parse_batch
+from newsgraph.enrich.quotes_en import Candidate, english_candidates, in_source_candidates, is_pronoun, parse_batch
 from newsgraph.enrich.quotes_marks import quote_mark_spans, strip_marks
+from newsgraph.enrich.quotes_model import attribution_model, best_content, cue_scores, model_candidates
 from newsgraph.model import Article, Mention, Quote
 
-QUOTES_VERSION = "quotes-1"
+QUOTES_VERSION = "quotes-2"
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 HOST_LABELS = re.compile(r"^(?:q|question|the host|host|interviewer|presenter|anchor|moderator|tehran times|"
                          r"س|سؤال|السؤال|پرسش|سوال|سؤال)$", re.I)
@@ -288,6 +292,25 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
+TRAILING = re.compile(r"[\s,;:—–-]*(?:\b(?:and|but|or|while|as|because|so)\b[\s,]*)?$", re.I)
+
+
+def _trimmed_before(text: str, start: int, end: int) -> int:
+    """``end`` moved left over spaces, commas and a dangling conjunction ("…, and" / "… but")."""
+    m = TRAILING.search(text, start, end)
+    return m.start() if m else end
+
+
+def _inner_start(outer: Candidate, inner: Candidate) -> int | None:
+    """Where an attribution nested inside ``outer``'s content begins (its speaker, cue or content, whichever is
+    first inside the outer content), or None when ``inner`` is not nested there."""
+    lo, hi = outer.content
+    if inner is outer or inner.cue is None or not (lo < inner.cue[0] < hi) or (outer.cue and lo <= outer.cue[0] < hi):
+        return None
+    starts = [inner.cue[0]] + [span[0] for span in (inner.speaker, inner.content) if span and lo < span[0] < hi]
+    return min(starts)
+
+
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
     """Keep one candidate per content region: with a speaker first, then the longer."""
     ranked = sorted(cands, key=lambda c: (c.speaker is None, c.method in ("colon", "dash", "headline"), -(c.content[1] - c.content[0])))
@@ -368,6 +391,10 @@ def _dash_candidates(article: Article, marks, skip) -> list[Candidate]:
     return found
 
 
+# labels that open a line with a colon and name no speaker
+NOT_SPEAKERS = frozenset({"q", "a", "note", "update", "updated", "correction", "corrections", "clarification", "editor's note",
+                          "editors' note", "the latest", "related", "read more", "watch", "video", "photos", "breaking",
+                          "exclusive", "opinion", "analysis", "disclosure", "source", "sources"})
 HEADLINE_SPEAKER = re.compile(r"^(?P<spk>[A-Z][\w.’'\- ]{1,40}?|[\u0600-\u06FF][\u0600-\u06FF\s]{1,30}?)\s?:\s+(?=\S)")
 
 
@@ -379,7 +406,7 @@ def _headline_candidates(article: Article, skip) -> list[Candidate]:
         m = HEADLINE_SPEAKER.match(chunk)
         if m is None or _covered(p.start, p.end, skip) or len(chunk.split()) > 30 or len(m.group("spk").split()) > 4:
             continue
-        if any(ch.isdigit() for ch in m.group("spk")) or m.group("spk").strip() in ("Q", "A", "Note", "NOTE", "Update", "UPDATE"):
+        if any(ch.isdigit() for ch in m.group("spk")) or m.group("spk").strip().lower().replace("’", "'") in NOT_SPEAKERS:
             continue
         content = (p.start + m.end(), p.end)
         if len(article.text[content[0]:content[1]].split()) < 3:
@@ -390,14 +417,85 @@ def _headline_candidates(article: Article, skip) -> list[Candidate]:
     return found
 
 
+SPLIT_SCORE = 0.8  # a model cue at least this likely inside a rule's content ends that content (chosen on PolNeAR dev)
+
+
+def _split_host(text: str, host: Candidate, inner: Candidate, min_words: int = 3) -> bool:
+    """End ``host``'s content where ``inner`` (a cue found inside it) begins; False when that is not possible."""
+    if host.kind == "direct" or host.method in ("colon", "dash", "headline", "marks:floating", "interview"):
+        return False
+    cut = _inner_start(host, inner)
+    if cut is None:
+        return False
+    end = _trimmed_before(text, host.content[0], cut)
+    if len(text[host.content[0]:end].split()) < min_words:
+        return False
+    host.content = (host.content[0], end)
+    return True
+
+
+def _additions(text: str, extra: list[Candidate], marks, kept: list[Candidate], skip) -> list[Candidate]:
+    """Candidates found after the rules (``in a poll, …``, the model's cues, most likely first): kept when
+    neither their cue nor most of their content falls inside an attribution already found, as PolNeAR gives
+    each word one role; a likely cue inside a rule's content ends that content instead."""
+    added: list[Candidate] = []
+    for c in extra:
+        if _inside_marks(c.cue[0], marks) or _covered(c.content[0], c.content[1], skip):
+            continue
+        hosts = [k for k in kept + added if _overlaps(c.cue, k.content)]
+        if len(hosts) == 1 and c.score >= SPLIT_SCORE:
+            _split_host(text, hosts[0], c)
+        if any(_overlaps(c.cue, k.content) or (k.cue and _overlaps(k.cue, c.content))
+               or _share(c.content, k.content) > 0.5 for k in kept + added):
+            continue
+        added.append(c)
+    return added
+
+
+def _with_model_scores(cands: list[Candidate], scored, model) -> list[Candidate]:
+    """English rule candidates get the model's P(cue) of their cue word: those below the model's rule floor are
+    dropped, and for dependency-rule candidates the content model picks the span among the cue's dependents
+    (unless it would hold the speaker or the cue)."""
+    p_at = {offset + token.idx: (p, token, offset) for token, offset, p in scored}
+    kept = []
+    for c in cands:
+        if c.method.startswith("en:") and c.cue is not None and c.cue[0] in p_at:
+            c.score, token, offset = p_at[c.cue[0]]
+            if c.score < model.rule_floor:
+                continue
+            if c.method.startswith("en:dep"):
+                content = _option_span(best_content(model, token), offset)
+                if content and not (c.speaker and _overlaps(content, c.speaker)) and not _overlaps(content, c.cue):
+                    c.content = content
+        kept.append(c)
+    return kept
+
+
+def _option_span(option, offset: int) -> tuple[int, int] | None:
+    if option is None or len(option[1]) < 2:
+        return None
+    first, last = option[1][0], option[1][-1]
+    return offset + first.idx, offset + last.idx + len(last.text)
+
+
 def find_candidates(article: Article, marks, skip) -> list[Candidate]:
-    cands = [c for c in english_candidates(_english_docs(article, skip), marks) if not _inside_marks(c.cue[0], marks)]
+    docs = _english_docs(article, skip)
+    cands = [c for c in english_candidates(docs, marks) if not _inside_marks(c.cue[0], marks)]
     cands += _dash_candidates(article, marks, skip)
     cands += _arabic_script_candidates(article, marks, skip)
     cands += _colon_candidates(article, marks, skip)
     cands += _headline_candidates(article, skip)
     cands = [c for c in cands if not _covered(c.content[0], c.content[1], skip)]
+    model = attribution_model()
+    scored = cue_scores(docs, marks, [(m.start, m.end, m.label) for m in article.mentions], model) if model else []
+    if model is not None:
+        cands = _with_model_scores(cands, scored, model)
     cands = _dedupe(cands)
+    extra = [c for doc, offset in docs for c in in_source_candidates(doc, offset)]
+    if model is not None:
+        taken = {c.cue[0] for c in cands if c.cue}
+        extra += sorted(model_candidates(scored, taken, model), key=lambda c: -c.score)
+    cands += _additions(article.text, extra, marks, cands, skip)
     cands += _floating(article, marks, cands, skip)
     return _join_continuations(article, sorted(cands, key=lambda c: c.content), marks)
 
@@ -448,6 +546,8 @@ def _speaker_for(article: Article, c: Candidate, marks, recent, last):
     """(mention, speaker span) for a candidate: its own speaker, else the previous quote's (pro-drop, floating)."""
     if c.speaker is not None:
         return _speaker_mention(article, c.speaker, marks, recent)
+    if c.method.startswith("en:model"):  # no subject ("X is expected to …"): PolNeAR gives no source either
+        return None, None
     mention, span = _previous_speaker(last, c.content[0])
     if span is None and c.method != "marks:floating":
         mention = antecedent(article, c.content[0], marks)
@@ -466,6 +566,8 @@ def _resolve(article: Article, cands: list[Candidate], marks) -> list[Quote]:
         if c.method == "marks:floating":
             kind = "direct"
         quotes.append(_make_quote(article, content, kind, c.cue, speaker, mention, c.addressee, c.method))
+        if c.method.startswith("en:model"):
+            continue  # the model's broader attributions ("X enjoyed wide appeal") do not decide who "he" is next
         if mention is not None and mention.label in ("PERSON", "ORG"):
             recent.append((mention, c.content[1]))
         if speaker is not None and not (c.speaker is not None and _is_pronoun_span(article, speaker) and mention is None):
@@ -489,6 +591,16 @@ def find_quotes(article: Article) -> list[Quote]:
     skip = [(q.cue_start if q.cue_start is not None else q.start, q.end) for q in interview] + host  # answers are the interviewee's; host turns are no quotes
     quotes = _resolve(article, find_candidates(article, marks, skip), marks)
     return sorted(quotes + interview, key=lambda q: (q.start, q.end))
+
+
+def model_versions() -> str:
+    """What shaped the output, for the ``runs`` table: the rules' version and the shipped model file."""
+    import hashlib
+
+    from newsgraph.enrich.quotes_model import MODEL_PATH
+
+    digest = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12] if MODEL_PATH.is_file() else "no model"
+    return f"{QUOTES_VERSION}; {MODEL_PATH.name}:{digest}"
 
 
 def quotes_component(article: Article) -> Article:

@@ -14,6 +14,7 @@ Each candidate is a :class:`Candidate` in article offsets; speaker resolution ha
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ contend continue deny emphasize emphasise hint indicate maintain mention observe
 remark reply report respond reveal suggest testify tweet post underline underscore urge vow write
 ask question believe think say describe quip recount reiterate repeat lament muse retort shout
 yell scream whisper estimate disclose inform insist opine pledge posit proclaim reckon
-""".split())
+interject joke brag plead assure speculate echo quote voice express chant retweet
+""".split())  # the last line: verbs that head a cue in at least half of their PolNeAR train uses (8+ uses)
 WEAK_LEMMAS = frozenset({"believe", "think", "describe", "continue", "answer", "question", "ask", "estimate",
                          "post", "report", "indicate", "suggest", "write"})
 # verbs whose attributed content is an object or a complement rather than a clause
@@ -38,7 +40,8 @@ call cite show find want plan agree vow criticize criticise attack blast promise
 endorse defend urge demand reject deny accuse announce acknowledge admit predict propose slam condemn dismiss
 applaud welcome blame hail label brand dub note discuss describe report complain decline tweet
 talk refer point comment
-""".split())
+decry rail tout denounce mock reference liken list deem assail rebuke portray credit lash
+""".split())  # the last line: as above, from PolNeAR train
 PREP_ONLY_LEMMAS = frozenset({"talk", "refer", "point", "comment", "complain"})
 TOPIC_PREPS = frozenset({"for", "about", "on", "to", "of", "against", "as"})
 OBJECT_DEPS = ("dobj", "xcomp", "ccomp", "oprd", "prep", "attr", "dative")
@@ -54,6 +57,7 @@ class Candidate:
     speaker: tuple[int, int] | None = None
     addressee: tuple[int, int] | None = None
     method: str = ""
+    score: float = 1.0  # the model's P(cue) for model candidates; 1.0 for the rules
 
 
 @lru_cache(maxsize=1)
@@ -256,6 +260,48 @@ def according_candidates(doc, offset: int) -> list[Candidate]:
     return found
 
 
+SOURCE_NOUNS = frozenset("""
+poll polls survey surveys study studies report reports statement statements interview interviews letter memo op-ed
+editorial tweet tweets email emails post speech column analysis filing complaint lawsuit ruling opinion book article
+essay remarks testimony briefing release ad video documents document data
+""".split())
+
+
+SPOKEN_SOURCES = frozenset("""
+statement interview letter memo op-ed tweet email post speech column remark remarks testimony briefing book article essay
+""".split())
+
+
+def in_source_candidates(doc, offset: int) -> list[Candidate]:
+    """``In a CNN poll released Monday, Clinton led by 5 points`` / ``…, in a statement``: the poll, report or
+    statement is the source, the rest of the sentence the content (PolNeAR's ``in`` cue)."""
+    found: list[Candidate] = []
+    for token in doc:
+        if token.lower_ not in ("in", "among") or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
+            continue
+        pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if pobj is None or pobj.lemma_.lower() not in SOURCE_NOUNS and pobj.lower_ not in SOURCE_NOUNS:
+            continue
+        if token.head.lemma_.lower() in CUE_LEMMAS | OBJECT_LEMMAS:  # "said in a statement": the verb is the cue
+            continue
+        phrase = {t.i for t in token.subtree}
+        source_tokens = [t for t in pobj.subtree if t.i > token.i and not t.is_punct] or [pobj]
+        if pobj.lemma_.lower() in SPOKEN_SOURCES:  # "in a statement, Clinton said …": the speaker is the author
+            author = next((c for c in pobj.children if c.dep_ == "poss"), None) or subject_of(token.head)
+            if author is None:
+                continue
+            source_tokens = [author] if author.dep_ == "poss" else list(author.subtree)
+            phrase |= {t.i for t in source_tokens}
+        content = _trim_tokens([t for t in token.sent if t.i not in phrase])
+        if len(content) < 4:
+            continue
+        start, end = _span_of_tokens(content)
+        source = _span_of_tokens(source_tokens)
+        found.append(Candidate((offset + start, offset + end), "indirect", (offset + token.idx, offset + token.idx + len(token.text)),
+                               (offset + source[0], offset + source[1]), method="en:in-source"))
+    return found
+
+
 def quote_after_cue_candidates(doc, offset: int, marks: list[tuple[int, int]]) -> list[Candidate]:
     """``Issa said, “Well, …”`` / ``he said: “…”``: a reporting verb followed by a comma or colon and a quote."""
     starts = {s: e for s, e in marks}
@@ -281,12 +327,14 @@ def quote_before_cue_candidates(doc, offset: int, marks: list[tuple[int, int]]) 
     within the next few words of its sentence, a reporting verb."""
     found: list[Candidate] = []
     doc_end = offset + len(doc.text)
+    token_starts = [offset + t.idx for t in doc]  # bisect, not a scan per quote: linear on quote-dense pages
     for s, e in marks:
         if not (offset <= s and e <= doc_end):
             continue
-        after = next((t for t in doc if offset + t.idx >= e), None)
-        if after is None:
+        k = bisect.bisect_left(token_starts, e)
+        if k >= len(doc):
             continue
+        after = doc[k]
         for token in doc[after.i: min(len(doc), after.i + 8)]:
             if token.is_sent_start and token.i != after.i or token.text in ("“", "\"", "«"):
                 break

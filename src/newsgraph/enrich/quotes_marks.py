@@ -85,6 +85,11 @@ def paragraph_mark_spans(text: str, start: int, end: int) -> tuple[list[tuple[in
         return spans, None
     closers_at = _closer_positions(text, start, end)
     i = start
+    if text[start:start + 1] == "”":  # a paragraph opened with a closing mark by mistake (”Mr. Trump … .” ― Name)
+        close = _closing_index(text, "“", start, min(end, start + MAX_QUOTE_CHARS), closers_at)
+        if close is not None:
+            spans.append((start, close + 1))
+            i = close + 1
     while i < end:
         if _opens_quote(text, i):
             close = _closing_index(text, text[i], i, min(end, i + MAX_QUOTE_CHARS), closers_at)
