@@ -34,6 +34,17 @@ def shared_data() -> Path:
     return data
 
 
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Path:
+    """The seed pages through the default pipeline, once per test module."""
+    import newsgraph.api as ng
+
+    db = tmp_path_factory.mktemp("seeded") / "seeds.db"
+    result = ng.analyze([seeds], db)
+    assert not result.rejected
+    return db
+
+
 # ------------------------------------------------------------------ a small corpus with planted reuse
 
 REUSE_OUTLETS = ("Wire A", "Daily B", "Gazette C")

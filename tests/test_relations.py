@@ -18,24 +18,18 @@ from typer.testing import CliRunner
 
 import newsgraph.api as ng
 from newsgraph.cli import app
-from newsgraph.enrich.entities import entities_component
 from newsgraph.enrich.quotes import quotes_component
 from newsgraph.enrich.relations import relations_component
 from newsgraph.enrich.relations_lexicon import POLARITY
 from newsgraph.enrich.sentiment import lexicon_hits, sentiment
-from newsgraph.model import Article, Paragraph
+from newsgraph.model import Article
+from test_quotes import article_of  # the same Article-from-paragraphs builder the quote tests use
 
 DATA = Path(__file__).parent / "data"
 
 
 def analysed(*paragraphs: str, lang: str = "en") -> Article:
-    text = "\n\n".join(paragraphs)
-    paras, pos = [], 0
-    for chunk in paragraphs:
-        paras.append(Paragraph(pos, pos + len(chunk), pos, pos + len(chunk), lang=lang))
-        pos += len(chunk) + 2
-    article = Article(id="t", document_id="t", source="t", source_index=0, text=text, paragraphs=paras, lang=lang)
-    return relations_component(quotes_component(entities_component(article)))
+    return relations_component(quotes_component(article_of(*paragraphs, lang=lang)))
 
 
 def triples(article: Article) -> set[tuple[str, str, str]]:
@@ -259,14 +253,6 @@ def test_sentence_sentiment_in_three_languages():
 
 
 # --- store, API, CLI, exports, graph ------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory, seeds: Path) -> Path:
-    db = tmp_path_factory.mktemp("rel") / "seeds.db"
-    result = ng.analyze([seeds], db)
-    assert not result.rejected
-    return db
-
 
 def test_stored_relations_resolve_to_entities(seeded_db: Path):
     rows = ng.relations(seeded_db)

@@ -18,14 +18,6 @@ import newsgraph.api as ng
 from newsgraph.store.schema import SCHEMA_VERSION
 
 
-@pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory, seeds: Path) -> Path:
-    db = tmp_path_factory.mktemp("db") / "seeds.db"
-    result = ng.analyze([seeds], db)
-    assert not result.rejected
-    return db
-
-
 def _table_counts(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
