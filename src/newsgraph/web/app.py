@@ -48,8 +48,9 @@ CACHE_KIB = 64 << 10  # SQLite page cache per connection
 
 
 class ReadOnlyDatabase:
-    """One read-only connection per thread (SQLite reads run in parallel), and the
-    co-mention graph built once (the database cannot change under a read-only server)."""
+    """One read-only connection per thread (SQLite reads run in parallel), sharing one
+    snapshot cache: graphs and corpus-wide aggregates are built once per state of the
+    database and rebuilt after another process writes to it."""
 
     def __init__(self, path: str | Path):
         self.path = str(path)
@@ -94,10 +95,10 @@ class ReadOnlyDatabase:
         if edges == "relations":
             if not Q.layer_status(conn)["relations"] or not Q.has_entities(conn):
                 return nx.MultiDiGraph()
-            return actor_graph(Store.over(conn, self.path), outlet, date_from, date_to)
+            return actor_graph(self.store(), outlet, date_from, date_to)
         if not Q.has_entities(conn):
             return nx.Graph()
-        return comention_graph(Store.over(conn, self.path), outlet, date_from, date_to)
+        return comention_graph(self.store(), outlet, date_from, date_to)
 
 
 class Guard:
