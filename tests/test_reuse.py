@@ -222,8 +222,9 @@ def test_cross_lingual_translations_found_and_unrelated_not_paired(shared_data, 
 
 @pytest.fixture(scope="module")
 def dask_cluster():
+    """A real LocalCluster: two worker processes, so tasks and results cross process boundaries."""
     distributed = pytest.importorskip("dask.distributed")
-    cluster = distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     yield cluster
     cluster.close()
 
@@ -240,17 +241,20 @@ def test_dask_local_cluster_gives_the_same_records_on_the_seed_corpus(corpus, da
     assert all_records(corpus["db"]) == single and single
 
 
-def test_dask_local_cluster_gives_the_same_records_on_a_synthetic_corpus(dask_cluster, tmp_path, monkeypatch):
+def test_dask_local_cluster_gives_the_same_records_on_a_10k_synthetic_corpus(dask_cluster, tmp_path, monkeypatch):
     import sys
 
     import newsgraph.corpus.reuse as reuse_module
+    import newsgraph.corpus.reuse_index as index_module
 
-    monkeypatch.setattr(reuse_module, "CHUNK", 40)  # many tasks (the cluster runs in this process)
+    # many small partitions and tasks, so the Dask run splits the work differently from one process
+    monkeypatch.setattr(reuse_module, "CHUNK", 200)
+    monkeypatch.setattr(reuse_module, "ROWS_PER_INDEX_TASK", 1000)
+    monkeypatch.setattr(index_module, "POSTINGS_PER_PARTITION", 500_000)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import reuse_synthetic
 
-    gen = reuse_synthetic.Generator()
-    arts, truth = reuse_synthetic.corpus(1500, gen)
+    arts, truth = reuse_synthetic.corpus(10_000, reuse_synthetic.Generator())
     db = tmp_path / "synthetic.db"
     reuse_synthetic.write_store(db, arts)
     ng.reuse(db)
@@ -258,3 +262,4 @@ def test_dask_local_cluster_gives_the_same_records_on_a_synthetic_corpus(dask_cl
     ng.reuse(db, scheduler=dask_cluster.scheduler_address)
     assert all_records(db) == single
     assert len({frozenset((r[0], r[3])) for r in single}) >= 0.98 * len(truth)
+    assert not list(tmp_path.glob("newsgraph-reuse-*")), "the Parquet work directory is removed after the run"

@@ -1,49 +1,49 @@
 """Who copies whom: exact and near-duplicate articles, reused passages, repetition inside a page.
 
-``run_reuse(store)`` makes two passes over the articles:
+``run_reuse(store)`` runs as maps of independent tasks over partitions (in this process, or as Dask
+tasks with ``scheduler``), with intermediate data as Parquet in a work directory beside the database
+(see :mod:`newsgraph.corpus.reuse_index` for the partitions and what each task holds in memory):
 
-1. **Streaming pass** (articles read in store order, one at a time; MinHash digests computed per
-   batch of :data:`BATCH` articles): the exact-duplicate key (hash of the normalised word
-   sequence), rensa MinHash of word 3-gram sets, the article's distinct word 4-gram hashes
-   (postings for passage candidates) and repetition inside the article (a passage that occurs
-   twice in its own text). Exact duplicates after the first are not indexed again: their reuse
-   is the reuse of the first copy.
-2. **Pair pass**: near-duplicate pairs from MinHash LSH, passage candidates from shared rare
-   4-grams, and local alignment of each candidate pair (texts fetched from the store per chunk of
-   :data:`CHUNK` pairs) into aligned spans. With a Dask ``scheduler`` each chunk is one task that
-   opens the database read-only; the records are sorted and de-duplicated, so the result is the
-   same as in one process.
+1. **Index**, per range of article rowids: word 4-gram postings to Parquet; the exact-duplicate key,
+   the rensa MinHash digest of word 3-gram sets, and repetition inside the article, returned.
+2. **Candidates**: exact duplicates (equal keys; later copies are not indexed again: their reuse is
+   the reuse of the first copy), near-duplicates (MinHash LSH bands, estimated Jaccard ≥ 0.5), and
+   passage candidates (shared rare 4-grams on one diagonal band, per hash and key partition).
+3. **Alignment**, per chunk of :data:`CHUNK` candidate pairs: local alignment into aligned spans,
+   the texts read from the database by the task itself.
 
 Pairs of articles cut from one page (same ``document_id``) are recorded with kind ``repetition``,
 never as reuse between outlets; so are the pull-quotes the segmenter removed as repeats of the
 body (``removed_blocks.kind = 'repeat'``): that copy lies outside the article text, so its record
 has ``b`` = ``a`` (the body passage it repeats), and the page-level block keeps the other copy.
-
-What stays in memory for the whole corpus: per article a few metadata fields, its 128-value
-MinHash digest and its distinct 4-gram hashes (8 bytes each, plus 4 for the owner).
+Records are sorted and de-duplicated, so the result does not depend on the scheduler.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from newsgraph.corpus.reuse_align import aligned_passages
-from newsgraph.corpus.reuse_candidates import minhash_matrix, near_duplicate_pairs, passage_candidates
-from newsgraph.corpus.reuse_text import NGRAM, Words, ngram_hashes, shingle_hashes, text_fingerprint, words_of
+from newsgraph.corpus.reuse_candidates import near_duplicate_pairs
+from newsgraph.corpus.reuse_index import (KEY_PARTITIONS_MIN, ROWS_PER_INDEX_TASK, CandidateTask, IndexTask, PairTask,
+                                          candidate_task, index_task, pair_task, partitions_for)
+from newsgraph.corpus.reuse_text import Words, words_of
 from newsgraph.model import Reuse
 
 if TYPE_CHECKING:
     from newsgraph.store.db import Store
 
-BATCH = 2000  # articles per MinHash batch
-CHUNK = 2000  # candidate pairs aligned per chunk of texts loaded from the store
-MIN_WORDS_NEAR = 20  # shorter articles are too small for MinHash evidence
+CHUNK = 1000  # candidate pairs aligned per task (the task reads their texts from the store)
+INFO_COLUMNS = "rowid, id, document_id, source_index, date, length(text)"
 
 
 @dataclass(frozen=True)
@@ -55,19 +55,6 @@ class ArticleInfo:
     source_index: int
     date: str | None
     length: int
-
-
-@dataclass
-class Index:
-    """The streaming pass's output."""
-
-    infos: list[ArticleInfo]
-    digests: np.ndarray  # rows = articles
-    eligible: np.ndarray  # bool: article takes part in near-duplicate search
-    ngrams: np.ndarray  # uint64 n-gram hashes
-    owners: np.ndarray  # int32 article index of each n-gram
-    exact: list[tuple[int, int]]  # (first copy, later copy)
-    repeats: list[Reuse]  # repetition inside one article
 
 
 def likely_source(a: ArticleInfo, b: ArticleInfo, whole_text: bool = False) -> str | None:
@@ -98,94 +85,138 @@ def self_repeats(info: ArticleInfo, words: Words, min_chars: int) -> list[Reuse]
             for p in aligned_passages(words, None, min_chars)]
 
 
-def build_index(rows: Iterable[sqlite3.Row], min_chars: int) -> Index:
-    """The streaming pass over the store's articles."""
-    infos: list[ArticleInfo] = []
-    digests: list[np.ndarray] = []
-    eligible: list[bool] = []
-    ngrams: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
-    exact: list[tuple[int, int]] = []
-    repeats: list[Reuse] = []
-    first_copy: dict[str, int] = {}
-    shingles: list[np.ndarray] = []
-    for row in rows:
-        k = len(infos)
-        info = ArticleInfo(row["id"], row["document_id"], row["source_index"], row["date"], len(row["text"]))
-        infos.append(info)
-        words = words_of(row["text"])
-        fingerprint = text_fingerprint(words)
-        if fingerprint in first_copy and len(words):
-            exact.append((first_copy[fingerprint], k))
-            shingles.append(np.zeros(0, dtype=np.uint64))
-            eligible.append(False)
-        else:
-            first_copy[fingerprint] = k
-            shingles.append(shingle_hashes(words))
-            eligible.append(len(words) >= MIN_WORDS_NEAR)
-            grams = np.unique(ngram_hashes(words))
-            ngrams.append(grams)
-            owners.append(np.full(len(grams), k, dtype=np.int32))
-            if len(grams) < len(words) - NGRAM + 1:  # some n-gram occurs twice in this text
-                repeats.extend(self_repeats(info, words, min_chars))
-        if len(shingles) == BATCH:
-            digests.append(minhash_matrix(shingles))
-            shingles = []
-    digests.append(minhash_matrix(shingles))
-    return Index(infos, np.concatenate(digests), np.asarray(eligible, dtype=bool),
-                 np.concatenate(ngrams) if ngrams else np.zeros(0, dtype=np.uint64),
-                 np.concatenate(owners) if owners else np.zeros(0, dtype=np.int32), exact, repeats)
-
-
-def texts_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
-    """Article texts for a bounded set of ids."""
-    ids = list(ids)
-    out: dict[str, str] = {}
+def rows_by_rowid(conn: sqlite3.Connection, rowids: Iterable[int], columns: str) -> dict[int, tuple]:
+    """Rows for a bounded set of rowids, keyed by rowid (the first column selected)."""
+    ids = sorted(set(rowids))
+    out: dict[int, tuple] = {}
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        out.update(conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
+        for row in conn.execute(f"SELECT {columns} FROM articles WHERE rowid IN ({','.join('?' * len(part))})", part):
+            out[row[0]] = tuple(row)
     return out
 
 
-def aligned_records(conn: sqlite3.Connection, pairs: list[tuple[ArticleInfo, ArticleInfo]], min_chars: int
-                    ) -> list[Reuse]:
-    """Aligned passages of a bounded chunk of candidate pairs (texts loaded for this chunk only)."""
-    texts = texts_by_id(conn, {info.id for pair in pairs for info in pair})
-    words = {aid: words_of(text) for aid, text in texts.items()}
-    return [Reuse(a.id, p.a_start, p.a_end, b.id, p.b_start, p.b_end, p.similarity, kind_for(a, b, "passage"),
-                  likely_source(a, b))
-            for a, b in pairs for p in aligned_passages(words[a.id], words[b.id], min_chars)]
+def infos_by_rowid(conn: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, ArticleInfo]:
+    return {k: ArticleInfo(*row[1:]) for k, row in rows_by_rowid(conn, rowids, INFO_COLUMNS).items()}
 
 
-def aligned_records_task(task: tuple[str, list[tuple[ArticleInfo, ArticleInfo]], int]) -> list[Reuse]:
-    """One Dask task: a chunk of pairs aligned against a read-only connection of its own."""
-    from newsgraph.store.db import Store
-
-    db, pairs, min_chars = task
-    with Store(db, readonly=True) as store:
-        return aligned_records(store.conn, pairs, min_chars)
+@dataclass
+class AlignTask:
+    db: str
+    pairs: list[tuple[int, int]]  # rowid pairs
+    min_chars: int
 
 
-def passage_records(store: Store, index: Index, keys: np.ndarray, min_chars: int, scheduler: str | None) -> list[Reuse]:
-    """Aligned passages for candidate pair keys, in chunks of CHUNK pairs: in this process, or one
-    Dask task per chunk (``scheduler``: local | processes | tcp://HOST:PORT), same records either way."""
-    n = len(index.infos)
-    chunks = [[(index.infos[i], index.infos[j]) for i, j in (divmod(int(key), n) for key in keys[s:s + CHUNK])]
-              for s in range(0, len(keys), CHUNK)]
-    if scheduler is None:
-        return [r for chunk in chunks for r in aligned_records(store.conn, chunk, min_chars)]
-    tasks = [(store.path, chunk, min_chars) for chunk in chunks]
-    if "://" in scheduler:  # a running cluster: tcp://HOST:PORT (or inproc:// for an in-process LocalCluster)
-        from dask.distributed import Client
+def align_task(task: AlignTask) -> list[Reuse]:
+    """Aligned passages of a chunk of candidate pairs, texts read on a read-only connection."""
+    conn = sqlite3.connect(f"file:{task.db}?mode=ro", uri=True)
+    rows = rows_by_rowid(conn, (k for pair in task.pairs for k in pair), INFO_COLUMNS + ", text")
+    conn.close()
+    infos = {k: ArticleInfo(*row[1:6]) for k, row in rows.items()}
+    words: dict[int, Words] = {}
+    records = []
+    for i, j in task.pairs:
+        for k in (i, j):
+            if k not in words:
+                words[k] = words_of(rows[k][6])
+        a, b = infos[i], infos[j]
+        records += [Reuse(a.id, p.a_start, p.a_end, b.id, p.b_start, p.b_end, p.similarity,
+                          kind_for(a, b, "passage"), likely_source(a, b))
+                    for p in aligned_passages(words[i], words[j], task.min_chars)]
+    return records
 
-        with Client(scheduler) as client:
-            results = client.gather(client.map(aligned_records_task, tasks, pure=False))
-    else:
-        from newsgraph.pipeline import make_mapper
 
-        with make_mapper(workers=2, scheduler=scheduler) as mapper:
-            results = mapper.map(aligned_records_task, tasks)
-    return [r for part in results for r in part]
+class TaskRunner:
+    """``map`` a function over tasks: in this process, or on Dask (``local`` | ``processes`` |
+    ``tcp://HOST:PORT``, or the address of an in-process ``LocalCluster``)."""
+
+    def __init__(self, scheduler: str | None):
+        self.scheduler = scheduler
+        self._client: Any = None
+        self._mapper: Any = None
+
+    def __enter__(self) -> "TaskRunner":
+        if self.scheduler is not None and "://" in self.scheduler:
+            from dask.distributed import Client
+
+            self._client = Client(self.scheduler)
+        elif self.scheduler is not None:
+            from newsgraph.pipeline import make_mapper
+
+            self._mapper = make_mapper(workers=2, scheduler=self.scheduler).__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._mapper is not None:
+            self._mapper.__exit__(*exc)
+
+    def map(self, fn: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
+        if self._client is not None:
+            return self._client.gather(self._client.map(fn, tasks, pure=False))
+        if self._mapper is not None:
+            return self._mapper.map(fn, tasks) if tasks else []
+        return [fn(task) for task in tasks]
+
+
+def monolingual_records(store: Store, min_chars: int, scheduler: str | None = None,
+                        work_dir: str | Path | None = None) -> list[Reuse]:
+    """Exact, near, passage and repetition records for the whole store.
+
+    Intermediate Parquet goes to a temporary directory inside ``work_dir`` (default: beside the
+    database; on a multi-machine cluster it must be a directory every worker sees)."""
+    max_rowid, chars = store.conn.execute(
+        "SELECT COALESCE(MAX(rowid), 0), COALESCE(SUM(length(text)), 0) FROM articles").fetchone()
+    db = str(Path(store.path).resolve())
+    parent = Path(work_dir) if work_dir is not None else Path(db).parent
+    work = tempfile.mkdtemp(prefix="newsgraph-reuse-", dir=parent)
+    try:
+        with TaskRunner(scheduler) as runner:
+            return _records(store, runner, db, work, max_rowid + 1, partitions_for(chars // 5), min_chars)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _records(store: Store, runner: TaskRunner, db: str, work: str, n: int, partitions: int, min_chars: int
+             ) -> list[Reuse]:
+    parts = runner.map(index_task, [IndexTask(db, lo, lo + ROWS_PER_INDEX_TASK, work, partitions, min_chars)
+                                    for lo in range(0, n, ROWS_PER_INDEX_TASK)])
+    rowids = np.concatenate([p.rowids for p in parts])
+    prints = np.concatenate([p.fingerprints for p in parts])
+    digests = np.concatenate([p.digests for p in parts])
+    eligible = np.concatenate([p.eligible for p in parts])
+    exact, later = exact_duplicates(rowids, prints)
+    eligible &= ~np.isin(rowids, later)
+    del prints
+    key_partitions = max(KEY_PARTITIONS_MIN, partitions)
+    runner.map(pair_task, [PairTask(work, p, key_partitions, n, later) for p in range(partitions)])
+    keys = np.unique(np.concatenate([np.zeros(0, dtype=np.int64)] + runner.map(
+        candidate_task, [CandidateTask(work, q, min_chars) for q in range(key_partitions)])))
+    near = {int(rowids[k // len(rowids)]) * n + int(rowids[k % len(rowids)]): sim
+            for k, sim in near_duplicate_pairs(digests, eligible).items()}
+    del digests
+    keys = keys[~np.isin(keys, np.fromiter(near, dtype=np.int64, count=len(near)))]
+    pairs = [(int(k // n), int(k % n)) for k in keys]
+    passages = runner.map(align_task, [AlignTask(db, pairs[s:s + CHUNK], min_chars) for s in range(0, len(pairs), CHUNK)])
+    infos = infos_by_rowid(store.conn, [k for pair in exact for k in pair] + [k for key in near for k in divmod(key, n)])
+    records = [whole_text_record(infos[i], infos[j], 1.0, "exact") for i, j in exact]
+    records += [whole_text_record(infos[key // n], infos[key % n], sim, "near") for key, sim in sorted(near.items())]
+    records += [r for part in passages for r in part]
+    skipped = set(later.tolist())
+    records += [r for part in parts for rowid, r in part.repeats if rowid not in skipped]
+    return records + pull_quote_records(store.conn, min_chars)
+
+
+def exact_duplicates(rowids: np.ndarray, prints: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """``(first copy, later copy)`` rowid pairs of equal keys, and the sorted later copies."""
+    order = np.lexsort((rowids, prints))
+    p, r = prints[order], rowids[order]
+    later = np.flatnonzero(np.r_[False, p[1:] == p[:-1]])
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    first = np.repeat(r[starts], np.diff(np.r_[starts, len(r)]))
+    pairs = sorted(zip(first[later].tolist(), r[later].tolist()))
+    return pairs, np.sort(r[later])
 
 
 def pull_quote_records(conn: sqlite3.Connection, min_chars: int) -> list[Reuse]:
@@ -203,20 +234,6 @@ def pull_quote_records(conn: sqlite3.Connection, min_chars: int) -> list[Reuse]:
     return records
 
 
-def monolingual_records(store: Store, min_chars: int, scheduler: str | None = None) -> list[Reuse]:
-    """Exact, near, passage and repetition records for the whole store."""
-    index = build_index(store.article_rows(), min_chars)
-    n = len(index.infos)
-    records = [whole_text_record(index.infos[i], index.infos[j], 1.0, "exact") for i, j in index.exact]
-    near = near_duplicate_pairs(index.digests, index.eligible)
-    records += [whole_text_record(index.infos[key // n], index.infos[key % n], sim, "near")
-                for key, sim in sorted(near.items())]
-    keys = passage_candidates(index.ngrams, index.owners, n)
-    keys = keys[~np.isin(keys, np.fromiter(near, dtype=np.int64, count=len(near)))]
-    records += passage_records(store, index, keys, min_chars, scheduler)
-    return records + index.repeats + pull_quote_records(store.conn, min_chars)
-
-
 def deduplicated(records: Iterable[Reuse]) -> list[Reuse]:
     """One record per table key (the store's primary key), the most similar kept, sorted."""
     best: dict[tuple, Reuse] = {}
@@ -231,9 +248,9 @@ def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, s
               ) -> dict[str, int]:
     """Find reuse in ``store``, replace the ``reuse`` table with it and return counts by kind.
 
-    With ``scheduler`` the pair alignment (the costly part) runs as Dask tasks, one per chunk of
-    candidate pairs; the streaming index pass and cross-lingual verification stay in this process.
-    Records are sorted and de-duplicated, so the table is the same either way."""
+    With ``scheduler`` the monolingual stage's tasks (index, pair, candidate and alignment
+    partitions) run on Dask; cross-lingual verification stays in this process. Records are sorted
+    and de-duplicated, so the table is the same either way."""
     records = monolingual_records(store, min_chars, scheduler)
     if cross_lingual:
         from newsgraph.corpus.reuse_xling import translation_records
