@@ -34,7 +34,7 @@ import numpy as np
 
 from newsgraph.corpus.reuse_align import aligned_passages
 from newsgraph.corpus.reuse_candidates import near_duplicate_pairs
-from newsgraph.corpus.reuse_index import (KEY_PARTITIONS_MIN, ROWS_PER_INDEX_TASK, CandidateTask, IndexTask, PairTask,
+from newsgraph.corpus.reuse_index import (KEY_PARTITIONS_PER_HASH_PARTITION, ROWS_PER_INDEX_TASK, CandidateTask, IndexTask, PairTask,
                                           candidate_task, index_task, pair_task, partitions_for)
 from newsgraph.corpus.reuse_text import Words, words_of
 from newsgraph.model import Reuse
@@ -189,7 +189,7 @@ def _records(store: Store, runner: TaskRunner, db: str, work: str, n: int, parti
     exact, later = exact_duplicates(rowids, prints)
     eligible &= ~np.isin(rowids, later)
     del prints
-    key_partitions = max(KEY_PARTITIONS_MIN, partitions)
+    key_partitions = KEY_PARTITIONS_PER_HASH_PARTITION * partitions
     runner.map(pair_task, [PairTask(work, p, key_partitions, n, later) for p in range(partitions)])
     keys = np.unique(np.concatenate([np.zeros(0, dtype=np.int64)] + runner.map(
         candidate_task, [CandidateTask(work, q, min_chars) for q in range(key_partitions)])))

@@ -1,4 +1,4 @@
-"""Candidate article pairs: shared rare n-grams (passages) and MinHash LSH bands (near-duplicates).
+"""Near-duplicate article pairs: MinHash LSH bands (passage candidates: :mod:`reuse_index`).
 
 Articles are numbered 0..N-1 in store order; pairs are int64 keys ``i * N + j`` with ``i < j`` so
 that counting, de-duplicating and sorting stay in numpy. MinHash signatures come from rensa
@@ -17,7 +17,6 @@ NUM_BANDS = 32  # 4 rows per band: a pair with Jaccard 0.5 shares a band with p 
 SEED = 42
 NEAR_JACCARD = 0.5  # estimated Jaccard of word 3-gram sets to call two articles near-duplicates
 MAX_DF = 100  # n-grams in more articles than this are boilerplate, not evidence of reuse
-MIN_SHARED = 3  # distinct shared n-grams for a candidate pair (a 200-char passage with 20 % edits keeps ~13)
 
 
 def pair_keys(groups: list[np.ndarray], n: int) -> np.ndarray:
@@ -45,15 +44,6 @@ def groups_of_equal(values: np.ndarray, owners: np.ndarray, max_size: int) -> li
     bounds = np.flatnonzero(np.r_[True, v[1:] != v[:-1], True])
     sizes = np.diff(bounds)
     return [o[bounds[k]:bounds[k + 1]] for k in np.flatnonzero((sizes >= 2) & (sizes <= max_size))]
-
-
-def passage_candidates(ngrams: np.ndarray, owners: np.ndarray, n_articles: int) -> np.ndarray:
-    """Pair keys of articles sharing at least MIN_SHARED distinct n-grams of document frequency ≤ MAX_DF."""
-    keys = pair_keys(groups_of_equal(ngrams, owners, MAX_DF), n_articles)
-    if len(keys) == 0:
-        return keys
-    unique, counts = np.unique(keys, return_counts=True)
-    return unique[counts >= MIN_SHARED]
 
 
 def minhash_matrix(shingle_sets: list[np.ndarray]) -> np.ndarray:

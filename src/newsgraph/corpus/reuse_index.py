@@ -10,7 +10,7 @@ memory bounded by its partition, never by the corpus:
 2. :func:`pair_task`, one per hash partition: the postings of n-grams held by 2..``MAX_DF``
    articles become pair entries ``(pair key, diagonal)`` (diagonal = position in B − position in
    A, in words), written as one Parquet file per key partition.
-3. :func:`candidate_task`, one per key partition: pairs with at least ``MIN_SHARED`` shared
+3. :func:`candidate_task`, one per key partition: pairs with at least ``MIN_ANCHORS`` shared
    n-grams on one diagonal band (±``BAND`` words; chance sharing scatters over diagonals, a copied
    passage does not, even with words replaced), spread over enough words to make a passage of
    ``min_chars``, are the candidates for alignment.
@@ -32,12 +32,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsgraph.corpus.reuse_candidates import MAX_DF, MIN_SHARED, minhash_matrix
+from newsgraph.corpus.reuse_candidates import MAX_DF, minhash_matrix
 from newsgraph.corpus.reuse_text import NGRAM, ngram_hashes_of
 
 ROWS_PER_INDEX_TASK = 5000  # articles read, hashed and written per index task
-POSTINGS_PER_PARTITION = 12_000_000  # ~200 MB per pair task (16 bytes a posting, sorted copies)
-KEY_PARTITIONS_MIN = 4
+POSTINGS_PER_PARTITION = 6_000_000  # ~120 MB of postings per pair task (20 bytes each), ~0.6 GB at its peak
+STAR = 4  # holders of an n-gram each paired with the first STAR holders (see pair_entries)
+KEY_PARTITIONS_PER_HASH_PARTITION = STAR  # ≤ STAR pair entries per posting, so key partitions stay as small
+MIN_ANCHORS = 5  # shared n-grams on one diagonal band: a 200-char passage (~33 words, ~30 4-grams)
+# with 20 % of its words replaced keeps ~13 on average and 6 when the edits fall every 5th word
 BAND = 16  # diagonal band half-width in words (chains in reuse_align drift by ≤ MAX_DRIFT = 12)
 MIN_WORDS_NEAR = 20  # shorter articles are too small for MinHash evidence
 
@@ -174,8 +177,13 @@ def pair_task(task: PairTask) -> int:
 
 def pair_entries(hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, n: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For postings sorted by (hash, owner): every pair of owners of a hash held by 2..MAX_DF
-    owners, as ``(owner_a * n + owner_b, position_b - position_a, position_a)``, owner_a < owner_b."""
+    """For postings sorted by (hash, owner): pairs of owners of a hash held by 2..MAX_DF owners,
+    as ``(owner_a * n + owner_b, position_b - position_a, position_a)``, owner_a < owner_b.
+
+    Each holder is paired with the first :data:`STAR` holders only (a star, not a clique): a
+    passage lifted into fifty articles links every copy to the earliest ones, which is where the
+    likely original is, at ``STAR`` entries per posting instead of fifty; pairs of later copies
+    still meet through their other shared n-grams when they share more than the passage."""
     bounds = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1], True])
     sizes = np.diff(bounds)
     keys, diagonals, starts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int32)], [np.zeros(0, dtype=np.int32)]
@@ -183,7 +191,8 @@ def pair_entries(hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, 
         first = bounds[:-1][sizes == size]
         rows = first[:, None] + np.arange(size)[None, :]  # postings of each group
         x, y = np.triu_indices(size, 1)
-        a, b = rows[:, x].ravel(), rows[:, y].ravel()
+        star = x < STAR
+        a, b = rows[:, x[star]].ravel(), rows[:, y[star]].ravel()
         keys.append(owners[a] * n + owners[b])
         diagonals.append((positions[b] - positions[a]).astype(np.int32))
         starts.append(positions[a])
@@ -205,7 +214,7 @@ def min_spread(min_chars: int) -> int:
 
 
 def candidate_task(task: CandidateTask) -> np.ndarray:
-    """Sorted pair keys of one key partition with ≥ MIN_SHARED entries on one diagonal band,
+    """Sorted pair keys of one key partition with ≥ MIN_ANCHORS entries on one diagonal band,
     spread over ≥ :func:`min_spread` words of article A."""
     data = read_dir(pairs_dir(task.work, task.partition), ["key", "diagonal", "pos"])
     if not data:
@@ -220,5 +229,5 @@ def candidate_task(task: CandidateTask) -> np.ndarray:
         first = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
         counts = np.diff(np.r_[first, len(combined)])
         spread = np.maximum.reduceat(pos, first) - np.minimum.reduceat(pos, first) + NGRAM
-        found.append(combined[first][(counts >= MIN_SHARED) & (spread >= min_spread(task.min_chars))] >> 10)
+        found.append(combined[first][(counts >= MIN_ANCHORS) & (spread >= min_spread(task.min_chars))] >> 10)
     return np.unique(np.concatenate(found))
