@@ -263,3 +263,36 @@ def test_dask_local_cluster_gives_the_same_records_on_a_10k_synthetic_corpus(das
     assert all_records(db) == single
     assert len({frozenset((r[0], r[3])) for r in single}) >= 0.98 * len(truth)
     assert not list(tmp_path.glob("newsgraph-reuse-*")), "the Parquet work directory is removed after the run"
+
+
+def test_a_reuse_run_is_recorded_even_when_it_finds_nothing(tmp_path):
+    from newsgraph.web.queries import layer_status
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("Rain is expected across the north on Monday, forecasters said.", encoding="utf-8")
+    (pages / "b.txt").write_text("The central bank left its main interest rate unchanged at 4.5 per cent.", encoding="utf-8")
+    db = tmp_path / "two.db"
+    ng.analyze([pages], db=db)
+    assert sum(ng.reuse(db, min_chars=100).values()) == 0
+    with Store(db) as store:
+        assert layer_status(store.conn)["reuse"], "an empty reuse result is 'analysed, nothing found'"
+        run = store.conn.execute("SELECT args, counts, status FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    assert run["status"] == "done" and '"min_chars": 100' in run["args"] and '"passage": 0' in run["counts"]
+    assert not list(tmp_path.glob("newsgraph-reuse-*"))
+
+
+def test_cli_reuse_rejects_a_missing_work_dir(tmp_path):
+    from typer.testing import CliRunner
+
+    from newsgraph.cli import app
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("Rain is expected across the north on Monday, forecasters said.", encoding="utf-8")
+    db = tmp_path / "one.db"
+    ng.analyze([pages], db=db)
+    result = CliRunner().invoke(app, ["reuse", "--db", str(db), "--work-dir", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "not a directory" in " ".join(result.output.split())
+    result = CliRunner().invoke(app, ["reuse", "--db", str(db), "--work-dir", str(tmp_path)])
+    assert result.exit_code == 0 and "passage: 0" in result.output

@@ -80,13 +80,16 @@ def export(db: str | Path, out_dir: str | Path, fmt: str = "jsonl") -> dict[str,
 
 
 def reuse(db: str | Path, *, min_chars: int = 200, cross_lingual: bool = False,
-          scheduler: str | None = None) -> dict[str, int]:
+          scheduler: str | None = None, work_dir: str | Path | None = None) -> dict[str, int]:
     """Find duplicates, reused passages (and with ``cross_lingual`` translations) across the
-    stored articles, and repetition inside pages; returns counts by kind."""
+    stored articles, and repetition inside pages; returns counts by kind. ``scheduler`` runs the
+    monolingual stage's tasks on Dask; ``work_dir`` holds their Parquet intermediates (default:
+    beside the database; on a cluster of several machines, a directory every worker sees)."""
     from newsgraph.corpus.reuse import run_reuse
 
     with Store(db) as store:
-        return run_reuse(store, min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler)
+        return run_reuse(store, min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler,
+                         work_dir=work_dir)
 
 
 def techniques(db: str | Path, *, article_id: str | None = None, outlet: str | None = None) -> list[dict[str, Any]]:

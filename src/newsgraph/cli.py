@@ -222,12 +222,18 @@ def entity(name_or_id: str = typer.Argument(..., help="Entity id, name, or any s
 @app.command()
 def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest reused passage to report."),
           cross_lingual: bool = typer.Option(False, "--cross-lingual", help="Also find translations across languages."),
-          scheduler: Optional[str] = typer.Option(None, help="Dask scheduler: local, processes or tcp://HOST:PORT.")) -> None:
+          scheduler: Optional[str] = typer.Option(None, help="Dask scheduler: local, processes or tcp://HOST:PORT."),
+          work_dir: Optional[Path] = typer.Option(None, help="Directory for the Parquet intermediates (default: beside "
+                                                  "the database; every worker of a multi-machine cluster must see it).")
+          ) -> None:
     """Find who copies whom: duplicates, reused passages, translations, repetition inside pages."""
     if scheduler is not None:
         _check_dask()
+    if work_dir is not None and not work_dir.is_dir():
+        _fail(f"--work-dir {work_dir} is not a directory")
     try:
-        counts = api.reuse(_existing_db(db), min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler)
+        counts = api.reuse(_existing_db(db), min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler,
+                           work_dir=work_dir)
     except ImportError as exc:
         _fail(f"the reuse stage is not available in this install ({exc})")
         return

