@@ -187,6 +187,8 @@ def _records(store: Store, runner: TaskRunner, db: str, work: str, n: int, parti
     prints = np.concatenate([p.fingerprints for p in parts])
     digests = np.concatenate([p.digests for p in parts])
     eligible = np.concatenate([p.eligible for p in parts])
+    repeats = [pair for p in parts for pair in p.repeats]
+    del parts  # the digests are held once, in ``digests``
     exact, later = exact_duplicates(rowids, prints)
     eligible &= ~np.isin(rowids, later)
     del prints
@@ -205,7 +207,7 @@ def _records(store: Store, runner: TaskRunner, db: str, work: str, n: int, parti
     records += [whole_text_record(infos[key // n], infos[key % n], sim, "near") for key, sim in sorted(near.items())]
     records += [r for part in passages for r in part]
     skipped = set(later.tolist())
-    records += [r for part in parts for rowid, r in part.repeats if rowid not in skipped]
+    records += [r for rowid, r in repeats if rowid not in skipped]
     return records + pull_quote_records(store.conn, min_chars)
 
 
