@@ -283,8 +283,10 @@ class Mapper:
         if self.scheduler is not None:
             import dask.bag
 
+            # chunksize=1: Dask's local schedulers hand out tasks in chunks of 6 by default, so a
+            # batch of a few partitions all went to one worker process and nothing ran in parallel
             return dask.bag.from_sequence(items, npartitions=max(1, min(len(items), 2 * self.workers))).map(fn).compute(
-                scheduler=self.scheduler)
+                scheduler=self.scheduler, chunksize=1)
         if self._pool is not None:
             return list(self._pool.map(fn, items))
         return [fn(item) for item in items]

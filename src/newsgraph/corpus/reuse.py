@@ -128,37 +128,49 @@ def align_task(task: AlignTask) -> list[Reuse]:
 
 
 class TaskRunner:
-    """``map`` a function over tasks: in this process, or on Dask (``local`` | ``processes`` |
-    ``tcp://HOST:PORT``, or the address of an in-process ``LocalCluster``)."""
+    """``map`` a function over tasks, one Dask task each: in this process (no scheduler), on Dask's
+    local schedulers (``local`` or ``processes`` = two worker processes kept for the whole run,
+    ``threads``, ``synchronous``), or on a cluster (``tcp://HOST:PORT``, or the address of a
+    ``LocalCluster``)."""
 
-    def __init__(self, scheduler: str | None):
-        self.scheduler = scheduler
+    def __init__(self, scheduler: str | None, workers: int = 2):
+        self.scheduler = "processes" if scheduler == "local" else scheduler
+        self.workers = workers
         self._client: Any = None
-        self._mapper: Any = None
+        self._pool: Any = None
 
     def __enter__(self) -> "TaskRunner":
         if self.scheduler is not None and "://" in self.scheduler:
             from dask.distributed import Client
 
             self._client = Client(self.scheduler)
-        elif self.scheduler is not None:
-            from newsgraph.pipeline import make_mapper
+        elif self.scheduler == "processes":
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-            self._mapper = make_mapper(workers=2, scheduler=self.scheduler).__enter__()
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self._client is not None:
             self._client.close()
-        if self._mapper is not None:
-            self._mapper.__exit__(*exc)
+        if self._pool is not None:
+            self._pool.shutdown()
 
     def map(self, fn: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
+        if not tasks:
+            return []
         if self._client is not None:
             return self._client.gather(self._client.map(fn, tasks, pure=False))
-        if self._mapper is not None:
-            return self._mapper.map(fn, tasks) if tasks else []
-        return [fn(task) for task in tasks]
+        if self.scheduler is None:
+            return [fn(task) for task in tasks]
+        import dask
+
+        options: dict[str, Any] = {"scheduler": self.scheduler, "num_workers": self.workers}
+        if self._pool is not None:
+            options["pool"] = self._pool
+        # chunksize=1: the local schedulers otherwise hand out tasks in chunks of 6, one worker each
+        return list(dask.compute(*[dask.delayed(fn, pure=False)(task) for task in tasks], chunksize=1, **options))
 
 
 def monolingual_records(store: Store, min_chars: int, scheduler: str | None = None,
