@@ -241,6 +241,14 @@ def test_dask_local_cluster_gives_the_same_records_on_the_seed_corpus(corpus, da
     assert all_records(corpus["db"]) == single and single
 
 
+def test_dask_local_process_scheduler_gives_the_same_records_on_the_seed_corpus(corpus):
+    pytest.importorskip("dask")
+    ng.reuse(corpus["db"])
+    single = all_records(corpus["db"])
+    ng.reuse(corpus["db"], scheduler="processes")
+    assert all_records(corpus["db"]) == single and single
+
+
 def test_dask_local_cluster_gives_the_same_records_on_a_10k_synthetic_corpus(dask_cluster, tmp_path, monkeypatch):
     import sys
 
