@@ -304,3 +304,16 @@ def test_cli_reuse_rejects_a_missing_work_dir(tmp_path):
     assert result.exit_code == 2 and "not a directory" in " ".join(result.output.split())
     result = CliRunner().invoke(app, ["reuse", "--db", str(db), "--work-dir", str(tmp_path)])
     assert result.exit_code == 0 and "passage: 0" in result.output
+
+
+def test_articles_without_words_are_not_duplicates_of_each_other(tmp_path):
+    from newsgraph.model import Article, Paragraph, SourceDocument, content_hash
+
+    db = tmp_path / "empty.db"
+    with Store(db) as store:
+        for k, text in enumerate(["…", "— —", "«»", "…"]):
+            doc = SourceDocument(id=content_hash(f"d{k}"), source=f"d{k}", path=f"d{k}", record=None, format="text",
+                                 encoding="utf-8", text=text)
+            store.add_document(doc, [Article(id=f"a{k}", document_id=doc.id, source=f"d{k}", source_index=0, text=text,
+                                             paragraphs=[Paragraph(0, len(text), 0, len(text), "en")])], None)
+    assert ng.reuse(db)["exact"] == 0

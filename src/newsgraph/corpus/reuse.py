@@ -2,12 +2,12 @@
 
 ``run_reuse(store)`` runs as maps of independent tasks over partitions (in this process, or as Dask
 tasks with ``scheduler``), with intermediate data as Parquet in a work directory beside the database
-(see :mod:`newsgraph.corpus.reuse_index` for the partitions and what each task holds in memory):
+(:mod:`newsgraph.corpus.reuse_index` has the partitions and what each task holds in memory):
 
-1. **Index**, per range of article rowids: word 4-gram postings to Parquet; the exact-duplicate key,
-   the rensa MinHash digest of word 3-gram sets, and repetition inside the article, returned.
+1. **Index**, per range of article rowids: word 4-gram postings, exact-duplicate keys and MinHash
+   LSH bands to Parquet, digests to ``.npy``; repetition inside each article.
 2. **Candidates**: exact duplicates (equal keys; later copies are not indexed again: their reuse is
-   the reuse of the first copy), near-duplicates (MinHash LSH bands, estimated Jaccard ≥ 0.5), and
+   the reuse of the first copy), near-duplicates (a shared LSH band, estimated Jaccard ≥ 0.5), and
    passage candidates (shared rare 4-grams on one diagonal band, per hash and key partition).
 3. **Alignment**, per chunk of :data:`CHUNK` candidate pairs: local alignment into aligned spans,
    the texts read from the database by the task itself.
@@ -33,9 +33,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsgraph.corpus.reuse_align import aligned_passages
-from newsgraph.corpus.reuse_candidates import near_duplicate_pairs
-from newsgraph.corpus.reuse_index import (KEY_PARTITIONS_PER_HASH_PARTITION, ROWS_PER_INDEX_TASK, CandidateTask, IndexTask, PairTask,
-                                          candidate_task, index_task, pair_task, partitions_for)
+from newsgraph.corpus.reuse_index import (KEY_PARTITIONS_PER_HASH_PARTITION, ROWS_PER_INDEX_TASK, BandTask,
+                                          CandidateTask, IndexTask, PairTask, PartitionTask, VerifyTask, band_task,
+                                          candidate_task, exact_task, index_task, pair_task, partitions_for,
+                                          verify_task)
 from newsgraph.corpus.reuse_text import Words, words_of
 from newsgraph.model import Reuse
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 REUSE_VERSION = "reuse-2"  # reuse-2: partitioned candidates on one diagonal band (reuse_index)
 CHUNK = 1000  # candidate pairs aligned per task (the task reads their texts from the store)
+VERIFY_CHUNK = 50_000  # near-duplicate candidates verified per task
 INFO_COLUMNS = "rowid, id, document_id, source_index, date, length(text)"
 
 
@@ -195,22 +197,18 @@ def _records(store: Store, runner: TaskRunner, db: str, work: str, n: int, parti
              ) -> list[Reuse]:
     parts = runner.map(index_task, [IndexTask(db, lo, lo + ROWS_PER_INDEX_TASK, work, partitions, min_chars)
                                     for lo in range(0, n, ROWS_PER_INDEX_TASK)])
-    rowids = np.concatenate([p.rowids for p in parts])
-    prints = np.concatenate([p.fingerprints for p in parts])
-    digests = np.concatenate([p.digests for p in parts])
-    eligible = np.concatenate([p.eligible for p in parts])
-    repeats = [pair for p in parts for pair in p.repeats]
-    del parts  # the digests are held once, in ``digests``
-    exact, later = exact_duplicates(rowids, prints)
-    eligible &= ~np.isin(rowids, later)
-    del prints
+    each = [PartitionTask(work, p) for p in range(partitions)]
+    exact = sorted(pair for part in runner.map(exact_task, each) for pair in part)
+    later = np.unique(np.asarray([j for _, j in exact], dtype=np.int64))
+    near_keys = np.unique(np.concatenate([np.zeros(0, dtype=np.int64)] + runner.map(
+        band_task, [BandTask(work, p, n, later) for p in range(partitions)])))
+    near = dict(pair for part in runner.map(verify_task, [VerifyTask(work, near_keys[s:s + VERIFY_CHUNK], n)
+                                                          for s in range(0, len(near_keys), VERIFY_CHUNK)])
+                for pair in part)
     key_partitions = KEY_PARTITIONS_PER_HASH_PARTITION * partitions
     runner.map(pair_task, [PairTask(work, p, key_partitions, n, later) for p in range(partitions)])
     keys = np.unique(np.concatenate([np.zeros(0, dtype=np.int64)] + runner.map(
         candidate_task, [CandidateTask(work, q, min_chars) for q in range(key_partitions)])))
-    near = {int(rowids[k // len(rowids)]) * n + int(rowids[k % len(rowids)]): sim
-            for k, sim in near_duplicate_pairs(digests, eligible).items()}
-    del digests
     keys = keys[~np.isin(keys, np.fromiter(near, dtype=np.int64, count=len(near)))]
     pairs = [(int(k // n), int(k % n)) for k in keys]
     passages = runner.map(align_task, [AlignTask(db, pairs[s:s + CHUNK], min_chars) for s in range(0, len(pairs), CHUNK)])
@@ -219,19 +217,8 @@ def _records(store: Store, runner: TaskRunner, db: str, work: str, n: int, parti
     records += [whole_text_record(infos[key // n], infos[key % n], sim, "near") for key, sim in sorted(near.items())]
     records += [r for part in passages for r in part]
     skipped = set(later.tolist())
-    records += [r for rowid, r in repeats if rowid not in skipped]
+    records += [r for part in parts for rowid, r in part.repeats if rowid not in skipped]
     return records + pull_quote_records(store.conn, min_chars)
-
-
-def exact_duplicates(rowids: np.ndarray, prints: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """``(first copy, later copy)`` rowid pairs of equal keys, and the sorted later copies."""
-    order = np.lexsort((rowids, prints))
-    p, r = prints[order], rowids[order]
-    later = np.flatnonzero(np.r_[False, p[1:] == p[:-1]])
-    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-    first = np.repeat(r[starts], np.diff(np.r_[starts, len(r)]))
-    pairs = sorted(zip(first[later].tolist(), r[later].tolist()))
-    return pairs, np.sort(r[later])
 
 
 def pull_quote_records(conn: sqlite3.Connection, min_chars: int) -> list[Reuse]:

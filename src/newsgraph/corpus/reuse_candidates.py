@@ -1,4 +1,4 @@
-"""Near-duplicate article pairs: MinHash LSH bands (passage candidates: :mod:`reuse_index`).
+"""MinHash digests and LSH bands for near-duplicate articles (the tasks that use them: :mod:`reuse_index`).
 
 Articles are numbered 0..N-1 in store order; pairs are int64 keys ``i * N + j`` with ``i < j`` so
 that counting, de-duplicating and sorting stay in numpy. MinHash signatures come from rensa
@@ -15,6 +15,7 @@ import rensa
 NUM_PERM = 128
 NUM_BANDS = 32  # 4 rows per band: a pair with Jaccard 0.5 shares a band with p = 1 - (1 - 0.5^4)^32 = 0.87
 SEED = 42
+MAX_BUCKET = 1000  # LSH buckets holding more articles are boilerplate templates, not evidence
 NEAR_JACCARD = 0.5  # estimated Jaccard of word 3-gram sets to call two articles near-duplicates
 MAX_DF = 100  # n-grams in more articles than this are boilerplate, not evidence of reuse
 
@@ -57,23 +58,15 @@ def minhash_matrix(shingle_sets: list[np.ndarray]) -> np.ndarray:
     return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(shingle_sets), NUM_PERM)
 
 
-def near_duplicate_pairs(digests: np.ndarray, eligible: np.ndarray) -> dict[int, float]:
-    """Pair key -> estimated Jaccard for LSH candidates (same band) whose estimate is ≥ NEAR_JACCARD.
-    Row k of ``digests`` is article k; only rows where ``eligible`` is True take part."""
-    n_articles = len(digests)
-    ids = np.flatnonzero(eligible)
-    digests_e = digests[ids]
+def band_hashes(digests: np.ndarray) -> np.ndarray:
+    """One uint64 per LSH band of each digest row (its NUM_PERM / NUM_BANDS values combined):
+    articles share a band's hash when they share the band (a 64-bit collision only adds a
+    candidate, which the Jaccard estimate then rejects)."""
     rows = NUM_PERM // NUM_BANDS
-    keys = []
-    for band in range(NUM_BANDS):
-        block = np.ascontiguousarray(digests_e[:, band * rows:(band + 1) * rows]).view(np.dtype((np.void, 4 * rows)))
-        bucket = np.unique(block.ravel(), return_inverse=True)[1].astype(np.int64)
-        keys.append(pair_keys(groups_of_equal(bucket, ids, 1000), n_articles))
-    candidates = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
-    found = {}
-    for key in candidates.tolist():
-        i, j = divmod(key, n_articles)
-        jaccard = float(np.mean(digests[i] == digests[j]))
-        if jaccard >= NEAR_JACCARD:
-            found[key] = round(jaccard, 4)
-    return found
+    values = digests.astype(np.uint64).reshape(len(digests), NUM_BANDS, rows)
+    with np.errstate(over="ignore"):
+        out = np.zeros((len(digests), NUM_BANDS), dtype=np.uint64)
+        for k in range(rows):
+            out = (out ^ values[:, :, k]) * np.uint64(0x100000001B3 + 2 * k)
+        out ^= out >> np.uint64(31)
+    return out

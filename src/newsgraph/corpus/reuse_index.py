@@ -1,30 +1,35 @@
-"""Candidate pairs for the reuse stage at corpus scale: partitions that spill to Parquet.
+"""The reuse stage at corpus scale: maps of independent tasks over partitions spilled to Parquet.
 
-The stage runs as three maps of independent tasks (in this process, or as Dask tasks), each with
-memory bounded by its partition, never by the corpus:
+Each task holds one partition in memory, never the corpus; the driver keeps only what the stage
+finds (duplicate pairs, candidate keys), so memory is set by the partition sizes below:
 
-1. :func:`index_task`, one per range of article rowids: word n-gram postings ``(hash, owner,
-   position)``, written as one Parquet file per hash partition; the article's exact-duplicate key,
-   MinHash digest, and repetition inside the article, returned to the caller (about 530 bytes per
-   article: the only per-article state the driver keeps).
-2. :func:`pair_task`, one per hash partition: the postings of n-grams held by 2..``MAX_DF``
-   articles become pair entries ``(pair key, diagonal)`` (diagonal = position in B − position in
-   A, in words), written as one Parquet file per key partition.
-3. :func:`candidate_task`, one per key partition: pairs with at least ``MIN_ANCHORS`` shared
+1. :func:`index_task`, one per range of :data:`ROWS_PER_INDEX_TASK` article rowids: word 4-gram
+   postings ``(hash, owner, position)``, exact-duplicate keys (hash of the normalised word
+   sequence) and MinHash LSH band hashes, each written as Parquet split into hash partitions, and
+   the rensa MinHash digests as ``.npy``; repetition inside an article is found here and returned.
+2. :func:`exact_task` (per key partition): first and later copies of equal keys.
+   :func:`band_task` (per band partition): pairs sharing a band, later copies left out;
+   :func:`verify_task` (per chunk of those): the pairs whose MinHash Jaccard estimate is ≥ 0.5.
+3. :func:`pair_task`, one per hash partition: the postings of n-grams held by 2..``MAX_DF``
+   articles become pair entries ``(pair key, diagonal, position)`` (diagonal = position in B −
+   position in A, in words), written split by pair key.
+4. :func:`candidate_task`, one per key partition: pairs with at least ``MIN_ANCHORS`` shared
    n-grams on one diagonal band (±``BAND`` words; chance sharing scatters over diagonals, a copied
    passage does not, even with words replaced), spread over enough words to make a passage of
-   ``min_chars``, are the candidates for alignment.
+   ``min_chars``, are the candidates for alignment (in :mod:`newsgraph.corpus.reuse`).
 
 This is the candidate step of passim (n-gram postings, pairs from shared rare n-grams), written
 for numpy and Parquet so that one machine handles a million articles; articles are keyed by their
-SQLite rowid, pairs by ``rowid_a * N + rowid_b`` (``N`` = max rowid + 1), so every task computes
-the same keys without coordination, and results do not depend on how the work is split.
+SQLite rowid, pairs by ``rowid_a * N + rowid_b`` (``N`` = max rowid + 1, so up to ~90M rowids fit
+the int64 keys shifted by 10 bits in :func:`candidate_task`), so every task computes the same keys
+without coordination, and results do not depend on how the work is split.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +37,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsgraph.corpus.reuse_candidates import MAX_DF, minhash_matrix
+from newsgraph.corpus.reuse_candidates import (MAX_BUCKET, MAX_DF, NEAR_JACCARD, NUM_BANDS, band_hashes, groups_of_equal,
+                                               minhash_matrix, pair_keys)
 from newsgraph.corpus.reuse_text import NGRAM, ngram_hashes_of
 
 ROWS_PER_INDEX_TASK = 5000  # articles read, hashed and written per index task
@@ -57,13 +63,12 @@ class IndexTask:
 
 @dataclass
 class IndexPart:
-    """What one index task returns: per-article arrays (rowid order) and repetitions found."""
+    """What one index task returns: the repetitions inside its articles, ``(rowid, Reuse)``.
+    Everything per article goes to Parquet (postings, duplicate keys, LSH bands) and ``.npy``
+    (MinHash digests), so the driver holds nothing in proportion to the corpus."""
 
-    rowids: np.ndarray  # int64
-    fingerprints: np.ndarray  # S16: hash of the normalised word sequence (exact duplicates)
-    digests: np.ndarray  # uint32 (articles x NUM_PERM) rensa MinHash of word 3-grams
-    eligible: np.ndarray  # bool: long enough for near-duplicate evidence
-    repeats: list = field(default_factory=list)  # (rowid, Reuse) repetitions inside an article
+    articles: int
+    repeats: list = field(default_factory=list)
 
 
 def postings_dir(work: str | Path, partition: int) -> Path:
@@ -72,6 +77,21 @@ def postings_dir(work: str | Path, partition: int) -> Path:
 
 def pairs_dir(work: str | Path, partition: int) -> Path:
     return Path(work) / "pairs" / f"q{partition:04d}"
+
+
+def keys_dir(work: str | Path, partition: int) -> Path:
+    """Exact-duplicate keys ``(key_hi, key_lo, rowid)``, split by key."""
+    return Path(work) / "keys" / f"k{partition:04d}"
+
+
+def bands_dir(work: str | Path, partition: int) -> Path:
+    """MinHash LSH band hashes ``(band, hash, rowid)``, split by hash."""
+    return Path(work) / "bands" / f"b{partition:04d}"
+
+
+def digests_dir(work: str | Path) -> Path:
+    """One ``r{lo}.npy`` digest matrix and ``r{lo}.rowids.npy`` per index task."""
+    return Path(work) / "digests"
 
 
 def partitions_for(total_words: int) -> int:
@@ -91,7 +111,8 @@ def shingles_of(hashes: np.ndarray) -> np.ndarray:
 
 
 def index_task(task: IndexTask) -> IndexPart:
-    """Postings of a rowid range to Parquet (one file per hash partition); per-article keys back."""
+    """One rowid range: postings, exact-duplicate keys and LSH bands to Parquet (split by hash into
+    ``task.partitions`` parts), MinHash digests to ``.npy``; repetitions inside articles returned."""
     from newsgraph.corpus.reuse import ArticleInfo, self_repeats
     from newsgraph.corpus.reuse_text import token_hashes, words_of
 
@@ -103,7 +124,7 @@ def index_task(task: IndexTask) -> IndexPart:
             " ORDER BY rowid", (task.lo, task.hi)):
         hashes = token_hashes(text)
         rowids.append(rowid)
-        prints.append(fingerprint_of(hashes))
+        prints.append(fingerprint_of(hashes) if len(hashes) else b"")  # texts without words duplicate nothing
         shingles.append(shingles_of(hashes))
         eligible.append(len(hashes) >= MIN_WORDS_NEAR)
         grams, first = np.unique(ngram_hashes_of(hashes, NGRAM), return_index=True)
@@ -114,23 +135,122 @@ def index_task(task: IndexTask) -> IndexPart:
             info = ArticleInfo(aid, doc, index, date, len(text))
             repeats.extend((rowid, r) for r in self_repeats(info, words_of(text), task.min_chars))
     conn.close()
-    if grams_all:
-        write_postings(task, np.concatenate(grams_all), np.concatenate(owners_all), np.concatenate(positions_all))
-    return IndexPart(np.asarray(rowids, dtype=np.int64), np.asarray(prints, dtype="S16"), minhash_matrix(shingles),
-                     np.asarray(eligible, dtype=bool), repeats)
+    if not rowids:
+        return IndexPart(0, [])
+    ids = np.asarray(rowids, dtype=np.int64)
+    write_postings(task, np.concatenate(grams_all), np.concatenate(owners_all), np.concatenate(positions_all))
+    write_keys(task, ids, prints)
+    digests = minhash_matrix(shingles)
+    out = digests_dir(task.work)
+    out.mkdir(parents=True, exist_ok=True)
+    np.save(out / f"r{task.lo:012d}.npy", digests)
+    np.save(out / f"r{task.lo:012d}.rowids.npy", ids)
+    write_bands(task, ids[np.asarray(eligible, dtype=bool)], digests[np.asarray(eligible, dtype=bool)])
+    return IndexPart(len(ids), repeats)
+
+
+def write_split(directory: Callable[[int], Path], name: str, split: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+    """Rows to ``directory(p)/name`` for each part ``p`` of ``split`` (one Parquet file each)."""
+    order = np.argsort(split, kind="stable")
+    parts = int(split.max()) + 1 if len(split) else 0
+    bounds = np.searchsorted(split[order], np.arange(parts + 1))
+    for p in range(parts):
+        sel = order[bounds[p]:bounds[p + 1]]
+        if len(sel):
+            out = directory(p)
+            out.mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.table({c: v[sel] for c, v in columns.items()}), out / name, compression="lz4")
+
+
+def write_keys(task: IndexTask, rowids: np.ndarray, prints: list[bytes]) -> None:
+    has = np.asarray([bool(p) for p in prints])
+    keys = np.frombuffer(b"".join(p for p in prints if p), dtype="<u8").reshape(-1, 2)
+    write_split(lambda p: keys_dir(task.work, p), f"r{task.lo:012d}.parquet",
+                (keys[:, 0] % np.uint64(task.partitions)).astype(np.int64),
+                {"hi": keys[:, 0], "lo": keys[:, 1], "rowid": rowids[has]})
+
+
+def write_bands(task: IndexTask, rowids: np.ndarray, digests: np.ndarray) -> None:
+    hashes = band_hashes(digests)  # (articles, NUM_BANDS)
+    write_split(lambda p: bands_dir(task.work, p), f"r{task.lo:012d}.parquet",
+                (hashes.ravel() % np.uint64(task.partitions)).astype(np.int64),
+                {"band": np.tile(np.arange(NUM_BANDS, dtype=np.int16), len(rowids)), "hash": hashes.ravel(),
+                 "rowid": np.repeat(rowids, NUM_BANDS)})
 
 
 def write_postings(task: IndexTask, grams: np.ndarray, owners: np.ndarray, positions: np.ndarray) -> None:
-    part = (grams % np.uint64(task.partitions)).astype(np.int64)
-    order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(task.partitions + 1))
-    for p in range(task.partitions):
-        sel = order[bounds[p]:bounds[p + 1]]
-        if len(sel):
-            out = postings_dir(task.work, p)
-            out.mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.table({"hash": grams[sel], "owner": owners[sel], "pos": positions[sel]}),
-                           out / f"r{task.lo:012d}.parquet", compression="lz4")
+    write_split(lambda p: postings_dir(task.work, p), f"r{task.lo:012d}.parquet",
+                (grams % np.uint64(task.partitions)).astype(np.int64),
+                {"hash": grams, "owner": owners, "pos": positions})
+
+
+@dataclass
+class PartitionTask:
+    work: str
+    partition: int
+
+
+def exact_task(task: PartitionTask) -> list[tuple[int, int]]:
+    """``(first copy, later copy)`` rowid pairs of equal exact-duplicate keys in one partition."""
+    data = read_dir(keys_dir(task.work, task.partition), ["hi", "lo", "rowid"])
+    if not data:
+        return []
+    order = np.lexsort((data["rowid"], data["lo"], data["hi"]))
+    hi, lo, rowids = data["hi"][order], data["lo"][order], data["rowid"][order]
+    same = np.r_[False, (hi[1:] == hi[:-1]) & (lo[1:] == lo[:-1])]
+    starts = np.flatnonzero(~same)
+    first = np.repeat(rowids[starts], np.diff(np.r_[starts, len(rowids)]))
+    return list(zip(first[same].tolist(), rowids[same].tolist()))
+
+
+@dataclass
+class BandTask:
+    work: str
+    partition: int
+    n: int
+    excluded: np.ndarray  # sorted rowids left out (later copies of exact duplicates)
+
+
+def band_task(task: BandTask) -> np.ndarray:
+    """Pair keys of articles sharing a MinHash LSH band (groups of up to MAX_BUCKET) in one partition."""
+    data = read_dir(bands_dir(task.work, task.partition), ["band", "hash", "rowid"])
+    if not data:
+        return np.zeros(0, dtype=np.int64)
+    keep = ~np.isin(data["rowid"], task.excluded)
+    band, hashes, rowids = data["band"][keep].astype(np.uint64), data["hash"][keep], data["rowid"][keep]
+    bucket = hashes ^ (band * np.uint64(0x9E3779B97F4A7C15))  # one key for (band, hash)
+    return np.unique(pair_keys(groups_of_equal(bucket, rowids, MAX_BUCKET), task.n))
+
+
+@dataclass
+class VerifyTask:
+    work: str
+    keys: np.ndarray  # candidate pair keys
+    n: int
+
+
+def verify_task(task: VerifyTask) -> list[tuple[int, float]]:
+    """``(pair key, estimated Jaccard)`` for candidates whose MinHash estimate is ≥ NEAR_JACCARD;
+    the digests are read from the index tasks' ``.npy`` files (memory-mapped)."""
+    files = sorted(digests_dir(task.work).glob("r*.rowids.npy"))
+    starts = np.asarray([np.load(f, mmap_mode="r")[0] for f in files], dtype=np.int64)
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def digest(rowid: int) -> np.ndarray:
+        k = int(np.searchsorted(starts, rowid, side="right")) - 1
+        if k not in cache:
+            stem = str(files[k])[:-len(".rowids.npy")]
+            cache[k] = (np.load(files[k]), np.load(stem + ".npy", mmap_mode="r"))
+        ids, digests = cache[k]
+        return digests[int(np.searchsorted(ids, rowid))]
+
+    found = []
+    for key in task.keys.tolist():
+        i, j = divmod(key, task.n)
+        jaccard = float(np.mean(digest(i) == digest(j)))
+        if jaccard >= NEAR_JACCARD:
+            found.append((key, round(jaccard, 4)))
+    return found
 
 
 @dataclass
@@ -162,16 +282,8 @@ def pair_task(task: PairTask) -> int:
     keys, diagonals, starts = pair_entries(hashes, owners, positions, task.n)
     if len(keys) == 0:
         return 0
-    q = (keys % task.key_partitions).astype(np.int64)
-    order = np.argsort(q, kind="stable")
-    bounds = np.searchsorted(q[order], np.arange(task.key_partitions + 1))
-    for k in range(task.key_partitions):
-        sel = order[bounds[k]:bounds[k + 1]]
-        if len(sel):
-            out = pairs_dir(task.work, k)
-            out.mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.table({"key": keys[sel], "diagonal": diagonals[sel], "pos": starts[sel]}),
-                           out / f"p{task.partition:04d}.parquet", compression="lz4")
+    write_split(lambda k: pairs_dir(task.work, k), f"p{task.partition:04d}.parquet",
+                (keys % task.key_partitions).astype(np.int64), {"key": keys, "diagonal": diagonals, "pos": starts})
     return len(keys)
 
 
