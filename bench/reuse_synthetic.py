@@ -205,23 +205,26 @@ def run_stage(db: Path, cross_lingual: bool, scheduler: str | None = None) -> di
     return run
 
 
-def synthetic_store(n: int, work: Path, keep: bool) -> tuple[Path, list[dict], list[dict], float]:
-    """The store of a synthetic corpus of ``n`` articles, its articles and truth, and build seconds
-    (0 when ``keep`` found it already built)."""
+def synthetic_store(n: int, work: Path, keep: bool) -> tuple[Path, dict, float]:
+    """The store of a synthetic corpus of ``n`` articles, what scoring needs (article ids, truth,
+    mean words; not the texts, so the bench holds little while the stage runs), build seconds (0
+    when ``keep`` found it already built)."""
     import pickle
 
     db, saved = work / f"synthetic-{n}.db", work / f"synthetic-{n}.truth.pickle"
     if keep and db.exists() and saved.exists():
         with saved.open("rb") as f:
-            arts, truth = pickle.load(f)
-        return db, arts, truth, 0.0
+            return db, pickle.load(f), 0.0
     t = time.time()
     arts, truth = corpus(n, Generator())
     write_store(db, arts)
+    gold = {"ids": [a["id"] for a in arts], "truth": truth,
+            "mean_words": round(sum(len(a["text"].split()) for a in arts) / n)}
+    del arts
     if keep:
         with saved.open("wb") as f:
-            pickle.dump((arts, truth), f)
-    return db, arts, truth, time.time() - t
+            pickle.dump(gold, f)
+    return db, gold, time.time() - t
 
 
 def overlap(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> int:
@@ -241,10 +244,10 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
-def score(db: Path, arts: list[dict], truth: list[dict], kinds: set[str]) -> dict:
+def score(db: Path, ids: list[str], truth: list[dict], kinds: set[str]) -> dict:
     from newsgraph.store.db import Store
 
-    index = {a["id"]: k for k, a in enumerate(arts)}
+    index = {aid: k for k, aid in enumerate(ids)}
     found: dict[frozenset, list] = {}
     with Store(db, readonly=True) as store:
         for r in store.conn.execute("SELECT * FROM reuse"):
@@ -321,15 +324,15 @@ def main() -> None:
     rows = []
     mono = {"exact", "near", "passage"}
     for n in args.sizes:
-        db, arts, truth, built = synthetic_store(n, args.work, args.keep)
-        mean_words = round(sum(len(a["text"].split()) for a in arts) / n)
+        db, gold, built = synthetic_store(n, args.work, args.keep)
         for scheduler in args.schedulers:
             sched = None if scheduler == "none" else scheduler
             run = run_stage(db, cross_lingual=False, scheduler=sched)
-            rows.append({"corpus": f"synthetic {n}", "articles": n, "mean_words": mean_words, "scheduler": scheduler,
-                         "build_seconds": round(built, 1), **run, **score(db, arts, truth, mono)})
+            rows.append({"corpus": f"synthetic {n}", "articles": n, "mean_words": gold["mean_words"],
+                         "scheduler": scheduler, "build_seconds": round(built, 1), **run,
+                         **score(db, gold["ids"], gold["truth"], mono)})
             print(rows[-1], flush=True)
-        del arts, truth
+        del gold
     if args.translations and NTREX.is_dir():
         arts, truth = ntrex_corpus(args.translations)
         db = args.work / "ntrex.db"
@@ -337,7 +340,7 @@ def main() -> None:
         run = run_stage(db, cross_lingual=True)
         rows.append({"corpus": f"NTREX {args.translations} docs x en/ar/fa", "articles": len(arts), "scheduler": "none",
                      "mean_words": round(sum(len(a["text"].split()) for a in arts) / len(arts)), "build_seconds": 0,
-                     **run, **score(db, arts, truth, {"translation"})})
+                     **run, **score(db, [a["id"] for a in arts], truth, {"translation"})})
     extra = {}
     if args.compare_minhash:
         arts, truth = corpus(args.compare_minhash, Generator(seed=11))
