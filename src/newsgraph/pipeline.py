@@ -30,6 +30,7 @@ from newsgraph.model import Article, Rejection, SourceDocument
 from newsgraph.segment import NoTextError, segment_document
 from newsgraph.corpus.resolution import RESOLUTION_VERSION
 from newsgraph.segment.rules import RULESET_VERSION
+from newsgraph.mapper import Mapper, make_mapper
 from newsgraph.store.db import Store
 
 Component = Callable[[Article], Article]
@@ -73,24 +74,6 @@ def _stage_versions(module: str, fallback: str = "rules") -> str:
         return "not installed"
     versions = getattr(loaded, "model_versions", None)
     return str(versions()) if callable(versions) else getattr(loaded, "RULES_VERSION", fallback)
-
-
-def _stage_versions(module: str, fallback: str = "rules") -> str:
-    """What a stage reports of its rules and models (or that it is not installed)."""
-    try:
-        loaded = importlib.import_module(module)
-    except ImportError:
-        return "not installed"
-    versions = getattr(loaded, "model_versions", None)
-    return str(versions()) if callable(versions) else getattr(loaded, "RULES_VERSION", fallback)
-
-
-def _crf_versions() -> str:
-    try:
-        from newsgraph.enrich import ner_crf
-    except ImportError:
-        return "not installed"
-    return ner_crf.model_versions() if hasattr(ner_crf, "model_versions") else "ner-ar/ner-fa CRF (see NER_MODEL_CARD.md)"
 
 
 @dataclass
@@ -220,7 +203,7 @@ def process_document(pipeline: Pipeline, doc: SourceDocument) -> list[Article] |
                                      f"{Path(where.filename).name}:{where.lineno}); please report it with this file")
 
 
-def _store_batch(store: Store, mapper: "Mapper", pipeline: Pipeline, batch: list[SourceDocument], run_id: int,
+def _store_batch(store: Store, mapper: Mapper, pipeline: Pipeline, batch: list[SourceDocument], run_id: int,
                  result: AnalyzeResult, notify: ProgressCallback) -> None:
     """Process a batch (in parallel when the mapper is) and write it in input order."""
     seen: set[str] = set()
@@ -250,52 +233,6 @@ def _store_outcomes(store: Store, docs: list[SourceDocument], outcomes: list[lis
         result.documents += 1
         result.articles += len(outcome)
         notify("document", {"source": doc.source, "articles": len(outcome)})
-
-
-class Mapper:
-    """``map`` over a batch: in this process, in a local process pool, or on Dask."""
-
-    def __init__(self, workers: int = 1, scheduler: str | None = None):
-        self.workers, self.scheduler = workers, scheduler
-        self._pool = None
-        self._client = None
-
-    def __enter__(self) -> "Mapper":
-        if self.scheduler and self.scheduler.startswith("tcp://"):
-            from dask.distributed import Client
-
-            self._client = Client(self.scheduler)
-        elif self.scheduler is None and self.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-        if self._client is not None:
-            self._client.close()
-
-    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
-        if self._client is not None:
-            return self._client.gather(self._client.map(fn, items, pure=False))
-        if self.scheduler is not None:
-            import dask.bag
-
-            # chunksize=1: Dask's local schedulers hand out tasks in chunks of 6 by default, so a
-            # batch of a few partitions all went to one worker process and nothing ran in parallel
-            return dask.bag.from_sequence(items, npartitions=max(1, min(len(items), 2 * self.workers))).map(fn).compute(
-                scheduler=self.scheduler, chunksize=1)
-        if self._pool is not None:
-            return list(self._pool.map(fn, items))
-        return [fn(item) for item in items]
-
-
-def make_mapper(workers: int = 1, scheduler: str | None = None) -> Mapper:
-    if scheduler in ("local", "single", "synchronous"):
-        scheduler = "synchronous" if workers <= 1 else "processes"
-    return Mapper(max(1, workers), scheduler)
 
 
 def _reject(store: Store, result: AnalyzeResult, rejection: Rejection, run_id: int, notify: ProgressCallback) -> None:

@@ -25,10 +25,10 @@ import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,6 +39,7 @@ from newsgraph.corpus.reuse_index import (KEY_PARTITIONS_PER_HASH_PARTITION, ROW
                                           verify_task)
 from newsgraph.corpus.reuse_text import Words, words_of
 from newsgraph.model import Reuse
+from newsgraph.mapper import Mapper, make_mapper
 
 if TYPE_CHECKING:
     from newsgraph.store.db import Store
@@ -129,52 +130,6 @@ def align_task(task: AlignTask) -> list[Reuse]:
     return records
 
 
-class TaskRunner:
-    """``map`` a function over tasks, one Dask task each: in this process (no scheduler), on Dask's
-    local schedulers (``local`` or ``processes`` = two worker processes kept for the whole run,
-    ``threads``, ``synchronous``), or on a cluster (``tcp://HOST:PORT``, or the address of a
-    ``LocalCluster``)."""
-
-    def __init__(self, scheduler: str | None, workers: int = 2):
-        self.scheduler = "processes" if scheduler == "local" else scheduler
-        self.workers = workers
-        self._client: Any = None
-        self._pool: Any = None
-
-    def __enter__(self) -> "TaskRunner":
-        if self.scheduler is not None and "://" in self.scheduler:
-            from dask.distributed import Client
-
-            self._client = Client(self.scheduler)
-        elif self.scheduler == "processes":
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._client is not None:
-            self._client.close()
-        if self._pool is not None:
-            self._pool.shutdown()
-
-    def map(self, fn: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
-        if not tasks:
-            return []
-        if self._client is not None:
-            return self._client.gather(self._client.map(fn, tasks, pure=False))
-        if self.scheduler is None:
-            return [fn(task) for task in tasks]
-        import dask
-
-        options: dict[str, Any] = {"scheduler": self.scheduler, "num_workers": self.workers}
-        if self._pool is not None:
-            options["pool"] = self._pool
-        # chunksize=1: the local schedulers otherwise hand out tasks in chunks of 6, one worker each
-        return list(dask.compute(*[dask.delayed(fn, pure=False)(task) for task in tasks], chunksize=1, **options))
-
-
 def monolingual_records(store: Store, min_chars: int, scheduler: str | None = None,
                         work_dir: str | Path | None = None) -> list[Reuse]:
     """Exact, near, passage and repetition records for the whole store.
@@ -187,13 +142,13 @@ def monolingual_records(store: Store, min_chars: int, scheduler: str | None = No
     parent = Path(work_dir) if work_dir is not None else Path(db).parent
     work = tempfile.mkdtemp(prefix="newsgraph-reuse-", dir=parent)
     try:
-        with TaskRunner(scheduler) as runner:
+        with make_mapper(workers=2 if scheduler else 1, scheduler=scheduler) as runner:
             return _records(store, runner, db, work, max_rowid + 1, partitions_for(chars // 5), min_chars)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _records(store: Store, runner: TaskRunner, db: str, work: str, n: int, partitions: int, min_chars: int
+def _records(store: Store, runner: Mapper, db: str, work: str, n: int, partitions: int, min_chars: int
              ) -> list[Reuse]:
     parts = runner.map(index_task, [IndexTask(db, lo, lo + ROWS_PER_INDEX_TASK, work, partitions, min_chars)
                                     for lo in range(0, n, ROWS_PER_INDEX_TASK)])
