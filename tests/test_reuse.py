@@ -218,6 +218,9 @@ def test_cross_lingual_translations_found_and_unrelated_not_paired(shared_data, 
     wanted = {frozenset((f"urn:test:{d}:en", f"urn:test:{d}:{lang}")) for d in docs for lang in ("ar", "fa")}
     assert len(wanted & pairs) >= 0.85 * len(wanted)
     assert counts["translation"] == len(found)
+    single = all_records(db)
+    ng.reuse(db, cross_lingual=True, scheduler="processes")  # lead embeddings and verification as Dask tasks
+    assert all_records(db) == single
 
 
 @pytest.fixture(scope="module")

@@ -130,9 +130,9 @@ def align_task(task: AlignTask) -> list[Reuse]:
     return records
 
 
-def monolingual_records(store: Store, min_chars: int, scheduler: str | None = None,
-                        work_dir: str | Path | None = None) -> list[Reuse]:
-    """Exact, near, passage and repetition records for the whole store.
+def monolingual_records(store: Store, min_chars: int, runner: Mapper, work_dir: str | Path | None = None
+                        ) -> list[Reuse]:
+    """Exact, near, passage and repetition records for the whole store, the tasks run by ``runner``.
 
     Intermediate Parquet goes to a temporary directory inside ``work_dir`` (default: beside the
     database; on a multi-machine cluster it must be a directory every worker sees)."""
@@ -142,8 +142,7 @@ def monolingual_records(store: Store, min_chars: int, scheduler: str | None = No
     parent = Path(work_dir) if work_dir is not None else Path(db).parent
     work = tempfile.mkdtemp(prefix="newsgraph-reuse-", dir=parent)
     try:
-        with make_mapper(workers=2 if scheduler else 1, scheduler=scheduler) as runner:
-            return _records(store, runner, db, work, max_rowid + 1, partitions_for(chars // 5), min_chars)
+        return _records(store, runner, db, work, max_rowid + 1, partitions_for(chars // 5), min_chars)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -205,20 +204,21 @@ def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, s
               work_dir: str | Path | None = None) -> dict[str, int]:
     """Find reuse in ``store``, replace the ``reuse`` table with it and return counts by kind.
 
-    With ``scheduler`` the monolingual stage's tasks (index, pair, candidate and alignment
-    partitions) run on Dask; cross-lingual verification stays in this process. Records are sorted
-    and de-duplicated, so the table is the same either way. The run is recorded in ``runs`` with
-    its settings and counts (an empty result is then "analysed, nothing found")."""
+    With ``scheduler`` every task runs on Dask: the monolingual stage's partitions (index, pair,
+    candidate, alignment) and the cross-lingual lead embeddings and pair verification. Records are
+    sorted and de-duplicated, so the table is the same either way. The run is recorded in
+    ``runs`` with its settings and counts (an empty result is then "analysed, nothing found")."""
     from newsgraph import __version__
 
     run_id = store.start_run(__version__, reuse_components(cross_lingual),
                              {"stage": "reuse", "min_chars": min_chars, "cross_lingual": cross_lingual,
                               "scheduler": scheduler})
-    records = monolingual_records(store, min_chars, scheduler, work_dir)
-    if cross_lingual:
-        from newsgraph.corpus.reuse_xling import translation_records
+    with make_mapper(workers=2 if scheduler else 1, scheduler=scheduler) as runner:
+        records = monolingual_records(store, min_chars, runner, work_dir)
+        if cross_lingual:
+            from newsgraph.corpus.reuse_xling import translation_records
 
-        records += translation_records(store)
+            records += translation_records(store, runner)
     records = deduplicated(records)
     store.replace_reuse(records)
     counts = Counter(r.kind for r in records)

@@ -26,6 +26,7 @@ import numpy as np
 from newsgraph.model import Reuse
 
 if TYPE_CHECKING:
+    from newsgraph.mapper import Mapper
     from newsgraph.store.db import Store
 from newsgraph.text.normalize import normalize_for_search
 
@@ -231,23 +232,90 @@ def embedding_pairs(ids: list[str], langs: dict[str, str], vectors: np.ndarray, 
     return pairs
 
 
-def translation_records(store: Store) -> list[Reuse]:
-    """Cross-lingual reuse over the whole store (articles with a known language)."""
+LEAD_ROWS = 2000  # articles per lead-embedding task
+VERIFY_PAIRS = 1000  # candidate pairs per verification task (each task embeds its articles once)
+
+
+@dataclass
+class LeadTask:
+    db: str
+    lo: int  # rowid range [lo, hi)
+    hi: int
+
+
+def lead_task(task: LeadTask) -> tuple[list[str], np.ndarray]:
+    """Lead vectors of the articles (with a language) in a rowid range, on a read-only connection."""
+    conn = read_only(task.db)
+    ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE lang IS NOT NULL AND rowid >= ? AND rowid < ?"
+                                      " ORDER BY rowid", (task.lo, task.hi))]
+    vectors = lead_vectors(SentenceCache(conn), ids)
+    conn.close()
+    return ids, vectors
+
+
+@dataclass
+class VerifyTask:
+    db: str
+    pairs: list[tuple[str, str, bool]]  # (a, b, whether the leads must match first)
+
+
+def verify_task(task: VerifyTask) -> list[Reuse]:
+    """Translation records of a chunk of candidate pairs. Every article's lead is embedded before
+    the rest of it, as in :func:`lead_task`, so its vectors do not depend on the chunk."""
+    cache = SentenceCache(read_only(task.db))
+    records: list[Reuse] = []
+    for a_id, b_id, check in task.pairs:
+        if check and not leads_match(cache, a_id, b_id):
+            continue
+        cache.embeddings(a_id, LEAD), cache.embeddings(b_id, LEAD)
+        (ra, sa), (rb, sb) = cache.article(a_id), cache.article(b_id)
+        records += pair_records(ra, rb, sa, sb, cache.embeddings(a_id), cache.embeddings(b_id))
+    cache.conn.close()
+    return records
+
+
+def read_only(db: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def translation_records(store: Store, runner: Mapper | None = None) -> list[Reuse]:
+    """Cross-lingual reuse over the whole store (articles with a known language): candidate
+    signals in this process; lead embeddings and pair verification as tasks of ``runner``
+    (in this process when None, else on Dask)."""
+    from pathlib import Path
+
+    from newsgraph.mapper import make_mapper
+
     conn = store.conn
+    db = str(Path(store.path).resolve())
     langs: dict[str, str] = {}
     signals = stored_signals(conn)
     for row in conn.execute("SELECT id, lang, text FROM articles WHERE lang IS NOT NULL ORDER BY rowid"):
         langs[row["id"]] = row["lang"]
         signals[row["id"]] |= text_signals(row["text"])
     signals = {aid: sig for aid, sig in signals.items() if aid in langs}
-    cache = SentenceCache(conn)
-    ids = list(langs)
-    by_signal = candidate_pairs(signals, langs)
-    by_embedding = embedding_pairs(ids, langs, lead_vectors(cache, ids))
-    records: list[Reuse] = []
-    for a_id, b_id in sorted(set(by_signal) | by_embedding):
-        if (a_id, b_id) not in by_embedding and not leads_match(cache, a_id, b_id):
-            continue
-        (ra, sa), (rb, sb) = cache.article(a_id), cache.article(b_id)
-        records += pair_records(ra, rb, sa, sb, cache.embeddings(a_id), cache.embeddings(b_id))
-    return records
+    max_rowid = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
+    with (make_mapper() if runner is None else _Borrowed(runner)) as run:
+        leads = run.map(lead_task, [LeadTask(db, lo, lo + LEAD_ROWS) for lo in range(0, max_rowid + 1, LEAD_ROWS)])
+        ids = [aid for part_ids, _ in leads for aid in part_ids]
+        vectors = np.concatenate([np.zeros((0, 384), dtype=np.float32)] + [v for _, v in leads])
+        by_signal = candidate_pairs(signals, langs)
+        by_embedding = embedding_pairs(ids, langs, vectors)
+        pairs = [(a, b, (a, b) not in by_embedding) for a, b in sorted(set(by_signal) | by_embedding)]
+        parts = run.map(verify_task, [VerifyTask(db, pairs[s:s + VERIFY_PAIRS]) for s in range(0, len(pairs), VERIFY_PAIRS)])
+    return [r for part in parts for r in part]
+
+
+class _Borrowed:
+    """A runner owned by the caller: used as a context manager without closing it."""
+
+    def __init__(self, runner: Mapper):
+        self.runner = runner
+
+    def __enter__(self) -> Mapper:
+        return self.runner
+
+    def __exit__(self, *exc: object) -> None:
+        return None
