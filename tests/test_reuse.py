@@ -320,3 +320,15 @@ def test_articles_without_words_are_not_duplicates_of_each_other(tmp_path):
             store.add_document(doc, [Article(id=f"a{k}", document_id=doc.id, source=f"d{k}", source_index=0, text=text,
                                              paragraphs=[Paragraph(0, len(text), 0, len(text), "en")])], None)
     assert ng.reuse(db)["exact"] == 0
+
+
+def test_reuse_reports_progress_per_phase_as_tasks_finish(corpus):
+    seen: dict[str, list[tuple[int, int]]] = {}
+    ng.reuse(corpus["db"], progress=lambda phase, done, total: seen.setdefault(phase, []).append((done, total)))
+    order = ["index", "exact", "band", "verify", "pair", "candidate", "align"]
+    assert {"index", "exact", "band", "pair", "candidate", "align"} <= set(seen) <= set(order)
+    assert list(seen) == [p for p in order if p in seen], "phases are reported in the order they run"
+    for phase, calls in seen.items():
+        total = calls[0][1]
+        assert calls[0] == (0, total) and calls[-1] == (total, total), phase
+        assert [done for done, _ in calls] == list(range(total + 1)), phase

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,16 +81,18 @@ def export(db: str | Path, out_dir: str | Path, fmt: str = "jsonl") -> dict[str,
 
 
 def reuse(db: str | Path, *, min_chars: int = 200, cross_lingual: bool = False,
-          scheduler: str | None = None, work_dir: str | Path | None = None) -> dict[str, int]:
+          scheduler: str | None = None, work_dir: str | Path | None = None,
+          progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Find duplicates, reused passages (and with ``cross_lingual`` translations) across the
     stored articles, and repetition inside pages; returns counts by kind. ``scheduler`` runs the
     monolingual stage's tasks on Dask; ``work_dir`` holds their Parquet intermediates (default:
-    beside the database; on a cluster of several machines, a directory every worker sees)."""
+    beside the database; on a cluster of several machines, a directory every worker sees);
+    ``progress(phase, done, total)`` is called as each of the stage's tasks finishes."""
     from newsgraph.corpus.reuse import run_reuse
 
     with Store(db) as store:
         return run_reuse(store, min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler,
-                         work_dir=work_dir)
+                         work_dir=work_dir, progress=progress)
 
 
 def techniques(db: str | Path, *, article_id: str | None = None, outlet: str | None = None) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
@@ -219,24 +219,40 @@ def entity(name_or_id: str = typer.Argument(..., help="Entity id, name, or any s
     console.print(co)
 
 
+REUSE_PHASES = {"index": "indexing articles", "exact": "exact duplicates", "band": "near-duplicate buckets",
+                "verify": "near-duplicate checks", "pair": "shared 4-grams", "candidate": "passage candidates",
+                "align": "aligning passages", "lead": "embedding leads", "translation": "checking translations"}
+
+
 @app.command()
 def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest reused passage to report."),
           cross_lingual: bool = typer.Option(False, "--cross-lingual", help="Also find translations across languages."),
           scheduler: Optional[str] = typer.Option(None, help="Dask scheduler: local, processes or tcp://HOST:PORT."),
           work_dir: Optional[Path] = typer.Option(None, help="Directory for the Parquet intermediates (default: beside "
-                                                  "the database; every worker of a multi-machine cluster must see it).")
-          ) -> None:
+                                                  "the database; every worker of a multi-machine cluster must see it)."),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars.")) -> None:
     """Find who copies whom: duplicates, reused passages, translations, repetition inside pages."""
     if scheduler is not None:
         _check_dask()
     if work_dir is not None and not work_dir.is_dir():
         _fail(f"--work-dir {work_dir} is not a directory")
-    try:
-        counts = api.reuse(_existing_db(db), min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler,
-                           work_dir=work_dir)
-    except ImportError as exc:
-        _fail(f"the reuse stage is not available in this install ({exc})")
-        return
+    path = _existing_db(db)
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
+    with progress:
+        bars: dict[str, Any] = {}
+
+        def on_task(phase: str, done: int, total: int) -> None:
+            if phase not in bars:
+                bars[phase] = progress.add_task(REUSE_PHASES.get(phase, phase), total=total)
+            progress.update(bars[phase], completed=done, total=total)
+
+        try:
+            counts = api.reuse(path, min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler,
+                               work_dir=work_dir, progress=on_task)
+        except ImportError as exc:
+            _fail(f"the reuse stage is not available in this install ({exc})")
+            return
     for kind, count in counts.items():
         console.print(f"{kind}: {count}")
 

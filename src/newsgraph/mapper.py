@@ -41,23 +41,39 @@ class Mapper:
         if self._client is not None:
             self._client.close()
 
-    def map(self, fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    def map(self, fn: Callable[[Any], Any], items: list[Any], done: Callable[[], None] | None = None) -> list[Any]:
+        """``[fn(item) for item in items]``, computed where the mapper says; ``done`` is called in
+        this process as each task finishes (for progress bars)."""
+        tick = done or (lambda: None)
         if not items:
             return []
         if self._client is not None:
-            return self._client.gather(self._client.map(fn, items, pure=False))
+            from dask.distributed import as_completed
+
+            futures = self._client.map(fn, items, pure=False)
+            for _ in as_completed(futures):
+                tick()
+            return self._client.gather(futures)
         if self.scheduler is not None:
             import dask
+            from dask.callbacks import Callback
 
             options: dict[str, Any] = {"scheduler": self.scheduler}
             if self._pool is not None:
                 options["pool"] = self._pool
             # chunksize=1: Dask's local schedulers hand out tasks in chunks of 6 by default, so a
             # batch of a few tasks all went to one worker process and nothing ran in parallel
-            return list(dask.compute(*[dask.delayed(fn, pure=False)(item) for item in items], chunksize=1, **options))
+            with Callback(posttask=lambda *_: tick()):
+                return list(dask.compute(*[dask.delayed(fn, pure=False)(item) for item in items], chunksize=1,
+                                         **options))
         if self._pool is not None:
-            return list(self._pool.map(fn, items))
-        return [fn(item) for item in items]
+            return [_ticked(result, tick) for result in self._pool.map(fn, items)]
+        return [_ticked(fn(item), tick) for item in items]
+
+
+def _ticked(result: Any, tick: Callable[[], None]) -> Any:
+    tick()
+    return result
 
 
 def make_mapper(workers: int = 1, scheduler: str | None = None) -> Mapper:

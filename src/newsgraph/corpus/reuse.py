@@ -25,10 +25,10 @@ import shutil
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -130,7 +130,7 @@ def align_task(task: AlignTask) -> list[Reuse]:
     return records
 
 
-def monolingual_records(store: Store, min_chars: int, runner: Mapper, work_dir: str | Path | None = None
+def monolingual_records(store: Store, min_chars: int, runner: Mapper | ReportingMapper, work_dir: str | Path | None = None
                         ) -> list[Reuse]:
     """Exact, near, passage and repetition records for the whole store, the tasks run by ``runner``.
 
@@ -147,7 +147,7 @@ def monolingual_records(store: Store, min_chars: int, runner: Mapper, work_dir: 
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _records(store: Store, runner: Mapper, db: str, work: str, n: int, partitions: int, min_chars: int
+def _records(store: Store, runner: Mapper | ReportingMapper, db: str, work: str, n: int, partitions: int, min_chars: int
              ) -> list[Reuse]:
     parts = runner.map(index_task, [IndexTask(db, lo, lo + ROWS_PER_INDEX_TASK, work, partitions, min_chars)
                                     for lo in range(0, n, ROWS_PER_INDEX_TASK)])
@@ -200,20 +200,45 @@ def deduplicated(records: Iterable[Reuse]) -> list[Reuse]:
     return [best[k] for k in sorted(best)]
 
 
+ProgressCallback = Callable[[str, int, int], None]
+
+
+class ReportingMapper:
+    """A mapper that reports ``(phase, done, total)`` as tasks finish; the phase is the task
+    function's name without ``_task`` (index, exact, band, verify, pair, candidate, align, lead,
+    translation)."""
+
+    def __init__(self, runner: Mapper, progress: ProgressCallback):
+        self.runner, self.progress = runner, progress
+
+    def map(self, fn: Callable[[Any], Any], tasks: list[Any]) -> list[Any]:
+        phase, total, count = fn.__name__.removesuffix("_task"), len(tasks), 0
+        self.progress(phase, 0, total)
+
+        def done() -> None:
+            nonlocal count
+            count += 1
+            self.progress(phase, count, total)
+
+        return self.runner.map(fn, tasks, done)
+
+
 def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, scheduler: str | None = None,
-              work_dir: str | Path | None = None) -> dict[str, int]:
+              work_dir: str | Path | None = None, progress: ProgressCallback | None = None) -> dict[str, int]:
     """Find reuse in ``store``, replace the ``reuse`` table with it and return counts by kind.
 
     With ``scheduler`` every task runs on Dask: the monolingual stage's partitions (index, pair,
     candidate, alignment) and the cross-lingual lead embeddings and pair verification. Records are
     sorted and de-duplicated, so the table is the same either way. The run is recorded in
-    ``runs`` with its settings and counts (an empty result is then "analysed, nothing found")."""
+    ``runs`` with its settings and counts (an empty result is then "analysed, nothing found").
+    ``progress(phase, done, total)`` is called as each task finishes."""
     from newsgraph import __version__
 
     run_id = store.start_run(__version__, reuse_components(cross_lingual),
                              {"stage": "reuse", "min_chars": min_chars, "cross_lingual": cross_lingual,
                               "scheduler": scheduler})
-    with make_mapper(workers=2 if scheduler else 1, scheduler=scheduler) as runner:
+    with make_mapper(workers=2 if scheduler else 1, scheduler=scheduler) as mapper:
+        runner = mapper if progress is None else ReportingMapper(mapper, progress)
         records = monolingual_records(store, min_chars, runner, work_dir)
         if cross_lingual:
             from newsgraph.corpus.reuse_xling import translation_records

@@ -26,6 +26,7 @@ import numpy as np
 from newsgraph.model import Reuse
 
 if TYPE_CHECKING:
+    from newsgraph.corpus.reuse import ReportingMapper
     from newsgraph.mapper import Mapper
     from newsgraph.store.db import Store
 from newsgraph.text.normalize import normalize_for_search
@@ -254,12 +255,12 @@ def lead_task(task: LeadTask) -> tuple[list[str], np.ndarray]:
 
 
 @dataclass
-class VerifyTask:
+class TranslationTask:
     db: str
     pairs: list[tuple[str, str, bool]]  # (a, b, whether the leads must match first)
 
 
-def verify_task(task: VerifyTask) -> list[Reuse]:
+def translation_task(task: TranslationTask) -> list[Reuse]:
     """Translation records of a chunk of candidate pairs. Every article's lead is embedded before
     the rest of it, as in :func:`lead_task`, so its vectors do not depend on the chunk."""
     cache = SentenceCache(read_only(task.db))
@@ -280,7 +281,7 @@ def read_only(db: str) -> sqlite3.Connection:
     return conn
 
 
-def translation_records(store: Store, runner: Mapper | None = None) -> list[Reuse]:
+def translation_records(store: Store, runner: Mapper | ReportingMapper | None = None) -> list[Reuse]:
     """Cross-lingual reuse over the whole store (articles with a known language): candidate
     signals in this process; lead embeddings and pair verification as tasks of ``runner``
     (in this process when None, else on Dask)."""
@@ -304,17 +305,17 @@ def translation_records(store: Store, runner: Mapper | None = None) -> list[Reus
         by_signal = candidate_pairs(signals, langs)
         by_embedding = embedding_pairs(ids, langs, vectors)
         pairs = [(a, b, (a, b) not in by_embedding) for a, b in sorted(set(by_signal) | by_embedding)]
-        parts = run.map(verify_task, [VerifyTask(db, pairs[s:s + VERIFY_PAIRS]) for s in range(0, len(pairs), VERIFY_PAIRS)])
+        parts = run.map(translation_task, [TranslationTask(db, pairs[s:s + VERIFY_PAIRS]) for s in range(0, len(pairs), VERIFY_PAIRS)])
     return [r for part in parts for r in part]
 
 
 class _Borrowed:
     """A runner owned by the caller: used as a context manager without closing it."""
 
-    def __init__(self, runner: Mapper):
+    def __init__(self, runner: Mapper | ReportingMapper):
         self.runner = runner
 
-    def __enter__(self) -> Mapper:
+    def __enter__(self) -> Mapper | ReportingMapper:
         return self.runner
 
     def __exit__(self, *exc: object) -> None:
