@@ -149,7 +149,7 @@ def monolingual_records(store: Store, min_chars: int, runner: Mapper | Reporting
 
 def _records(store: Store, runner: Mapper | ReportingMapper, db: str, work: str, n: int, partitions: int, min_chars: int
              ) -> list[Reuse]:
-    parts = runner.map(index_task, [IndexTask(db, lo, lo + ROWS_PER_INDEX_TASK, work, partitions, min_chars)
+    repeats = runner.map(index_task, [IndexTask(db, lo, lo + ROWS_PER_INDEX_TASK, work, partitions, min_chars)
                                     for lo in range(0, n, ROWS_PER_INDEX_TASK)])
     each = [PartitionTask(work, p) for p in range(partitions)]
     exact = sorted(pair for part in runner.map(exact_task, each) for pair in part)
@@ -171,7 +171,7 @@ def _records(store: Store, runner: Mapper | ReportingMapper, db: str, work: str,
     records += [whole_text_record(infos[key // n], infos[key % n], sim, "near") for key, sim in sorted(near.items())]
     records += [r for part in passages for r in part]
     skipped = set(later.tolist())
-    records += [r for part in parts for rowid, r in part.repeats if rowid not in skipped]
+    records += [r for part in repeats for rowid, r in part if rowid not in skipped]
     return records + pull_quote_records(store.conn, min_chars)
 
 

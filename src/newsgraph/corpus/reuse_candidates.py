@@ -1,10 +1,10 @@
 """MinHash digests and LSH bands for near-duplicate articles (the tasks that use them: :mod:`reuse_index`).
 
-Articles are numbered 0..N-1 in store order; pairs are int64 keys ``i * N + j`` with ``i < j`` so
+Articles are keyed by their SQLite rowid; pairs are int64 keys ``i * N + j`` with ``i < j`` so
 that counting, de-duplicating and sorting stay in numpy. MinHash signatures come from rensa
 (chosen over datasketch on the measurements in ``offline-components.md`` §8: 7x faster, 1000/1002
-true pairs and 0 false positives against 981/1002 and 9); the banding over its digest matrix is ours
-so that it runs vectorised on the whole matrix and gives the same buckets in every process.
+true pairs and 0 false positives against 981/1002 and 9); the band hashes over its digest matrix are
+ours so that they are vectorised and give the same buckets in every process.
 """
 
 from __future__ import annotations

@@ -27,10 +27,9 @@ without coordination, and results do not depend on how the work is split.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,8 @@ import pyarrow.parquet as pq
 
 from newsgraph.corpus.reuse_candidates import (MAX_BUCKET, MAX_DF, NEAR_JACCARD, NUM_BANDS, band_hashes, groups_of_equal,
                                                minhash_matrix, pair_keys)
-from newsgraph.corpus.reuse_text import NGRAM, ngram_hashes_of
+from newsgraph.corpus.reuse_text import NGRAM, fingerprint_of, ngram_hashes_of, shingle_hashes_of
+from newsgraph.model import Reuse
 
 ROWS_PER_INDEX_TASK = 5000  # articles read, hashed and written per index task
 POSTINGS_PER_PARTITION = 6_000_000  # ~120 MB of postings per pair task (20 bytes each), ~0.6 GB at its peak
@@ -59,16 +59,6 @@ class IndexTask:
     work: str
     partitions: int
     min_chars: int
-
-
-@dataclass
-class IndexPart:
-    """What one index task returns: the repetitions inside its articles, ``(rowid, Reuse)``.
-    Everything per article goes to Parquet (postings, duplicate keys, LSH bands) and ``.npy``
-    (MinHash digests), so the driver holds nothing in proportion to the corpus."""
-
-    articles: int
-    repeats: list = field(default_factory=list)
 
 
 def postings_dir(work: str | Path, partition: int) -> Path:
@@ -99,20 +89,11 @@ def partitions_for(total_words: int) -> int:
     return max(1, -(-total_words // POSTINGS_PER_PARTITION))
 
 
-def fingerprint_of(hashes: np.ndarray) -> bytes:
-    """Exact-duplicate key: equal for texts whose normalised word sequences are equal."""
-    return hashlib.blake2b(hashes.astype("<u8").tobytes(), digest_size=16).digest()
-
-
-def shingles_of(hashes: np.ndarray) -> np.ndarray:
-    """Distinct word 3-gram hashes (the MinHash set); the words themselves for shorter texts."""
-    grams = ngram_hashes_of(hashes, 3)
-    return np.unique(grams) if len(grams) else np.unique(hashes)
-
-
-def index_task(task: IndexTask) -> IndexPart:
+def index_task(task: IndexTask) -> list[tuple[int, Reuse]]:
     """One rowid range: postings, exact-duplicate keys and LSH bands to Parquet (split by hash into
-    ``task.partitions`` parts), MinHash digests to ``.npy``; repetitions inside articles returned."""
+    ``task.partitions`` parts), MinHash digests to ``.npy``. Returns the repetitions inside its
+    articles as ``(rowid, Reuse)``: everything else per article stays on disk, so the driver holds
+    nothing in proportion to the corpus."""
     from newsgraph.corpus.reuse import ArticleInfo, self_repeats
     from newsgraph.corpus.reuse_text import token_hashes, words_of
 
@@ -125,7 +106,7 @@ def index_task(task: IndexTask) -> IndexPart:
         hashes = token_hashes(text)
         rowids.append(rowid)
         prints.append(fingerprint_of(hashes) if len(hashes) else b"")  # texts without words duplicate nothing
-        shingles.append(shingles_of(hashes))
+        shingles.append(shingle_hashes_of(hashes))
         eligible.append(len(hashes) >= MIN_WORDS_NEAR)
         grams, first = np.unique(ngram_hashes_of(hashes, NGRAM), return_index=True)
         grams_all.append(grams)
@@ -136,7 +117,7 @@ def index_task(task: IndexTask) -> IndexPart:
             repeats.extend((rowid, r) for r in self_repeats(info, words_of(text), task.min_chars))
     conn.close()
     if not rowids:
-        return IndexPart(0, [])
+        return []
     ids = np.asarray(rowids, dtype=np.int64)
     write_postings(task, np.concatenate(grams_all), np.concatenate(owners_all), np.concatenate(positions_all))
     write_keys(task, ids, prints)
@@ -146,7 +127,7 @@ def index_task(task: IndexTask) -> IndexPart:
     np.save(out / f"r{task.lo:012d}.npy", digests)
     np.save(out / f"r{task.lo:012d}.rowids.npy", ids)
     write_bands(task, ids[np.asarray(eligible, dtype=bool)], digests[np.asarray(eligible, dtype=bool)])
-    return IndexPart(len(ids), repeats)
+    return repeats
 
 
 def write_split(directory: Callable[[int], Path], name: str, split: np.ndarray, columns: dict[str, np.ndarray]) -> None:

@@ -106,10 +106,15 @@ def ngram_hashes_of(hashes: np.ndarray, n: int = NGRAM) -> np.ndarray:
 
 def shingle_hashes(words: Words, n: int = 3) -> np.ndarray:
     """Distinct word n-gram hashes for MinHash (sets, so order and repeats do not matter)."""
-    return np.unique(ngram_hashes(words, n)) if len(words) >= n else np.unique(words.hashes)
+    return shingle_hashes_of(words.hashes, n)
 
 
-def text_fingerprint(words: Words) -> str:
-    """Hash of the normalised word sequence: equal for texts that differ only in spelling
-    variants, spacing, punctuation or diacritics (the exact-duplicate key)."""
-    return hashlib.blake2b(" ".join(words.tokens).encode("utf-8"), digest_size=16).hexdigest()
+def shingle_hashes_of(hashes: np.ndarray, n: int = 3) -> np.ndarray:
+    """:func:`shingle_hashes` over an array of word hashes (the words themselves for shorter texts)."""
+    return np.unique(ngram_hashes_of(hashes, n)) if len(hashes) >= n else np.unique(hashes)
+
+
+def fingerprint_of(hashes: np.ndarray) -> bytes:
+    """Exact-duplicate key of an array of word hashes: equal for texts that differ only in
+    spelling variants, spacing, punctuation or diacritics (their normalised words are equal)."""
+    return hashlib.blake2b(hashes.astype("<u8").tobytes(), digest_size=16).digest()
