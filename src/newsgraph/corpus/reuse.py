@@ -113,9 +113,10 @@ class AlignTask:
 
 def align_task(task: AlignTask) -> list[Reuse]:
     """Aligned passages of a chunk of candidate pairs, texts read on a read-only connection."""
-    conn = sqlite3.connect(f"file:{task.db}?mode=ro", uri=True)
-    rows = rows_by_rowid(conn, (k for pair in task.pairs for k in pair), INFO_COLUMNS + ", text")
-    conn.close()
+    from newsgraph.store.db import Store
+
+    with Store(task.db, readonly=True) as store:
+        rows = rows_by_rowid(store.conn, (k for pair in task.pairs for k in pair), INFO_COLUMNS + ", text")
     infos = {k: ArticleInfo(*row[1:6]) for k, row in rows.items()}
     words: dict[int, Words] = {}
     records = []

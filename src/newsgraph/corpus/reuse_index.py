@@ -27,7 +27,6 @@ without coordination, and results do not depend on how the work is split.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from newsgraph.corpus.reuse_candidates import (MAX_BUCKET, MAX_DF, NEAR_JACCARD,
                                                minhash_matrix, pair_keys)
 from newsgraph.corpus.reuse_text import NGRAM, fingerprint_of, ngram_hashes_of, shingle_hashes_of
 from newsgraph.model import Reuse
+from newsgraph.store.db import Store
 
 ROWS_PER_INDEX_TASK = 5000  # articles read, hashed and written per index task
 POSTINGS_PER_PARTITION = 6_000_000  # ~120 MB of postings per pair task (20 bytes each), ~0.6 GB at its peak
@@ -97,25 +97,24 @@ def index_task(task: IndexTask) -> list[tuple[int, Reuse]]:
     from newsgraph.corpus.reuse import ArticleInfo, self_repeats
     from newsgraph.corpus.reuse_text import token_hashes, words_of
 
-    conn = sqlite3.connect(f"file:{task.db}?mode=ro", uri=True)
     rowids, prints, shingles, eligible, repeats = [], [], [], [], []
     grams_all, owners_all, positions_all = [], [], []
-    for rowid, aid, doc, index, date, text in conn.execute(
-            "SELECT rowid, id, document_id, source_index, date, text FROM articles WHERE rowid >= ? AND rowid < ?"
-            " ORDER BY rowid", (task.lo, task.hi)):
-        hashes = token_hashes(text)
-        rowids.append(rowid)
-        prints.append(fingerprint_of(hashes) if len(hashes) else b"")  # texts without words duplicate nothing
-        shingles.append(shingle_hashes_of(hashes))
-        eligible.append(len(hashes) >= MIN_WORDS_NEAR)
-        grams, first = np.unique(ngram_hashes_of(hashes, NGRAM), return_index=True)
-        grams_all.append(grams)
-        positions_all.append(first.astype(np.int32))
-        owners_all.append(np.full(len(grams), rowid, dtype=np.int64))
-        if len(grams) < len(hashes) - NGRAM + 1:  # some n-gram occurs twice in this text
-            info = ArticleInfo(aid, doc, index, date, len(text))
-            repeats.extend((rowid, r) for r in self_repeats(info, words_of(text), task.min_chars))
-    conn.close()
+    with Store(task.db, readonly=True) as store:
+        for rowid, aid, doc, index, date, text in store.conn.execute(
+                "SELECT rowid, id, document_id, source_index, date, text FROM articles WHERE rowid >= ? AND rowid < ?"
+                " ORDER BY rowid", (task.lo, task.hi)):
+            hashes = token_hashes(text)
+            rowids.append(rowid)
+            prints.append(fingerprint_of(hashes) if len(hashes) else b"")  # texts without words duplicate nothing
+            shingles.append(shingle_hashes_of(hashes))
+            eligible.append(len(hashes) >= MIN_WORDS_NEAR)
+            grams, first = np.unique(ngram_hashes_of(hashes, NGRAM), return_index=True)
+            grams_all.append(grams)
+            positions_all.append(first.astype(np.int32))
+            owners_all.append(np.full(len(grams), rowid, dtype=np.int64))
+            if len(grams) < len(hashes) - NGRAM + 1:  # some n-gram occurs twice in this text
+                info = ArticleInfo(aid, doc, index, date, len(text))
+                repeats.extend((rowid, r) for r in self_repeats(info, words_of(text), task.min_chars))
     if not rowids:
         return []
     ids = np.asarray(rowids, dtype=np.int64)

@@ -246,12 +246,12 @@ class LeadTask:
 
 def lead_task(task: LeadTask) -> tuple[list[str], np.ndarray]:
     """Lead vectors of the articles (with a language) in a rowid range, on a read-only connection."""
-    conn = read_only(task.db)
-    ids = [r[0] for r in conn.execute("SELECT id FROM articles WHERE lang IS NOT NULL AND rowid >= ? AND rowid < ?"
-                                      " ORDER BY rowid", (task.lo, task.hi))]
-    vectors = lead_vectors(SentenceCache(conn), ids)
-    conn.close()
-    return ids, vectors
+    from newsgraph.store.db import Store
+
+    with Store(task.db, readonly=True) as store:
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM articles WHERE lang IS NOT NULL AND rowid >= ?"
+                                                " AND rowid < ? ORDER BY rowid", (task.lo, task.hi))]
+        return ids, lead_vectors(SentenceCache(store.conn), ids)
 
 
 @dataclass
@@ -263,22 +263,18 @@ class TranslationTask:
 def translation_task(task: TranslationTask) -> list[Reuse]:
     """Translation records of a chunk of candidate pairs. Every article's lead is embedded before
     the rest of it, as in :func:`lead_task`, so its vectors do not depend on the chunk."""
-    cache = SentenceCache(read_only(task.db))
+    from newsgraph.store.db import Store
+
     records: list[Reuse] = []
-    for a_id, b_id, check in task.pairs:
-        if check and not leads_match(cache, a_id, b_id):
-            continue
-        cache.embeddings(a_id, LEAD), cache.embeddings(b_id, LEAD)
-        (ra, sa), (rb, sb) = cache.article(a_id), cache.article(b_id)
-        records += pair_records(ra, rb, sa, sb, cache.embeddings(a_id), cache.embeddings(b_id))
-    cache.conn.close()
+    with Store(task.db, readonly=True) as store:
+        cache = SentenceCache(store.conn)
+        for a_id, b_id, check in task.pairs:
+            if check and not leads_match(cache, a_id, b_id):
+                continue
+            cache.embeddings(a_id, LEAD), cache.embeddings(b_id, LEAD)
+            (ra, sa), (rb, sb) = cache.article(a_id), cache.article(b_id)
+            records += pair_records(ra, rb, sa, sb, cache.embeddings(a_id), cache.embeddings(b_id))
     return records
-
-
-def read_only(db: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
 
 
 def translation_records(store: Store, runner: Mapper | ReportingMapper | None = None) -> list[Reuse]:
