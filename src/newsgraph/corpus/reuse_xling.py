@@ -283,8 +283,9 @@ def translation_records(store: Store, runner: Mapper | ReportingMapper | None = 
     (in this process when None, else on Dask)."""
     from pathlib import Path
 
-    from newsgraph.mapper import make_mapper
+    from newsgraph.mapper import Mapper
 
+    run = runner or Mapper()  # no scheduler: the tasks run here, nothing to open or close
     conn = store.conn
     db = str(Path(store.path).resolve())
     langs: dict[str, str] = {}
@@ -294,25 +295,11 @@ def translation_records(store: Store, runner: Mapper | ReportingMapper | None = 
         signals[row["id"]] |= text_signals(row["text"])
     signals = {aid: sig for aid, sig in signals.items() if aid in langs}
     max_rowid = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
-    with (make_mapper() if runner is None else _Borrowed(runner)) as run:
-        leads = run.map(lead_task, [LeadTask(db, lo, lo + LEAD_ROWS) for lo in range(0, max_rowid + 1, LEAD_ROWS)])
-        ids = [aid for part_ids, _ in leads for aid in part_ids]
-        vectors = np.concatenate([np.zeros((0, 384), dtype=np.float32)] + [v for _, v in leads])
-        by_signal = candidate_pairs(signals, langs)
-        by_embedding = embedding_pairs(ids, langs, vectors)
-        pairs = [(a, b, (a, b) not in by_embedding) for a, b in sorted(set(by_signal) | by_embedding)]
-        parts = run.map(translation_task, [TranslationTask(db, pairs[s:s + VERIFY_PAIRS]) for s in range(0, len(pairs), VERIFY_PAIRS)])
+    leads = run.map(lead_task, [LeadTask(db, lo, lo + LEAD_ROWS) for lo in range(0, max_rowid + 1, LEAD_ROWS)])
+    ids = [aid for part_ids, _ in leads for aid in part_ids]
+    vectors = np.concatenate([np.zeros((0, 384), dtype=np.float32)] + [v for _, v in leads])
+    by_signal = candidate_pairs(signals, langs)
+    by_embedding = embedding_pairs(ids, langs, vectors)
+    pairs = [(a, b, (a, b) not in by_embedding) for a, b in sorted(set(by_signal) | by_embedding)]
+    parts = run.map(translation_task, [TranslationTask(db, pairs[s:s + VERIFY_PAIRS]) for s in range(0, len(pairs), VERIFY_PAIRS)])
     return [r for part in parts for r in part]
-
-
-class _Borrowed:
-    """A runner owned by the caller: used as a context manager without closing it."""
-
-    def __init__(self, runner: Mapper | ReportingMapper):
-        self.runner = runner
-
-    def __enter__(self) -> Mapper | ReportingMapper:
-        return self.runner
-
-    def __exit__(self, *exc: object) -> None:
-        return None
