@@ -27,12 +27,16 @@ class Mapper:
             from dask.distributed import Client
 
             self._client = Client(self.scheduler)
-        elif self.scheduler == "processes" or (self.scheduler is None and self.workers > 1):
+        elif self.scheduler == "processes":  # spawned, as Dask's own process pool is
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(max_workers=self.workers if self.workers > 1 else None,
                                              mp_context=multiprocessing.get_context("spawn"))
+        elif self.scheduler is None and self.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
         return self
 
     def __exit__(self, *exc: Any) -> None:
