@@ -85,7 +85,7 @@ def reuse(db: str | Path, *, min_chars: int = 200, cross_lingual: bool = False,
           progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Find duplicates, reused passages (and with ``cross_lingual`` translations) across the
     stored articles, and repetition inside pages; returns counts by kind. ``scheduler`` runs the
-    monolingual stage's tasks on Dask; ``work_dir`` holds their Parquet intermediates (default:
+    stage's tasks on Dask (cross-lingual ones included); ``work_dir`` holds the Parquet intermediates (default:
     beside the database; on a cluster of several machines, a directory every worker sees);
     ``progress(phase, done, total)`` is called as each of the stage's tasks finishes."""
     from newsgraph.corpus.reuse import run_reuse
