@@ -30,7 +30,7 @@ NATIVE = {
     "Ismail Qaani": {"إسماعيل قاآني"},
     "Hassan Nasrallah": {"حسن نصر الله"},
     "Hamas": {"حماس"},
-    "Hezbollah": {"لحزب الله"},
+    "Hezbollah": {"حزب الله"},  # the name without its clitic (لحزب الله in the text)
 }
 
 

