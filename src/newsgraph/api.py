@@ -6,6 +6,7 @@
         print(row["id"], row["title"])
     article = ng.show("corpus.db", "3f2a")          # an Article record (id or id prefix)
     hits = ng.search("corpus.db", "سليماني")        # normalised full-text search
+    article = ng.annotate("قال خالد مشعل إن ...")       # every per-article stage on a string, no database
     ng.export("corpus.db", "out/", fmt="parquet")
 """
 
@@ -21,8 +22,27 @@ from newsgraph.pipeline import analyze as _analyze
 from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
-__all__ = ["analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
+__all__ = ["annotate", "analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
            "technique_stats", "relations", "stance"]
+
+
+def annotate(text: str, lang: str | None = None, *, title: str | None = None, date: str | None = None,
+             pipeline: Pipeline | None = None) -> Article:
+    """Every per-article stage on one string, without a database (like spaCy's ``nlp(text)``).
+
+    The text is taken as one article, as given: nothing is cut, so every span (mentions, dates,
+    quotes, relations, techniques) is an offset into ``text`` itself. Each non-empty line is a
+    paragraph; its language is ``lang`` when given, else detected per paragraph as in ``analyze``.
+    ``date`` (ISO 8601) anchors relative dates. Entities are not resolved across articles (that
+    needs a corpus): mentions carry no ``entity_id``.
+    """
+    from newsgraph.pipeline import default_pipeline
+    from newsgraph.segment import text_article
+
+    article = text_article(text, lang=lang, title=title, date=date)
+    for _, component in (pipeline or default_pipeline()).components:
+        article = component(article)
+    return article
 
 
 def analyze(paths: list[str | Path], db: str | Path, *, max_doc_mb: float = 50, pipeline: Pipeline | None = None,

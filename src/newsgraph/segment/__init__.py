@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from newsgraph.enrich.language import majority_language, settle_paragraph_languages
+from newsgraph.enrich.language import detect_language, majority_language, settle_paragraph_languages
 from newsgraph.model import Article, Block, Paragraph, SourceDocument, article_id_for
 from newsgraph.segment import rules
 from newsgraph.segment.articles import Draft, is_title_like, segment_lines
@@ -105,6 +105,28 @@ def build_article(doc: SourceDocument, draft: Draft, index: int, exact: bool) ->
         date_text=draft.date_text, outlet=_clean(draft.outlet), lang=lang, removed=removed,
         meta={k: v for k, v in (draft.meta | {"section": draft.section}).items() if v},
     )
+
+
+def text_article(text: str, lang: str | None = None, title: str | None = None, date: str | None = None) -> Article:
+    """One string as one article, nothing cut: each non-empty line a paragraph, offsets into ``text``."""
+    import hashlib
+
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    paragraphs = [Paragraph(start=m.start(), end=m.end(), source_start=m.start(), source_end=m.end(),
+                            lang=lang or detect_language(m.group()))
+                  for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    for para in paragraphs:  # trim the spaces around a line: a paragraph starts and ends on text
+        while text[para.start].isspace():
+            para.start = para.source_start = para.start + 1
+        while text[para.end - 1].isspace():
+            para.end = para.source_end = para.end - 1
+    if lang is None:
+        settled = settle_paragraph_languages([text[p.start:p.end] for p in paragraphs], [p.lang for p in paragraphs])
+        for para, para_lang in zip(paragraphs, settled):
+            para.lang = para_lang
+    article_lang = lang or majority_language([(p.lang, p.end - p.start) for p in paragraphs])
+    return Article(id=digest, document_id=digest, source="<text>", source_index=0, text=text, paragraphs=paragraphs,
+                   title=title, date=date, lang=article_lang)
 
 
 def _trailing_cut(line: Line) -> tuple[int | None, str, str]:

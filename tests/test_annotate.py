@@ -1,0 +1,30 @@
+"""newsgraph.api.annotate: every per-article stage on a string, spans into that string."""
+
+from __future__ import annotations
+
+import newsgraph.api as ng
+
+ARABIC = ("قال خالد مشعل إن الاجتماع عقد في الدوحة يوم 3 يناير 2020، وأضاف مشعل: «لن نتراجع».\n"
+          "استقبل الرئيس الإيراني حسن روحاني وفد حماس في طهران.")
+
+
+def test_annotate_arabic_string_without_a_database():
+    article = ng.annotate(ARABIC)
+    assert article.text == ARABIC and article.lang == "ar" and len(article.paragraphs) == 2
+    names = {(m.text, m.label) for m in article.mentions}
+    assert {("خالد مشعل", "PERSON"), ("حماس", "ORG"), ("طهران", "GPE")} <= names
+    assert sum(m.text == "مشعل" for m in article.mentions) == 1  # the second occurrence, by document consistency
+    for span in [*article.mentions, *article.dates, *article.quotes]:
+        assert ARABIC[span.start:span.end] == span.text
+    assert ("2020-01-03" in {d.value for d in article.dates})
+    assert any(q.speaker_text == "خالد مشعل" for q in article.quotes)
+    assert all(m.entity_id is None for m in article.mentions)  # no corpus, no resolution
+
+
+def test_annotate_english_with_a_date_and_a_forced_language():
+    text = 'Hamas leader Ismail Haniyeh met Iranian Foreign Minister Javad Zarif in Tehran on Monday. "We will not retreat," Haniyeh said.'
+    article = ng.annotate(text, date="2020-01-06")
+    assert article.lang == "en"
+    assert ("on Monday", "2020-01-06") in {(d.text, d.value) for d in article.dates}
+    assert any(r.predicate == "meet" and r.subject_text == "Ismail Haniyeh" for r in article.relations)
+    assert ng.annotate("حزب الله", lang="fa").paragraphs[0].lang == "fa"
