@@ -74,6 +74,13 @@ def find_mentions(article: Article) -> list[Mention]:
             arfa_paragraphs.append((para.start, para.end, lang))
             tagged += [(para.start + s, para.start + e, label) for s, e, label in arabic_script_mentions(text, lang)
                        if label in KEEP_LABELS]
+    if english:  # a name spaCy found once is a mention wherever the article writes it so
+        from newsgraph.enrich.entities_arfa import every_occurrence
+
+        spans = [(m.start, m.end, m.label) for m in mentions]
+        for start, end, label in every_occurrence(article.text, spans, cased=True):
+            if any(p.start <= start and end <= p.end for p in english):
+                mentions.append(_mention(article, start, end, label, "en", "doc:en"))
     if arfa_paragraphs:
         from newsgraph.enrich.entities_arfa import name_spans
 
@@ -88,8 +95,11 @@ def find_mentions(article: Article) -> list[Mention]:
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without trailing punctuation or a possessive ending (Soleimani’s → Soleimani)."""
     surface = text[start:end]
     stripped = surface.rstrip(".,;:’'”\"»)")
+    if stripped.endswith(("’s", "'s")) and len(stripped) > 3:
+        stripped = stripped[:-2]
     end -= len(surface) - len(stripped)
     return (start, end) if end > start else None
 

@@ -21,6 +21,7 @@ only, no names of anyone.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -41,6 +42,9 @@ _TITLES = """
 آية آيت آیت‌الله آیت‌اللہ حجت‌الاسلام حجت‌الاسلام‌والمسلمین حضرت آقای آقا خانم سردار سرلشکر سرتیپ سرهنگ
 سرباز شهید رهبر رئیس‌جمهور رییس‌جمهور جمهور امام مهندس دکتر الله اللہ
 """.split()
+# English titles, only to tell two people from one person written with and without a title
+_EN_TITLES = "sardar general major gen president sayyed sayed seyed sheikh shaikh hajj haj imam ayatollah martyr " \
+             "commander dr mr mrs ms prince king minister lieutenant brigadier colonel".split()
 
 _SPLIT_CHARS = "()[]«»\"“”،,:؛;"
 _NEVER_ALONE = {normalize(w) for w in "الله الدين عبد ابو أبو بن ابن بنت ام أم آل".split()}
@@ -101,12 +105,14 @@ def clean_span(text: str, start: int, end: int, label: str, known: Callable[[str
     return out
 
 
-def _forms_of(text: str, spans: list[Span]) -> dict[tuple[str, ...], str]:
+def _forms_of(text: str, spans: list[Span], single_min: int = 1) -> dict[tuple[str, ...], str]:
     """Normalised token sequences of the article's names → label, with persons' last names.
 
-    A form given two labels, or a last name shared by two different persons, is left out."""
-    labels: dict[tuple[str, ...], set[str]] = {}
+    A form given two labels, or a last name shared by two different persons, is left out; a
+    one-word name the tagger found fewer than ``single_min`` times is left out too."""
+    labels: dict[tuple[str, ...], Counter] = {}
     owners: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    singles: dict[tuple[str, ...], int] = {}
     for s, e, label in spans:
         toks = tuple(normalize(text[s + a:s + b]) for a, b in tokenize(text[s:e]))
         toks = tuple(t for t in toks if any(ch.isalpha() for ch in t))
@@ -114,27 +120,48 @@ def _forms_of(text: str, spans: list[Span]) -> dict[tuple[str, ...], str]:
             continue
         if len(toks) == 1 and (len(toks[0]) < 3 or toks[0] in _boundary_words() or toks[0] in _NEVER_ALONE):
             continue
-        labels.setdefault(toks, set()).add(label)
+        if len(toks) == 1:
+            singles[toks] = singles.get(toks, 0) + 1
+            if singles[toks] < single_min:
+                continue
+        labels.setdefault(toks, Counter())[label] += 1
         if label == "PERSON" and len(toks) >= 2 and len(toks[-1]) >= 3 and toks[-2] not in _PATRONYMIC \
                 and toks[-1] not in _NEVER_ALONE and toks[-1] not in _boundary_words():
             last = (toks[-1],)
-            labels.setdefault(last, set()).add(label)
+            labels.setdefault(last, Counter())[label] += 1
             owners.setdefault(last, set()).add(toks)
     for last, full_names in owners.items():
         if len({f for f in full_names if len(f) >= 2}) > 1 and not _one_person(full_names):
-            labels[last] = {"", "ambiguous"}
-    return {form: next(iter(ls)) for form, ls in labels.items() if len(ls) == 1}
+            labels[last] = Counter({"": 1})  # two people
+    return {form: ls.most_common(1)[0][0] for form, ls in labels.items() if _clear_label(ls)}
+
+
+def _clear_label(counts: Counter) -> bool:
+    """One label, or one that the tagger gave at least twice as often as any other."""
+    top = counts.most_common(2)
+    return bool(top) and top[0][0] != "" and (len(top) == 1 or top[0][1] >= 2 * top[1][1])
 
 
 def _one_person(full_names: set[tuple[str, ...]]) -> bool:
-    """Whether every multi-word name is a sub-sequence-compatible spelling of the longest one."""
-    longest = max(full_names, key=len)
-    return all(set(f) <= set(longest) for f in full_names)
+    """Whether the multi-word names that end in one last name are spellings of one person's name:
+    each one's other words are all found, or spelled nearly alike (Qassem/Qasem), in the longest."""
+    from rapidfuzz.fuzz import ratio
+
+    titles = _titles() | set(_EN_TITLES)
+    names = {tuple(w for w in f[:-1] if w not in titles) for f in full_names}
+    longest = max(names, key=len)
+    return all(all(any(w == v or ratio(w, v) >= 80 for v in longest) for w in f) for f in names)
 
 
-def every_occurrence(text: str, spans: list[Span]) -> list[Span]:
-    """Spans of the article's names at their other occurrences (not overlapping ``spans``)."""
-    forms = _forms_of(text, spans)
+def every_occurrence(text: str, spans: list[Span], cased: bool = False) -> list[Span]:
+    """Spans of the article's names at their other occurrences (not overlapping ``spans``).
+
+    ``cased`` (English): an occurrence must be capitalised as a name is ("Haniyeh", not
+    "haniyeh"), a one-word name must have been tagged twice (spaCy's one-off "Martyr" GPE is
+    not spread), and nationality adjectives are not spread."""
+    if cased:  # nationality adjectives (NORP) are too often half of a longer name to spread
+        spans = [s for s in spans if s[2] != "NORP"]
+    forms = _forms_of(text, spans, single_min=2 if cased else 1)
     if not forms:
         return []
     longest = max(len(f) for f in forms)
@@ -157,7 +184,7 @@ def every_occurrence(text: str, spans: list[Span]) -> list[Span]:
                 continue
             for n in range(min(longest, len(words) - i), 0, -1):
                 form = (first, *norms[i + 1:i + n])
-                if form in forms and _contiguous(text, words[i:i + n]):
+                if form in forms and _contiguous(text, words[i:i + n]) and not (cased and not _capitalised(text, words[i:i + n])):
                     match = (words[i][0] + cut, words[i + n - 1][1], forms[form], n)
                     break
             if match:
@@ -168,6 +195,10 @@ def every_occurrence(text: str, spans: list[Span]) -> list[Span]:
         else:
             i += 1
     return found
+
+
+def _capitalised(text: str, words: list[tuple[int, int]]) -> bool:
+    return all(text[a].isupper() for a, _ in words if text[a].isalpha())
 
 
 def _contiguous(text: str, words: list[tuple[int, int]]) -> bool:
