@@ -307,3 +307,17 @@ def test_gold_sets_are_well_formed(lang):
             assert r["text"][r["speaker_start"]:r["speaker_end"]] == r["speaker"]
         if r["cue"]:
             assert r["text"][r["cue_start"]:r["cue_end"]] == r["cue"]
+
+
+def test_arabic_speaker_named_before_the_verb():
+    """«وسبق لفلان أن أكد» and «وكان فلان قد أكد»: the speaker is the person before the cue, not the
+    speaker of the paragraph before."""
+    import newsgraph.api as ng
+
+    text = ("قال نائب رئيس الحركة إن «العلاقة مع القاهرة محورية».\n"
+            "وسبق لطاهر النونو، وهو المستشار الإعلامي للحركة، أن أكد قبل يومين أن «الجولة تسير كما تم الإعداد لها».\n"
+            "وكان وزير الخارجية محمد جواد ظريف قد أكد أن بلاده لن تتراجع عن موقفها في المفاوضات.")
+    article = ng.annotate(text, lang="ar")
+    speakers = {q.text[:12]: q.speaker_text for q in article.quotes}
+    assert speakers.get("أن «الجولة ت") == "طاهر النونو"
+    assert speakers.get("أن بلاده لن ") == "محمد جواد ظريف"

@@ -161,6 +161,8 @@ def arabic_candidates(text: str, p_start: int, p_end: int, marks: list[tuple[int
         if content[1] - content[0] < 8:
             continue
         speaker, addressee = _arabic_speaker(text, m.end(), between_end)
+        if speaker is None:
+            speaker = _arabic_speaker_before(text, _sentence_start(text, m.start(), p_start), m.start())
         found.append(Candidate(content, kind, (m.start("cue"), m.end("cue")), speaker, addressee, method="ar:cue"))
     found.extend(_according(text, p_start, p_end, marks, AR_ACCORDING, "ar"))
     return trim_at_next_cue(found)
@@ -201,6 +203,20 @@ def _arabic_speaker(text: str, start: int, end: int):
             return _strip(text, offset, span[1]), addressee
         return None, addressee
     return span, addressee
+
+
+# The subject written before the verb: «وسبق لفلان، وهو …، أن أكد», «وكان فلان قد أكد»
+AR_SUBJECT_BEFORE = re.compile(r"(?<![\w\u0600-\u06FF])(?:و|ف)?(?:سبق\s*ل(?:ـ)?(?P<after>[^،.]+?)(?:،[^.]*)?\s+[أا]ن"
+                               r"|كان(?:ت)?\s+(?P<before>[^،.]+?)\s+قد)\s*$")
+
+
+def _arabic_speaker_before(text: str, sentence_start: int, cue_start: int) -> tuple[int, int] | None:
+    """The speaker named before the cue in «سبق لـX أن قال» and «كان X قد قال» (pluperfect), else None."""
+    found = AR_SUBJECT_BEFORE.search(text, sentence_start, cue_start)
+    if not found:
+        return None
+    group = "after" if found.group("after") else "before"
+    return _strip(text, found.start(group), found.end(group))
 
 
 def _arabic_quote_before(text, m, p_start, p_end, marks) -> list[Candidate]:
