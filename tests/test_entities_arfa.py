@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from newsgraph.enrich.entities_arfa import clean_span, every_occurrence
+from newsgraph.enrich.entities_arfa import clean_span, every_occurrence, name_spans
 from newsgraph.text.arabic import normalize, proclitic_length
 
 KNOWN = {normalize(w) for w in ["طهران", "الأردن", "سليماني", "حزب", "طاهر", "لبنان", "وليد", "كريم", "ريم"]}
@@ -35,7 +35,7 @@ def test_a_name_found_once_is_found_at_each_occurrence():
     text = ("قال رئيس المكتب السياسي إسماعيل هنية إن الحركة ماضية. وأضاف هنية أن الوفد زار القاهرة، "
             "ثم التقى وفد الحركة لهنية مسؤولين. ولم يعلق مشعل.")
     start = text.index("إسماعيل هنية")
-    found = every_occurrence(text, [(start, start + len("إسماعيل هنية"), "PERSON")])
+    found = every_occurrence(text, [(start, start + len("إسماعيل هنية"), "PERSON")], clitics=True)
     assert [text[s:e] for s, e, _ in found] == ["هنية", "هنية"]  # the second one without its ل
     assert all(label == "PERSON" for _, _, label in found)
 
@@ -72,3 +72,14 @@ def test_seed_articles_arabic_and_persian_spans_are_names(seeded_db):
                 continue
             for m in re.finditer(rf"(?<!\w){re.escape(last)}(?!\w)", body):
                 assert any(s <= m.start() and m.end() <= e for s, e, _ in spans), (last, m.start())
+
+
+def test_persian_names_keep_their_first_letter_and_places_are_places():
+    """Persian writes no proclitic onto a name: بسیج (Basij) is not ب + سیج; a country the Persian
+    tagger calls an organisation is a GPE, and its adjective (ایرانی) is NORP."""
+    text = "فرمانده بسیج گفت ایران و لبنان در کنار هم هستند و مردم ایرانی از بسیج حمایت می‌کنند."
+    spans = [(text.index("بسیج"), text.index("بسیج") + 4, "ORG"), (text.index("ایران"), text.index("ایران") + 5, "ORG"),
+             (text.index("لبنان"), text.index("لبنان") + 5, "ORG"), (text.index("ایرانی"), text.index("ایرانی") + 6, "ORG")]
+    found = {(text[s:e], label) for s, e, label in name_spans(text, spans, "fa")}
+    assert {("بسیج", "ORG"), ("ایران", "GPE"), ("لبنان", "GPE"), ("ایرانی", "NORP")} <= found
+    assert sum(1 for s, e, _ in name_spans(text, spans, "fa") if text[s:e] == "بسیج") == 2

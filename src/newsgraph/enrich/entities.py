@@ -85,12 +85,14 @@ def find_mentions(article: Article) -> list[Mention]:
         from newsgraph.enrich.entities_arfa import name_spans
 
         found = set(tagged)
-        for start, end, label in name_spans(article.text, tagged):
-            lang = next((lg for s, e, lg in arfa_paragraphs if s <= start < e), None)
-            if lang is None:
-                continue
-            method = _method(lang) if any(s <= start and end <= e for s, e, _ in found) else f"doc:{lang}"
-            mentions.append(_mention(article, start, end, label, lang, method))
+        for lang in sorted({lg for _, _, lg in arfa_paragraphs}):
+            ranges = [(s, e) for s, e, lg in arfa_paragraphs if lg == lang]
+            own = [t for t in tagged if any(s <= t[0] < e for s, e in ranges)]
+            for start, end, label in name_spans(article.text, own, lang):
+                if not any(s <= start < e for s, e in ranges):
+                    continue
+                method = _method(lang) if any(s <= start and end <= e for s, e, _ in found) else f"doc:{lang}"
+                mentions.append(_mention(article, start, end, label, lang, method))
     return sorted(mentions, key=lambda m: (m.start, m.end))
 
 

@@ -80,27 +80,28 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _is_dropped_word(word: str, label: str) -> bool:
+def _is_dropped_word(word: str, label: str, lang: str = "ar") -> bool:
     norm = normalize(word)
-    forms = {norm, strip_clitic(norm, "ar")[1]}
+    forms = {norm, strip_clitic(norm, "ar")[1]} if lang == "ar" else {norm}
     if forms & _boundary_words():
         return True
     return label == "PERSON" and bool(forms & _titles())
 
 
 def clean_span(text: str, start: int, end: int, label: str, known: Callable[[str], bool],
-               keep: Callable[[str], bool]) -> list[Span]:
+               keep: Callable[[str], bool], lang: str = "ar") -> list[Span]:
     """The name spans inside one tagger span (none if nothing of a name is left); ``known`` and
     ``keep`` as in :func:`newsgraph.text.arabic.proclitic_length`."""
     out: list[Span] = []
     for s, e in _pieces(text, start, end):
         words = [(s + a, s + b) for a, b in tokenize(text[s:e])]
-        while len(words) > 1 and _is_dropped_word(text[words[0][0]:words[0][1]], label):
+        while len(words) > 1 and _is_dropped_word(text[words[0][0]:words[0][1]], label, lang):
             words.pop(0)
-        if not words or (len(words) == 1 and _is_dropped_word(text[words[0][0]:words[0][1]], label)):
+        if not words or (len(words) == 1 and _is_dropped_word(text[words[0][0]:words[0][1]], label, lang)):
             continue
         first = words[0][0]
-        first += proclitic_length(text[first:words[0][1]], known, keep)
+        if lang == "ar":  # Persian writes no proclitic onto a name (بسیج is Basij, not ب + سیج)
+            first += proclitic_length(text[first:words[0][1]], known, keep)
         out.append((first, words[-1][1], label))
     return out
 
@@ -153,12 +154,13 @@ def _one_person(full_names: set[tuple[str, ...]]) -> bool:
     return all(all(any(w == v or ratio(w, v) >= 80 for v in longest) for w in f) for f in names)
 
 
-def every_occurrence(text: str, spans: list[Span], cased: bool = False) -> list[Span]:
+def every_occurrence(text: str, spans: list[Span], cased: bool = False, clitics: bool = False) -> list[Span]:
     """Spans of the article's names at their other occurrences (not overlapping ``spans``).
 
     ``cased`` (English): an occurrence must be capitalised as a name is ("Haniyeh", not
     "haniyeh"), a one-word name must have been tagged twice (spaCy's one-off "Martyr" GPE is
-    not spread), and nationality adjectives are not spread."""
+    not spread), and nationality adjectives are not spread. ``clitics`` (Arabic): an occurrence
+    may carry a proclitic, which stays outside the span (لهنية → هنية)."""
     if cased:  # nationality adjectives (NORP) are too often half of a longer name to spread
         spans = [s for s in spans if s[2] != "NORP"]
     forms = _forms_of(text, spans, single_min=2 if cased else 1)
@@ -174,7 +176,7 @@ def every_occurrence(text: str, spans: list[Span], cased: bool = False) -> list[
     while i < len(words):
         match = None
         variants = [(norms[i], 0)]
-        clitic, stem = strip_clitic(norms[i], "ar")
+        clitic, stem = strip_clitic(norms[i], "ar") if clitics else ("", norms[i])
         if clitic and len(stem) >= 3:
             cut = proclitic_length(text[words[i][0]:words[i][1]], lambda form: form == stem or form == "ال" + stem)
             if cut:
@@ -219,7 +221,7 @@ def _gazetteer_forms() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(gaz.tokens), frozenset(p[0] for p in gaz.phrases)
 
 
-def name_spans(text: str, tagged: list[Span]) -> list[Span]:
+def name_spans(text: str, tagged: list[Span], lang: str = "ar") -> list[Span]:
     """Clean name spans for the tagger's spans in ``text``, plus the names' other occurrences."""
     words, firsts = _gazetteer_forms()
     in_article = {normalize(text[s + a:s + b]) for s, e, _ in tagged for a, b in tokenize(text[s:e])}
@@ -230,5 +232,37 @@ def name_spans(text: str, tagged: list[Span]) -> list[Span]:
     def known(form: str) -> bool:
         return form in words or form in firsts or form in in_article
 
-    cleaned = sorted({span for s, e, label in tagged for span in clean_span(text, s, e, label, known, keep)})
-    return sorted(cleaned + every_occurrence(text, cleaned))
+    cleaned = sorted({(s, e, _label_of(text[s:e], label, lang)) for start, end, label in tagged
+                      for s, e, _ in clean_span(text, start, end, label, known, keep, lang)})
+    return sorted(cleaned + every_occurrence(text, cleaned, clitics=lang == "ar"))
+
+
+_NISBA = ("یی", "ايي", "ائی", "ی", "ي", "یه", "يه", "ية", "يون", "يين", "ها")
+
+
+def _label_of(surface: str, label: str, lang: str) -> str:
+    """A one-word name the gazetteer knows as a country or city is a GPE whatever the tagger said
+    (the Persian tagger calls ایران an ORG in political sentences), unless it is also a common
+    given name (فارس is the agency as often as the province); its nisba adjective (ایرانی،
+    آمريكايي، الإيرانية) is NORP, not a place or an organisation."""
+    if label not in ("ORG", "GPE", "LOC") or len(surface.split()) != 1:
+        return label
+    form = normalize(surface)
+    if lang == "ar":
+        form = strip_clitic(form, "ar")[1] if form.startswith("ال") else form
+    types = _gazetteer_types()
+    place = types.get(form) or types.get("ال" + form) or set()
+    if "GPE" in place and "PER3" not in place:  # not also a common given name (فارس، هند)
+        return "GPE"
+    for ending in _NISBA:
+        base = normalize(form[: -len(ending)]) if form.endswith(normalize(ending)) else ""
+        if len(base) >= 3 and ("GPE" in types.get(base, ()) or "GPE" in types.get("ال" + base, ())):
+            return "NORP"
+    return label
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_types() -> dict[str, set[str]]:
+    from newsgraph.enrich import ner_crf
+
+    return ner_crf.load_gazetteer().tokens
