@@ -28,3 +28,11 @@ def test_annotate_english_with_a_date_and_a_forced_language():
     assert ("on Monday", "2020-01-06") in {(d.text, d.value) for d in article.dates}
     assert any(r.predicate == "meet" and r.subject_text == "Ismail Haniyeh" for r in article.relations)
     assert ng.annotate("حزب الله", lang="fa").paragraphs[0].lang == "fa"
+
+
+def test_english_spans_leave_out_possessives_and_leading_dashes():
+    text = ("In Pope Francis’s 2015 encyclical the church spoke of climate. — Donald J. Trump wrote about it. "
+            "Soleimani’s death shocked Iran. Pilgrims filled St. Peter's Square.")
+    names = {m.text for m in ng.annotate(text).mentions}
+    assert {"Francis", "Donald J. Trump", "Soleimani"} <= names
+    assert not any(n[0] in "—-’'" or "’s" in n or any(ch.isdigit() for ch in n) for n in names if n != "St. Peter's Square")

@@ -11,6 +11,7 @@ Mentions whose label is a date, number or amount are dropped here: dates have th
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from newsgraph.model import Article, Mention
@@ -97,13 +98,15 @@ def find_mentions(article: Article) -> list[Mention]:
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span without trailing punctuation or a possessive ending (Soleimani’s → Soleimani)."""
+    """The span without leading or trailing punctuation and without a possessive and what follows
+    it ("— Donald J. Trump" → "Donald J. Trump", "Francis’s 2015" → "Francis", "Soleimani’s" → "Soleimani")."""
     surface = text[start:end]
-    stripped = surface.rstrip(".,;:’'”\"»)")
-    if stripped.endswith(("’s", "'s")) and len(stripped) > 3:
-        stripped = stripped[:-2]
-    end -= len(surface) - len(stripped)
-    return (start, end) if end > start else None
+    possessive = re.search(r"['’]s\b(?!\s+[A-Z])", surface)  # "St. Peter's Square" is one name
+    if possessive and possessive.start() > 1:
+        surface = surface[:possessive.start()]
+    stripped = surface.rstrip(".,;:’'”\"»)-–— ")
+    lead = len(stripped) - len(stripped.lstrip("-–—•·*,;:.'\"“‘(« "))
+    return (start + lead, start + len(stripped)) if len(stripped) > lead else None
 
 
 def _mention(article: Article, start: int, end: int, label: str, lang: str, method: str) -> Mention:
