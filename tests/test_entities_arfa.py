@@ -83,3 +83,13 @@ def test_persian_names_keep_their_first_letter_and_places_are_places():
     found = {(text[s:e], label) for s, e, label in name_spans(text, spans, "fa")}
     assert {("بسیج", "ORG"), ("ایران", "GPE"), ("لبنان", "GPE"), ("ایرانی", "NORP")} <= found
     assert sum(1 for s, e, _ in name_spans(text, spans, "fa") if text[s:e] == "بسیج") == 2
+
+
+def test_a_name_between_commas_after_a_role_is_a_person():
+    from newsgraph.enrich.entities_arfa import appositive_names
+
+    text = "وقال رئيس البلدية، خالد الصقر، إن المشروع سينجز قريبا. وقال، على الرغم من ذلك، إن الاتفاق قائم."
+    found = [text[s:e] for s, e, label in appositive_names(text, 0, len(text)) if label == "PERSON"]
+    assert found == ["خالد الصقر"]
+    persian = "سخنگوی وزارت امور خارجه، سعید خطیب‌زاده، گفت که ایران آماده گفتگو است."
+    assert [persian[s:e] for s, e, _ in appositive_names(persian, 0, len(persian))] == ["سعید خطیب‌زاده"]

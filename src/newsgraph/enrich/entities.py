@@ -83,16 +83,23 @@ def find_mentions(article: Article) -> list[Mention]:
             if any(p.start <= start and end <= p.end for p in english):
                 mentions.append(_mention(article, start, end, label, "en", "doc:en"))
     if arfa_paragraphs:
-        from newsgraph.enrich.entities_arfa import name_spans
+        from newsgraph.enrich.entities_arfa import appositive_names, name_spans
 
         found = set(tagged)
         for lang in sorted({lg for _, _, lg in arfa_paragraphs}):
             ranges = [(s, e) for s, e, lg in arfa_paragraphs if lg == lang]
             own = [t for t in tagged if any(s <= t[0] < e for s, e in ranges)]
-            for start, end, label in name_spans(article.text, own, lang):
+            appositives = [a for s, e in ranges for a in appositive_names(article.text, s, e)
+                           if not any(t[0] < a[1] and a[0] < t[1] for t in own)]
+            for start, end, label in name_spans(article.text, own + appositives, lang):
                 if not any(s <= start < e for s, e in ranges):
                     continue
-                method = _method(lang) if any(s <= start and end <= e for s, e, _ in found) else f"doc:{lang}"
+                if any(s <= start and end <= e for s, e, _ in found):
+                    method = _method(lang)
+                elif any(s <= start and end <= e for s, e, _ in appositives):
+                    method = f"rule:{lang}-appositive"
+                else:
+                    method = f"doc:{lang}"
                 mentions.append(_mention(article, start, end, label, lang, method))
     return sorted(mentions, key=lambda m: (m.start, m.end))
 
