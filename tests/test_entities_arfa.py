@@ -93,3 +93,14 @@ def test_a_name_between_commas_after_a_role_is_a_person():
     assert found == ["خالد الصقر"]
     persian = "سخنگوی وزارت امور خارجه، سعید خطیب‌زاده، گفت که ایران آماده گفتگو است."
     assert [persian[s:e] for s, e, _ in appositive_names(persian, 0, len(persian))] == ["سعید خطیب‌زاده"]
+
+
+def test_real_news_clitics_and_function_words():
+    """Seen on SaudiNewsNet: كوريا lost its ك to the clitic rule, and على ("on") was a PERSON (علي)."""
+    import newsgraph.api as ng
+
+    text = ("وتصر كوريا الشمالية على موقفها بينما قال علي عبد الله صالح إن على الجميع الحذر. "
+            "وزار الوفد ليبيا وكوريا الجنوبية.")
+    names = [m.text for m in ng.annotate(text, lang="ar").mentions]
+    assert "كوريا الجنوبية" in names and "وريا الجنوبية" not in names
+    assert "على" not in names

@@ -47,6 +47,7 @@ _TITLES = """
 _EN_TITLES = "sardar general major gen president sayyed sayed seyed sheikh shaikh hajj haj imam ayatollah martyr " \
              "commander dr mr mrs ms prince king minister lieutenant brigadier colonel".split()
 
+_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 _SPLIT_CHARS = "()[]«»\"“”،,:؛;"
 _NEVER_ALONE = {normalize(w) for w in "الله الدين عبد ابو أبو بن ابن بنت ام أم آل".split()}
 _PATRONYMIC = {normalize(w) for w in "بن ابن بنت ابو أبو عبد ام أم آل".split()}
@@ -249,17 +250,27 @@ def _gazetteer_forms() -> tuple[frozenset[str], frozenset[str]]:
 def name_spans(text: str, tagged: list[Span], lang: str = "ar") -> list[Span]:
     """Clean name spans for the tagger's spans in ``text``, plus the names' other occurrences."""
     words, firsts = _gazetteer_forms()
+    types = _gazetteer_types()
     in_article = {normalize(text[s + a:s + b]) for s, e, _ in tagged for a, b in tokenize(text[s:e])}
 
-    def keep(form: str) -> bool:
-        return form in words
+    def keep(form: str) -> bool:  # the whole word is a name as written (كوريا starts كوريا الشمالية)
+        return form in words or form in firsts
 
-    def known(form: str) -> bool:
-        return form in words or form in firsts or form in in_article
+    def known(form: str) -> bool:  # what is left after a clitic is a name (a rare Wikidata name unit is not enough)
+        return bool(types.get(form, set()) - {"PER1"}) or form in firsts or form in in_article
 
     cleaned = sorted({(s, e, _label_of(text[s:e], label, lang)) for start, end, label in tagged
-                      for s, e, _ in clean_span(text, start, end, label, known, keep, lang)})
+                      for s, e, _ in clean_span(text, start, end, label, known, keep, lang)
+                      if not _is_function_word(text[s:e])})
     return sorted(cleaned + every_occurrence(text, cleaned, clitics=lang == "ar"))
+
+
+# Written function words that fold onto names (على → علي "Ali", إلى → الي): the written form decides.
+_FUNCTION_WORDS = frozenset("على إلى الى حتى لدى متى عليه عليها".split())
+
+
+def _is_function_word(surface: str) -> bool:
+    return _MARKS.sub("", surface) in _FUNCTION_WORDS
 
 
 _NISBA = ("یی", "ايي", "ائی", "ی", "ي", "یه", "يه", "ية", "يون", "يين", "ها")

@@ -127,11 +127,11 @@ def persian_letters(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # proclitics on names
 
-# Written proclitic groups, longest first, as they appear before a name (normalised letters).
-# A group that ends in ال keeps the article on the name (والأردن → الأردن, بالعراق → العراق):
-# only the letters before ال are the clitic.
-_PROCLITICS = ("وبال", "وكال", "فبال", "وال", "بال", "فال", "كال", "لل", "وب", "ول", "وك", "فب", "فل",
-               "و", "ف", "ب", "ل", "ك")
+# Written proclitic groups as they appear before a name (normalised letters). A group that ends
+# in ال keeps the article on the name (والأردن → الأردن, بالعراق → العراق): only the letters
+# before ال are the clitic. One letter is tried before two, so وكوريا is و + كوريا, not وك + وريا.
+_PROCLITICS = ("وبال", "وكال", "فبال", "وال", "بال", "فال", "كال", "لل", "و", "ف", "ب", "ل", "ك",
+               "وب", "ول", "وك", "فب", "فل")
 
 
 def proclitic_length(word: str, known: Callable[[str], bool], keep: Callable[[str], bool] | None = None) -> int:
