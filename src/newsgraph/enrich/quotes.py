@@ -26,8 +26,11 @@ from newsgraph.model import Article, Mention, Quote
 
 QUOTES_VERSION = "quotes-2"
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
-HOST_LABELS = re.compile(r"^(?:q|question|the host|host|interviewer|presenter|anchor|moderator|tehran times|"
+HOST_LABELS = re.compile(r"^(?:q|question|the host|host|interviewer|presenter|anchor|moderator|"
                          r"س|سؤال|السؤال|پرسش|سوال|سؤال)$", re.I)
+# A turn labelled with a publication's name is the publication asking ("The Daily Star:", "Al-Ahram:")
+PUBLICATION_LABEL = re.compile(r"^(?:the\s+)?(?:[A-Z][\w.’'\-]*\s+){0,3}(?:Times|News|TV|Post|Daily|Herald|Journal|Agency|"
+                               r"Press|Radio|Magazine|Gazette|Tribune|Observer|Monitor|Review|Star|Telegraph)$")
 ANSWER_LABELS = re.compile(r"^(?:a|answer|ج|جواب|الجواب|پاسخ)$", re.I)
 TURN_LABEL = re.compile(r"(?:(?<=^)|(?<=^[\"“])|(?<=[.?!؟…\"”’:]\s)|(?<=[.?!؟…]))\s*(?P<label>Q|A|س|ج|[A-Z][\w.’'\- ]{1,30}?|[\u0600-\u06FF][\u0600-\u06FF\s.]{1,25}?)\s?[:：]\s*",
                         re.M)
@@ -128,6 +131,13 @@ def _label_mention(article: Article, label: str, l_start: int) -> Mention | None
     return None
 
 
+def _is_host_label(label: str, article: Article) -> bool:
+    """Q, Host, Interviewer … or the name of a publication (the article's own outlet included)."""
+    label = label.strip()
+    outlet = (article.outlet or "").strip().lower()
+    return bool(HOST_LABELS.match(label) or PUBLICATION_LABEL.match(label) or (outlet and label.lower() == outlet))
+
+
 def interview_quotes(article: Article, lede_quotes: list[Quote], turns) -> tuple[list[Quote], list[tuple[int, int]]]:
     """Answers as ``interview`` quotes of the interviewee; returns also the host turns' ranges."""
     if not turns:
@@ -137,7 +147,7 @@ def interview_quotes(article: Article, lede_quotes: list[Quote], turns) -> tuple
     quotes: list[Quote] = []
     host: list[tuple[int, int]] = []
     for l_start, l_end, c_start, c_end, label in turns:
-        if HOST_LABELS.match(label):
+        if _is_host_label(label, article):
             host.append((l_start, c_end))
             continue
         start, end = strip_marks(article.text, c_start, c_end)

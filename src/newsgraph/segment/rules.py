@@ -24,7 +24,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 COMMENT_FORM = _rx(
     r"^(leave a (reply|comment)|post a comment|add (a|your) comment|\d+\s*comments?:?$|comments are closed"
-    r"|your email address will not be published|required fields are marked|cancel reply|notify me of"
+    r"|(your )?e-?mail( address)? (will not|won.t) be (published|shown|displayed|shared)|required fields are marked|cancel reply|notify me of"
     r"|save my name, email|you must be logged in to post|join the discussion|be the first to comment"
     r"|أضف تعليق|اترك تعليقا|اترك تعليقاً|اترك رد|اترك رداً|أضف رد|لن يتم نشر عنوان بريدك|التعليقات مغلقة"
     r"|ارسال نظر|نظر خود را بنویسید|دیدگاه(تان)? را بنویسید|نشانی ایمیل شما منتشر نخواهد شد|پاسخ دهید$"
@@ -41,7 +41,11 @@ SHARE = _rx(
 
 CLICK_HERE = _rx(r"(\bclick here\b|\bcliquez ici\b|اضغط هنا|انقر هنا|اینجا کلیک کنید|کلیک کنید)")
 
-ALTERNATE_ADDRESSES = _rx(r"(can also be accessed at the following alternate addresses|alternate (web )?addresses:?$"
+# "This site can also be reached at these mirror addresses", "our alternative domains:" (sites that are
+# blocked in some countries list their mirrors)
+ALTERNATE_ADDRESSES = _rx(r"((can|may) (also )?be (accessed|reached|found|viewed|visited) (at|on|via|through) (the following|these|our)"
+                          r" (alternate|alternative|mirror|other|backup) (web ?)?(addresses|sites|links|domains|urls)"
+                          r"|(alternate|alternative) (web ?)?(addresses|domains):?$"
                           r"|mirror sites?:?$|يمكن(كم)? متابعة .{0,40} على الروابط التالية)")
 
 LICENCE = _rx(
