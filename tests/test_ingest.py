@@ -120,6 +120,20 @@ def test_warc_pages_are_read_and_non_pages_skipped(tmp_path: Path):
     assert ARABIC in docs[1].text
 
 
+def test_warc_record_without_a_target_uri_is_read_and_the_batch_goes_on(tmp_path: Path):
+    """warcio fails on a response record with no WARC-Target-URI; the archive and the inputs after it must not."""
+    path = tmp_path / "a.warc.gz"
+    path.write_bytes(_warc_bytes([
+        (None, "text/html; charset=utf-8", f"<html><body><p>{ENGLISH}</p></body></html>".encode()),
+        ("https://news.test/b", "text/html; charset=utf-8", f"<html><body><p>{ENGLISH} b</p></body></html>".encode()),
+    ]))
+    after = tmp_path / "b.txt"
+    after.write_text(ENGLISH, encoding="utf-8")
+    docs, rejected = split(list(iter_documents([tmp_path])))
+    assert not rejected
+    assert [d.source for d in docs] == [f"{path}#0", "https://news.test/b", str(after)]
+
+
 def test_truncated_warc_keeps_earlier_records_and_says_why(tmp_path: Path):
     data = _warc_bytes([(f"https://news.test/{i}", "text/html", f"<p>{ENGLISH} {i}</p>".encode() * 50) for i in range(3)])
     path = tmp_path / "cut.warc.gz"

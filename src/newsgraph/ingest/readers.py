@@ -212,7 +212,10 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[SourceDocument | Rejectio
     count = complete = 0
     with path.open("rb") as stream:
         try:
-            for record in ArchiveIterator(stream):
+            # no_record_parse: warcio parses a response's HTTP headers only when the record names an
+            # http(s) target URI and fails on a record with none, which would end the whole archive;
+            # _http_headers reads them for every response record instead.
+            for record in ArchiveIterator(stream, no_record_parse=True):
                 if record.rec_type not in ("response", "resource"):
                     continue
                 count += 1
@@ -229,8 +232,22 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[SourceDocument | Rejectio
                                    "before the damage were read; re-download or repair the archive")
 
 
+def _http_headers(record: Any) -> Any:
+    """The HTTP status and headers at the start of a response record's block (None if it has none)."""
+    from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
+
+    if record.rec_type != "response" or "application/http" not in (record.rec_headers.get_header("Content-Type") or
+                                                                      "application/http"):
+        return None
+    try:
+        return StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/2.0"]).parse(record.raw_stream)
+    except (StatusAndHeadersParserException, EOFError, ValueError):
+        return None
+
+
 def _warc_record(record: Any, path: Path, index: int, max_bytes: int) -> Iterator[SourceDocument | Rejection]:
     url = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#{index}"
+    record.http_headers = _http_headers(record)
     if record.rec_type == "response" and record.http_headers is not None:
         status = record.http_headers.get_statuscode()
         if status and not status.startswith("2"):
