@@ -97,6 +97,55 @@ def test_rejections_are_kept_and_cleared_when_fixed(tmp_path: Path):
     assert _table_counts(db)["rejected"] == 0
 
 
+def test_a_bug_in_a_stage_is_an_error_not_a_rejection_and_the_batch_goes_on(tmp_path: Path):
+    """A stage that raises on one input: that input is an error (stage, exception, traceback), not a
+    rejected input; the other inputs are stored; the CLI exits 1 and names the stage."""
+    from newsgraph.pipeline import default_pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Hamas leader Ismail Haniyeh met officials in Doha on Monday to discuss the truce. " * 3,
+                                  encoding="utf-8")
+    (folder / "b.txt").write_text("The ministry said the talks in Cairo would resume next week after the holiday. " * 3,
+                                  encoding="utf-8")
+    (folder / "c.txt").write_bytes(b"")
+
+    def fragile(article):
+        if "Cairo" in article.text:
+            raise KeyError("a bug")
+        return article
+
+    pipeline = default_pipeline()
+    pipeline.add("fragile", fragile)
+    db = tmp_path / "e.db"
+    result = ng.analyze([folder], db, pipeline=pipeline)
+    assert result.articles == 1
+    assert [r.reason for r in result.rejected] == ["empty file (no text)"]
+    assert [(e.stage, e.error.split(":")[0]) for e in result.errors] == [("fragile", "KeyError")]
+    with sqlite3.connect(db) as conn:
+        stage, detail = conn.execute("SELECT stage, detail FROM errors").fetchone()
+    assert stage == "fragile" and "Traceback" in detail and "raise KeyError" in detail
+    assert _table_counts(db)["rejected"] == 1
+
+
+def test_cli_exit_code_tells_a_bug_from_a_bad_input(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from newsgraph import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Officials met in Doha on Monday to discuss the truce and the exchange of prisoners. " * 3,
+                                  encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    runner = CliRunner()
+    assert runner.invoke(cli.app, ["analyze", str(folder), "--db", str(tmp_path / "ok.db")]).exit_code == 3
+    monkeypatch.setattr("newsgraph.enrich.dates.dates_component", lambda article: 1 / 0)
+    result = runner.invoke(cli.app, ["analyze", str(folder / "a.txt"), "--db", str(tmp_path / "bug.db")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "ZeroDivisionError" in result.output and "dates" in result.output
+
+
 def _corpus(directory: Path, seeds: Path, copies: int) -> None:
     """Distinct real pages: each seed with a numbered line appended (a new content hash each)."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,9 @@
 """The ``newsgraph`` command line (Typer + Rich).
 
 Exit codes: 0 all inputs processed; 3 some inputs rejected (listed, and kept in
-the ``rejected`` table); 2 usage errors (bad options, missing database).
+the ``rejected`` table); 1 some inputs met a bug in newsgraph (listed, and kept with
+the traceback in the ``errors`` table; the other inputs are processed); 2 usage errors
+(bad options, missing database).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ console = Console()
 errors = Console(stderr=True)
 
 EXIT_REJECTED = 3
+EXIT_ERROR = 1  # a bug met on some input; the rest of the batch is processed
 DbOption = typer.Option(..., "--db", help="SQLite database file.")
 
 
@@ -84,17 +87,20 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
         _check_dask()
     total = count_input_files(paths)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[articles]} articles, {task.fields[rejected]} rejected"),
+                        TextColumn("{task.fields[articles]} articles, {task.fields[rejected]} rejected, "
+                                   "{task.fields[errors]} errors"),
                         TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
-    state = {"articles": 0, "rejected": 0}
+    state = {"articles": 0, "rejected": 0, "errors": 0}
     with progress:
-        task = progress.add_task("analyse", total=total, articles=0, rejected=0)
+        task = progress.add_task("analyse", total=total, articles=0, rejected=0, errors=0)
 
         def on_event(event: str, info: dict) -> None:
             if event == "document":
                 state["articles"] += info["articles"]
             elif event == "rejected":
                 state["rejected"] += 1
+            elif event == "error":
+                state["errors"] += 1
             progress.update(task, advance=1 if event == "file" else 0, **state)
 
         try:
@@ -112,6 +118,16 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
         errors.print(table)
         if len(result.rejected) > 50:
             errors.print(f"… and {len(result.rejected) - 50} more: `newsgraph export` writes rejected.jsonl")
+    if result.errors:
+        table = Table("input", "stage", "error", show_lines=False,
+                      title="Failed on a bug in newsgraph, not on the input (traceback in the `errors` table): please report")
+        for error in result.errors[:50]:
+            table.add_row(escape(error.source), escape(error.stage), escape(error.error))
+        errors.print(table)
+        if len(result.errors) > 50:
+            errors.print(f"… and {len(result.errors) - 50} more: `newsgraph export` writes errors.jsonl")
+        raise typer.Exit(EXIT_ERROR)
+    if result.rejected:
         raise typer.Exit(EXIT_REJECTED)
 
 

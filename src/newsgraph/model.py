@@ -70,6 +70,19 @@ class Rejection:
 
 
 @dataclass
+class ProcessingError:
+    """An input that met a bug in newsgraph: not a problem of the input, so not a rejection.
+
+    ``stage`` names the pipeline stage that failed (``segment``, ``entities`` …), ``error`` the
+    exception, ``detail`` its traceback, for the bug report."""
+
+    source: str
+    stage: str
+    error: str
+    detail: str = ""
+
+
+@dataclass
 class Block:
     """A paragraph-level unit of a page with the segmenter's decision about it.
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from newsgraph import __version__
 from newsgraph.ingest.readers import DEFAULT_MAX_BYTES, iter_input_files, read_documents
-from newsgraph.model import Article, Rejection, SourceDocument
+from newsgraph.model import Article, ProcessingError, Rejection, SourceDocument
 from newsgraph.segment import NoTextError, segment_document
 from newsgraph.corpus.resolution import RESOLUTION_VERSION
 from newsgraph.segment.rules import RULESET_VERSION
@@ -99,10 +99,27 @@ class Pipeline:
         del self.components[self.names.index(name)]
 
     def process(self, doc: SourceDocument) -> list[Article]:
-        articles = segment_document(doc)
-        for _, component in self.components:
-            articles = [component(article) for article in articles]
+        """Segment ``doc`` and run every component; an unexpected failure raises :class:`StageError`."""
+        try:
+            articles = segment_document(doc)
+        except (NoTextError, RecursionError):
+            raise
+        except Exception as exc:
+            raise StageError("segment", exc) from exc
+        for name, component in self.components:
+            try:
+                articles = [component(article) for article in articles]
+            except Exception as exc:
+                raise StageError(name, exc) from exc
         return articles
+
+
+class StageError(Exception):
+    """A bug met inside one pipeline stage (not a problem of the input)."""
+
+    def __init__(self, stage: str, cause: BaseException):
+        super().__init__(f"{stage}: {cause.__class__.__name__}: {cause}")
+        self.stage, self.cause = stage, cause
 
 
 def default_pipeline() -> Pipeline:
@@ -130,11 +147,12 @@ class AnalyzeResult:
     articles: int = 0
     entities: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    errors: list[ProcessingError] = field(default_factory=list)  # bugs met, kept apart from bad inputs
 
     @property
     def counts(self) -> dict[str, int]:
         return {"documents": self.documents, "skipped": self.skipped, "articles": self.articles,
-                "entities": self.entities, "rejected": len(self.rejected)}
+                "entities": self.entities, "rejected": len(self.rejected), "errors": len(self.errors)}
 
 
 def count_input_files(paths: Iterable[str | os.PathLike[str]]) -> int:
@@ -189,18 +207,22 @@ def analyze(paths: list[str], db: str | Path, *, pipeline: Pipeline | None = Non
     return result
 
 
-def process_document(pipeline: Pipeline, doc: SourceDocument) -> list[Article] | Rejection:
-    """The per-document stages, never raising: a failure comes back as a Rejection."""
+def process_document(pipeline: Pipeline, doc: SourceDocument) -> list[Article] | Rejection | ProcessingError:
+    """The per-document stages, never raising: an input that cannot be analysed comes back as a
+    Rejection (with what to do about it), a bug met on the way as a ProcessingError."""
     try:
         return pipeline.process(doc)
     except NoTextError as exc:
         return Rejection(doc.source, str(exc))
     except RecursionError:
         return Rejection(doc.source, "markup nested too deeply to parse; simplify or convert it to text")
-    except Exception as exc:  # a bug must not lose the batch: record it and go on
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Rejection(doc.source, f"internal error while analysing ({exc.__class__.__name__}: {str(exc)[:120]} at "
-                                     f"{Path(where.filename).name}:{where.lineno}); please report it with this file")
+    except Exception as exc:  # a bug must not lose the batch: record it as one and go on
+        cause = exc.cause if isinstance(exc, StageError) else exc
+        where = traceback.extract_tb(cause.__traceback__)[-1] if cause.__traceback__ else None
+        place = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+        return ProcessingError(doc.source, exc.stage if isinstance(exc, StageError) else "pipeline",
+                               f"{cause.__class__.__name__}: {str(cause)[:200]}{place}",
+                               "".join(traceback.format_exception(cause))[-8000:])
 
 
 def _store_batch(store: Store, mapper: Mapper, pipeline: Pipeline, batch: list[SourceDocument], run_id: int,
@@ -224,11 +246,18 @@ def _store_outcomes(store: Store, docs: list[SourceDocument], outcomes: list[lis
         if isinstance(outcome, Rejection):
             _reject(store, result, outcome, run_id, notify)
             continue
+        if isinstance(outcome, ProcessingError):
+            store.add_error(outcome, run_id)
+            result.errors.append(outcome)
+            notify("error", {"source": outcome.source, "stage": outcome.stage, "error": outcome.error})
+            continue
         try:
             store.add_document(doc, outcome, run_id)
         except sqlite3.IntegrityError as exc:
-            _reject(store, result, Rejection(doc.source, f"could not store ({exc}); please report it with this file"),
-                    run_id, notify)
+            error = ProcessingError(doc.source, "store", f"IntegrityError: {exc}", traceback.format_exc()[-8000:])
+            store.add_error(error, run_id)
+            result.errors.append(error)
+            notify("error", {"source": doc.source, "stage": "store", "error": error.error})
             continue
         result.documents += 1
         result.articles += len(outcome)

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsgraph.model import Article, Entity, Mention, Paragraph, Rejection, Reuse, SourceDocument
+from newsgraph.model import Article, Entity, Mention, Paragraph, ProcessingError, Rejection, Reuse, SourceDocument
 from newsgraph.store.schema import migrate
 from newsgraph.text.normalize import normalize_for_search
 
@@ -98,6 +98,7 @@ class Store:
         with self.conn:
             self.conn.execute("INSERT OR IGNORE INTO document_sources VALUES (?, ?)", (document_id, source))
             self.conn.execute("DELETE FROM rejected WHERE source=?", (source,))
+            self.conn.execute("DELETE FROM errors WHERE source=?", (source,))
 
     def add_document(self, doc: SourceDocument, articles: list[Article], run_id: int | None) -> None:
         """Write a document and everything cut from it, atomically."""
@@ -112,6 +113,7 @@ class Store:
             for article in articles:
                 self._insert_article(article, run_id)
             self.conn.execute("DELETE FROM rejected WHERE source=?", (doc.source,))
+            self.conn.execute("DELETE FROM errors WHERE source=?", (doc.source,))
 
     def _insert_article(self, article: Article, run_id: int | None) -> None:
         cur = self.conn.execute(
@@ -363,6 +365,11 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO rejected (source, reason, run_id, at) VALUES (?, ?, ?, ?)",
                               (rejection.source, rejection.reason, run_id, utc_now()))
 
+    def add_error(self, error: ProcessingError, run_id: int | None) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO errors (source, stage, error, detail, run_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+                              (error.source, error.stage, error.error, error.detail, run_id, utc_now()))
+
     # ------------------------------------------------------------ reading
 
     def article_rows(self, lang: str | None = None, outlet: str | None = None, limit: int | None = None
@@ -397,8 +404,8 @@ class Store:
         return row[0] if row else None
 
     def counts(self) -> dict[str, int]:
-        tables = ("documents", "articles", "paragraphs", "removed_blocks", "rejected", "runs", "mentions", "entities",
-                  "dates")
+        tables = ("documents", "articles", "paragraphs", "removed_blocks", "rejected", "errors", "runs", "mentions",
+                  "entities", "dates")
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}  # fixed names, no input
 
     def search(self, query: str, lang: str | None = None, limit: int = 20) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ large corpus takes memory proportional to one batch, not to the corpus.
 Required fields of the contract (more are welcome):
 ``articles``: id, source, source_index, title, author, date, outlet, lang, text, source_spans;
 ``rejected``: source, reason;
+``errors``: source, stage, error, detail (inputs that met a bug in newsgraph, with the traceback);
 ``mentions``: article_id, start, end, text, label, entity_id;
 ``entities``: id, name, type, aliases, mention_count;
 ``dates``: article_id, start, end, text, value, calendar;
@@ -65,6 +66,7 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "documents": _rows("SELECT id, source, path, record, format, encoding, article_count, meta, text FROM documents"
                        " ORDER BY added, id", ("meta",)),
     "rejected": _rows("SELECT source, reason, run_id, at FROM rejected ORDER BY source"),
+    "errors": _rows("SELECT source, stage, error, detail, run_id, at FROM errors ORDER BY source"),
     "mentions": _rows("SELECT article_id, start, end, text, label, entity_id, lang, method FROM mentions"
                       " ORDER BY article_id, start"),
     "entities": _rows("SELECT id, name, type, aliases, mention_count, article_count, first_seen, last_seen FROM entities"

@@ -289,3 +289,19 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 9: inputs that met a bug in newsgraph, kept apart from inputs rejected for what they are
+    """
+    CREATE TABLE errors (
+        source TEXT PRIMARY KEY,
+        stage TEXT NOT NULL,            -- the pipeline stage that failed: segment, entities, quotes …
+        error TEXT NOT NULL,            -- exception class and message
+        detail TEXT NOT NULL,           -- the traceback, for the bug report
+        run_id INTEGER REFERENCES runs(id),
+        at TEXT NOT NULL
+    );
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
