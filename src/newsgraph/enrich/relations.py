@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 
 from newsgraph.enrich.relations_en import Found, MentionIndex, english_relations
-from newsgraph.enrich.relations_lexicon import LEXICON_VERSION, POLARITY
+from newsgraph.enrich.relations_lexicon import LEXICON_VERSION, POLARITY, VISIT_CUES
 from newsgraph.model import Article, Mention, Quote, Relation
 
-RELATIONS_VERSION = "relations-1"
+RELATIONS_VERSION = "relations-2"
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
 LONG_RUN = re.compile(r"\S{300}")
 MAX_PARSE_CHARS = 100_000
@@ -96,6 +96,64 @@ def salient_person(article: Article, position: int) -> Mention | None:
     return None
 
 
+# words of force: with none of them in the sentence, "attacked" between people or organisations is verbal
+VIOLENCE = re.compile(
+    r"\b(?:kill|wound|injur|shot|shoot|stab|bomb|missile|rocket|drone|troop|soldier|army|armed|forces|military|militant"
+    r"|gunm|gunfire|weapon|gun|knife|airstrike|air strike|raid|invasion|invad|war\b|tank|artiller|shell|explos|terror"
+    r"|violen|physical|punch|beat|hostage|kidnap)"
+    r"|قتل|جرح|صاروخ|صواريخ|قصف|غار|مسلح|جيش|قوات|عسكر|سلاح|دباب|تفجير|انفجار|ارهاب|رصاص|اغتيال|طائر|مقاتل"
+    r"|كشت|كشته|زخمي|موشك|نيرو|ارتش|نظامي|بمب|انفجار|جنگ|گلوله|تروريست|هوايي|ترور|اسلحه|مسلحانه", re.I)
+VERBAL_ATTACK_CUES = ("attack", "هاجم", "يهاجم", "تهاجم", "هجوم", "حمله")
+WARN_CUES = ("warn", "حذر", "يحذر", "تحذر", "هشدار")
+THREAT_CONTENT = re.compile(
+    r"\b(?:attack|strike|war|destroy|retaliat|respond|response|military|force|sanction|consequence|pay the price|hit)"
+    r"|هجوم|حرب|ضرب|رد|صد|عسكري|قوة|عقوبات|عواقب|حمله|جنگ|پاسخ|نظامي|عواقب|تلافي", re.I)
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+
+
+def _fold(text: str) -> str:
+    from newsgraph.text.normalize import normalize_for_search
+
+    return normalize_for_search(text).strip()
+
+
+def _name_tokens(text: str) -> frozenset[str]:
+    folded = re.sub(r"['’]s$", "", _fold(text))
+    return frozenset(t for t in re.split(r"[\s.]+", folded) if t)
+
+
+def same_actor(a: Mention, b: Mention) -> bool:
+    """Two mentions of one actor: the same resolved entity, or the same label and one name's words inside the
+    other's ("Donald Trump's" and "Trump", "Kim" and "Kim Jong-un")."""
+    if (a.start, a.end) == (b.start, b.end) or a.text == b.text:
+        return True
+    if a.entity_id and a.entity_id == b.entity_id:
+        return True
+    ta, tb = _name_tokens(a.text), _name_tokens(b.text)
+    return a.label == b.label and bool(ta and tb) and (ta <= tb or tb <= ta)
+
+
+def retype(article: Article, f: Found, subject: Mention, obj: Mention) -> str | None:
+    """The predicate after reading the cue in context, or None to drop the relation:
+    - "attacked" between people or organisations, with no word of force in the sentence, is criticism
+      ("the Guardian's attacks on Assange", «هاجم الوزير أقوال كيري»);
+    - a visit or trip to a place is no meeting ("a trip to Peru", زار إثيوبيا, سفر به مسکو, دیدار … از آلمان);
+    - a warning is a threat only when it threatens something ("warned that they would attack").
+    """
+    cue = _fold(article.text[f.cue[0]:f.cue[1]]).removeprefix("و").removeprefix("ف")
+    sentence = article.text[f.evidence[0]:f.evidence[1]]
+    if f.predicate == "attack" and cue.startswith(VERBAL_ATTACK_CUES) and subject.label in ("PERSON", "ORG") \
+            and obj.label in ("PERSON", "ORG") and not VIOLENCE.search(sentence.replace(article.text[f.cue[0]:f.cue[1]], " ")):
+        return "criticize"
+    if f.predicate == "meet" and obj.label in PLACE_LABELS:
+        between = _fold(article.text[min(f.cue[1], obj.start):obj.start])
+        if cue.startswith(VISIT_CUES) or (cue.startswith("ديدار") and re.search(r"(?:^|\s)از(?:\s|$)", between)):
+            return None
+    if f.predicate == "threaten" and cue.startswith(WARN_CUES) and not THREAT_CONTENT.search(article.text[f.cue[1]:f.evidence[1]]):
+        return None
+    return f.predicate
+
+
 def find_relations(article: Article) -> list[Relation]:
     """Every relation of the article, in text order; every span indexes ``article.text``."""
     actors = [m for m in article.mentions if m.label in ACTOR_LABELS]
@@ -110,12 +168,15 @@ def find_relations(article: Article) -> list[Relation]:
         quote = _enclosing_quote(article.quotes, f.cue[0])
         subject = _endpoint(article, f.subject, f.subject_pronoun, quote)
         obj = _endpoint(article, f.object, f.object_pronoun, quote)
-        if subject is None or obj is None or (subject.start, subject.end) == (obj.start, obj.end) or subject.text == obj.text:
+        if subject is None or obj is None or same_actor(subject, obj):
+            continue
+        predicate = retype(article, f, subject, obj)
+        if predicate is None:
             continue
         speaker = _mention_at(article.mentions, quote.speaker_mention_start, quote.speaker_mention_end) if quote else None
         method = f.method + (":coref" if f.subject_pronoun or f.object_pronoun else "")
         relation = Relation(
-            article.id, f.evidence[0], f.evidence[1], f.predicate, POLARITY[f.predicate],
+            article.id, f.evidence[0], f.evidence[1], predicate, POLARITY[predicate],
             article.text[f.cue[0]:f.cue[1]], f.cue[0], f.cue[1],
             subject.text, subject.start, subject.end, obj.text, obj.start, obj.end, negated=f.negated,
             quote_start=quote.start if quote else None, quote_end=quote.end if quote else None,
