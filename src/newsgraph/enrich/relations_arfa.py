@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from newsgraph.enrich.relations_en import Found, MentionIndex
-from newsgraph.enrich.relations_lexicon import (AR_EVENT_NOUNS, AR_MAX_OBJECT_GAP, AR_MAX_SUBJECT_GAP, AR_NEGATORS,
+from newsgraph.enrich.relations_lexicon import (AR_EVENT_NOUNS, AR_LIGHT, AR_MAX_OBJECT_GAP, AR_MAX_SUBJECT_GAP, AR_NEGATORS,
                                                 AR_NOUNS, AR_PREPOSITIONS, FA_GAPPED, FA_NOUNS,
                                                 AR_PRESENT, AR_VERBS, FA_ACTION_NOUNS, FA_COMPOUNDS, FA_EVENT_NOUNS, FA_LIGHT,
                                                 FA_MAX_GAP, FA_PREPOSITIONS, FA_PRONOUNS, FA_SIMPLE)
@@ -34,7 +34,7 @@ from newsgraph.text.normalize import normalize_with_offsets, source_span
 
 SENTENCE = re.compile(r"[^.!?؟؛\n]+(?:[.!?؟؛]+|$)")
 WORD = re.compile(r"[^\s.,،:;؛!?؟«»\"“”‘’()\[\]{}<>/\\|–—-]+")
-CLAUSE_BREAK = re.compile(r"[:«»\"“”]")
+CLAUSE_BREAK = re.compile(r"[:]")  # quote marks often just wrap a name («بان كی‌مون»): not a clause break
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Word:
     start: int  # span in the article text
     end: int
     mention: tuple[int, int, str] | None = None
+    sep: str = ""  # the text between the previous word and this one ("، " marks a phrase boundary)
 
 
 def _sentences(text: str, p_start: int, p_end: int):
@@ -61,10 +62,16 @@ def _words(text: str, start: int, end: int, index: MentionIndex) -> list[Word]:
     chunk = text[start:end]
     norm, offsets = normalize_with_offsets(chunk)
     words = []
+    previous = start
     for m in WORD.finditer(norm):
         s, e = source_span(chunk, offsets, m.start(), m.end())
-        words.append(Word(m.group(), start + s, start + e, index.covering(start + s, start + e)))
+        words.append(Word(m.group(), start + s, start + e, index.covering(start + s, start + e), text[previous:start + s]))
+        previous = start + e
     return words
+
+
+def _boundary(word: Word) -> bool:
+    return any(c in word.sep for c in "،,؛;:()«»\"“”")
 
 
 def _mention_runs(words: list[Word]) -> list[tuple[int, int, tuple[int, int, str]]]:
@@ -142,23 +149,47 @@ def _ar_negated(words: list[Word], k: int) -> bool:
     return k > 0 and words[k - 1].norm in AR_NEGATORS
 
 
-def _glued_prep(word: str) -> str | None:
-    """ب/ل glued to a noun: before ال (بالحركة، للحركة) or an organisation head (بحزب الله، لحركة حماس)."""
+# common words that start with ب/ل themselves (not a glued preposition)
+_AR_B_L_WORDS = frozenset("""بين بعد بيان بلاد بلد بلدان بحث بناء برنامج بطوله ليله لجنه لقاء لدي لكن لان لقد ليس لها له لهم
+لهذا لذلك بها به بهم بل بينما بشان بسبب بدء بدايه برلمان بنك بطل بيت بحر بري""".split())
+
+
+def _glued_prep(word: str, vocabulary: frozenset[str] = frozenset(), mention: bool = False) -> str | None:
+    """ب/ل glued to a noun: before ال (بالحركة، للحركة) or an organisation head (بحزب الله، لحركة حماس); on a
+    common word («بجهود»، «بمواقف»); on a name when the article also has it bare («بسليماني» and «سليماني»:
+    entity spans may carry the clitic; «بشار»، «بغداد»، «لبنان» are names)."""
     word = word.removeprefix("و")
-    if word[:1] in ("ب", "ل") and (word[1:3] == "ال" or word.startswith("لل") or word[1:].startswith(_AR_ORG_HEADS)):
+    if word[:1] not in ("ب", "ل") or len(word) < 3:
+        return None
+    if word[1:3] == "ال" or word.startswith("لل") or word[1:].startswith(_AR_ORG_HEADS):
+        return word[:1]
+    if mention:
+        return word[:1] if word[1:] in vocabulary else None
+    if len(word) >= 4 and word not in _AR_B_L_WORDS:
         return word[:1]
     return None
 
 
+_VOCABULARY: dict[int, frozenset[str]] = {}
+
+
 def _ar_prep_in(words: list[Word], a: int, b: int) -> str | None:
-    """The first preposition in words[a:b + 1] (a word, or ب/ل glued to a word): the one governing the
-    phrase («مع الأمين العام لحزب الله»: مع)."""
-    for w in words[a:b + 1]:
+    """The preposition governing the phrase of the mention at word ``b``: the nearest one before it in
+    words[a:b + 1], not across a phrase boundary (comma); a ل of an idafa chain further back is passed over
+    («مع الأمين العام لحزب الله»: مع; «اتصالاً هاتفياً بجلالة الملك»: ب; «مواقع لتنظيم داعش»: ل)."""
+    vocabulary = _VOCABULARY.get(id(words), frozenset())
+    for k in range(b, a - 1, -1):
+        w = words[k]
         bare = w.norm.removeprefix("و")
-        if (bare in AR_PREPOSITIONS or bare in ("ب", "ل")) and w is not words[b]:
-            return bare
-        if _glued_prep(w.norm):
-            return _glued_prep(w.norm)
+        if k < b and (bare in AR_PREPOSITIONS or bare in ("ب", "ل")):
+            if bare != "ل" or k >= b - 1:
+                return bare
+        else:
+            glued = _glued_prep(w.norm, vocabulary, mention=w.mention is not None)
+            if glued and (glued != "ل" or k >= b - 1):
+                return glued
+        if _boundary(w) and k > a:
+            return None
     return None
 
 
@@ -183,6 +214,45 @@ def _ar_chain(runs, first: int) -> list:
     return chain
 
 
+_AR_PRE_SUBJECT = frozenset("و ان انه كان كانت وكان وكانت قد وقد لقد ثم كما وكما بينما".split())
+
+
+def _ar_subject_before(words, runs, k: int):
+    """The actor right before a verb (SVO: «إيران تدين …», «وكانت ماي استقبلت …», «إن مقاتلات تركية إف-16 قصفت …»):
+    the nearest mention ending at most 3 words before it, with no phrase boundary or preposition between, not
+    itself behind a preposition."""
+    for run in reversed(runs):
+        if run[1] > k:
+            continue
+        between = words[run[1]:k]
+        if len(between) > 3 or any(_boundary(w) for w in words[run[1]:k + 1]) or any(
+                w.norm in AR_PREPOSITIONS or _glued_prep(w.norm) for w in between):
+            return None
+        first = words[run[0]]
+        if run[0] > 0 and (words[run[0] - 1].norm in AR_PREPOSITIONS or _glued_prep(
+                first.norm, _VOCABULARY.get(id(words), frozenset()), mention=True)):
+            return None
+        return run
+    return None
+
+
+def _coordinated(words, runs, run) -> list:
+    """A mention and those joined to it by «و» or a comma («أستراليا وهولندا»، «لهستان، چك و اوكراين»)."""
+    out = [run]
+    n = runs.index(run) if run in runs else -1
+    while 0 <= n < len(runs) - 1:
+        nxt = runs[n + 1]
+        gap = words[out[-1][1]:nxt[0]]
+        joined = (not gap and (words[nxt[0]].norm.startswith("و") and words[nxt[0]].start < nxt[2][0]
+                               or "،" in words[nxt[0]].sep or "," in words[nxt[0]].sep)) or (
+            len(gap) == 1 and gap[0].norm == "و")
+        if not joined:
+            break
+        out.append(nxt)
+        n += 1
+    return out
+
+
 def _ar_subject_group(words, runs, start: int):
     """Mentions after word ``start`` forming the subject phrase, or []."""
     for n, run in enumerate(runs):
@@ -194,12 +264,31 @@ def _ar_subject_group(words, runs, start: int):
     return []
 
 
+def _ar_light_at(words: list[Word], k: int):
+    """A light verb at ``k`` and the act noun after it in its clause («شنت المقاتلات … غارات على …», «أجرى … اتصالاً
+    هاتفياً بـ …», «وقعت المملكة … مع ناميبيا على بروتوكول …»): (predicate, object prepositions) or None."""
+    word = words[k].norm
+    for base in (word, word[1:] if word[:1] in ("و", "ف") else ""):
+        for light, (nouns, predicate, preps) in AR_LIGHT.items():
+            if base == light or (base.startswith(light) and base[len(light):] in _AR_SUFFIXES) or (
+                    base[:1] in ("ي", "ت") and base[1:] == light):
+                for w in words[k + 1:k + 26]:
+                    if _boundary(w) and w is not words[k + 1]:
+                        break
+                    if _bare(w.norm) in nouns or w.norm in nouns:
+                        return predicate, preps
+    return None
+
+
 def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -> list[Found]:
     found: list[Found] = []
+    vocabulary = _vocabulary(text)
     for s_start, s_end in _sentences(text, p_start, p_end):
         words = _words(text, s_start, s_end, index)
+        _VOCABULARY[id(words)] = vocabulary
         runs = _mention_runs(words)
         if len(runs) < 2:
+            _VOCABULARY.pop(id(words), None)
             continue
         previous_subject = None
         for k in range(len(words)):
@@ -207,19 +296,23 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
                 continue
             verb = _ar_verb_at(words, k)
             if verb is None:
-                continue
+                light = _ar_light_at(words, k)
+                if light is None:
+                    continue
+                verb = (light[0], light[1], 1, _ar_negated(words, k), False, False)
             predicate, preps, used, negated, pronoun_object, present = verb
             if pronoun_object:
                 continue
             after = k + used
-            before = [r for r in runs if r[1] == k and (r[0] == 0 or words[r[0] - 1].norm in ("و", "ان", "انه"))]
-            group = [] if before and present else _ar_subject_group(words, runs, after)
+            before = _ar_subject_before(words, runs, k)
+            adjacent = before is not None and before[1] == k  # «وكانت ماي استقبلت …»: the subject stands before
+            group = [] if before and (present or adjacent) else _ar_subject_group(words, runs, after)
             subject = obj = None
             if group:
                 subject = _pick_person(words, group)
                 obj = _ar_object(words, runs, group[-1][1], preps)
             elif before:  # SVO: «إيران تدين …»
-                subject = before[-1]
+                subject = before
                 obj = _ar_object(words, runs, after, preps)
             if obj is None and previous_subject is not None and words[k].norm[:1] == "و":
                 subject = previous_subject  # «إيران تدين … وتتهم واشنطن …»: a coordinated verb shares the subject
@@ -231,9 +324,29 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
             cue = _cue_span(words, k, after)
             if text[cue[0]] in "وف" and words[k].norm[1:] != words[k].norm and _ar_verb_at([Word(words[k].norm[1:], 0, 0)], 0):
                 cue = (cue[0] + 1, cue[1])  # «وأدانت»: the verb without its conjunction
-            found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], (s_start, s_end), negated, "ar:lexicon"))
+            for s_run in _coordinated(words, runs, subject):
+                for o_run in _coordinated(words, runs, obj):
+                    if o_run[2] != s_run[2]:
+                        found.append(Found(predicate, cue, s_run[2][:2], o_run[2][:2], (s_start, s_end), negated,
+                                           "ar:lexicon"))
         found += arabic_nominal(words, runs, (s_start, s_end))
+        _VOCABULARY.pop(id(words), None)
     return found
+
+
+_VOCAB_CACHE: dict[int, tuple[str, frozenset[str]]] = {}
+
+
+def _vocabulary(text: str) -> frozenset[str]:
+    """The folded words of the whole article (to tell «بسليماني» = ب + «سليماني» from «بشار»)."""
+    cached = _VOCAB_CACHE.get(id(text))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    norm, _ = normalize_with_offsets(text)
+    vocabulary = frozenset(WORD.findall(norm))
+    _VOCAB_CACHE.clear()
+    _VOCAB_CACHE[id(text)] = (text, vocabulary)
+    return vocabulary
 
 
 def _bare(word: str) -> str:
@@ -259,8 +372,21 @@ def arabic_nominal(words, runs, s_span) -> list[Found]:
     """«اجتماع مع X» (the subject the nearest mention before), «الاتفاق بين روسيا وتركيا», «زيارة أردوغان لألمانيا»."""
     found = []
     for k, w in enumerate(words):
+        ally = _ally(words, runs, k)
+        if ally is not None:
+            found.append(Found("cooperate", (w.start, w.end), ally[0][2][:2], ally[1][2][:2], s_span, False, "ar:noun"))
+            continue
         spec = AR_NOUNS.get(_bare(w.norm))
-        if spec is None or w.mention is not None:
+        if spec is None and w.mention is None and len(w.norm) > 4:  # «دعمها لنظام بشار الأسد»: the owner is named before
+            stem = re.sub(r"(?:هما|هم|ها|ه)$", "", _bare(w.norm))
+            spec = AR_NOUNS.get(stem) if stem != _bare(w.norm) else None
+            if spec is not None:
+                owner = next((r for r in reversed(runs) if r[1] <= k and k - r[1] <= 3), None)
+                obj = _ar_object(words, runs, k + 1, spec[1]) if spec[1] else None
+                if owner is not None and obj is not None and owner[2] != obj[2]:
+                    found.append(Found(spec[0], (w.start, w.end), owner[2][:2], obj[2][:2], s_span, False, "ar:noun"))
+                continue
+        if spec is None or w.mention is not None or spec[0] == "cooperate" and not spec[1]:
             continue
         predicate, preps = spec
         cue = (w.start, w.end)
@@ -288,7 +414,8 @@ def arabic_nominal(words, runs, s_span) -> list[Found]:
 
 
 def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
-    """The first mention after word ``start`` behind one of ``preps`` (or behind none when ``preps`` is empty)."""
+    """The first mention after word ``start`` behind one of ``preps`` (or behind none, or an idafa ل, when
+    ``preps`` is empty); mentions behind other prepositions are adjuncts («في مقر الحكومة») and are passed over."""
     for n, run in enumerate(runs):
         if run[0] < start:
             continue
@@ -296,13 +423,11 @@ def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
             return None
         prep = _ar_prep_in(words, start, run[0])
         if preps:
-            if not (prep in preps or (prep is None and "مع" in preps)):  # التقى X / التقى بـ X / التقى مع X
-                if prep is not None:
-                    return None
-                continue
-        elif prep not in (None, "ل"):
-            return None
-        return _pick_person(words, _ar_chain(runs, n))
+            if prep in preps or (prep is None and "مع" in preps):  # التقى X / التقى بـ X / التقى مع X
+                return _pick_person(words, _ar_chain(runs, n))
+            continue
+        if prep in (None, "ل"):
+            return _pick_person(words, _ar_chain(runs, n))
     return None
 
 
@@ -355,25 +480,68 @@ def persian_relations(text: str, p_start: int, p_end: int, index: MentionIndex) 
             if rel is None:
                 continue
             subject, subject_pronoun, obj, object_pronoun = rel
-            found.append(Found(predicate, cue, subject, obj, (s_start, s_end), negated, "fa:lexicon",
-                               subject_pronoun=subject_pronoun, object_pronoun=object_pronoun))
+            runs = _mention_runs(words)
+            s_runs = _coordinated(words, runs, next((r for r in runs if r[2][:2] == subject), None)) \
+                if not subject_pronoun and any(r[2][:2] == subject for r in runs) else [None]
+            o_runs = _coordinated(words, runs, next((r for r in runs if r[2][:2] == obj), None)) \
+                if not object_pronoun and any(r[2][:2] == obj for r in runs) else [None]
+            for s_run in s_runs:
+                for o_run in o_runs:
+                    s_span_ = s_run[2][:2] if s_run else subject
+                    o_span_ = o_run[2][:2] if o_run else obj
+                    if s_span_ != o_span_:
+                        found.append(Found(predicate, cue, s_span_, o_span_, (s_start, s_end), negated, "fa:lexicon",
+                                           subject_pronoun=subject_pronoun, object_pronoun=object_pronoun))
         found += persian_nominal(words, (s_start, s_end), {f.cue[0] for f in found})
     return found
 
 
+FA_HYPOTHETICAL = frozenset("هرگونه گونه احتمالي احتمال بازدارنده پيشگيرانه طرح قصد تهديد".split())
+FA_ALLY = frozenset("همپيمان متحد حليف حليفه".split())
+
+
+def _ally(words: list[Word], runs, k: int):
+    """«پاکستان، هم‌پیمان نزدیک آمریکا», «موسكو، حليفة رئيس النظام بشار الأسد»: (the actor before, the ally after)."""
+    w = words[k]
+    if w.mention is not None or not (w.norm in FA_ALLY or (w.norm == "هم" and k + 1 < len(words)
+                                                           and words[k + 1].norm == "پيمان")):
+        return None
+    before = next((r for r in reversed(runs) if r[1] == k), None)
+    after = next((r for r in runs if k < r[0] <= k + 5), None)
+    if before is None or after is None or before[2] == after[2] or not _boundary(w):
+        return None
+    return before, after
+
+
 def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
-    """«توافق اخیر بین سوریه و ترکیه», «دیدار … اردوغان از آلمان»: nouns naming the act, no light verb."""
+    """«توافق اخیر بین سوریه و ترکیه», «دیدار … اردوغان از آلمان»: nouns naming the act, no light verb;
+    «در حاشیه دیدار با وزیر … X», «با انتقاد از آمریکا»: the subject is the clause's first actor before the noun;
+    «پاکستان، هم‌پیمان نزدیک آمریکا»: an ally."""
     runs = _mention_runs(words)
     found = []
     for k, w in enumerate(words):
+        ally = _ally(words, runs, k)
+        if ally is not None:
+            found.append(Found("cooperate", (w.start, w.end), ally[0][2][:2], ally[1][2][:2], s_span, False, "fa:noun"))
+            continue
         spec = FA_NOUNS.get(w.norm) or FA_NOUNS.get(re.sub(r"(?:هاي|ها|ي)$", "", w.norm))  # «توافق‌های»
         if spec is None or w.start in taken or w.mention is not None:
             continue
+        if (k > 0 and words[k - 1].norm in FA_HYPOTHETICAL) or (k + 1 < len(words) and words[k + 1].norm in FA_HYPOTHETICAL) \
+                or (k > 1 and words[k - 2].norm in ("هر", "هزينه", "هزينه‌هاي", "هزينه هاي")):
+            continue  # «هر گونه حمله آمریکا به ایران», «حمله احتمالی», «هزینه‌های حمله»: not an act that happened
         predicate, preps = spec
         cue = (w.start, w.end)
         pair = _between(words, runs, k)
         if pair is not None:
             found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "fa:noun"))
+            continue
+        if k + 1 < len(words) and words[k + 1].norm in preps:  # «دیدار با X», «انتقاد از X»: subject named before
+            obj = next((r for r in runs if k + 1 < r[0] <= k + 6), None)
+            clause = _fa_clause_start(words, "", k)
+            subject = next((r for r in runs if clause <= r[0] and r[1] <= k and not _behind_prep(words, r[0])), None)
+            if obj is not None and subject is not None and obj[2] != subject[2]:
+                found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "fa:noun"))
             continue
         subject = next((r for r in runs if k < r[0] <= k + 5), None)
         if subject is None or _behind_prep(words, subject[0]):
@@ -411,9 +579,9 @@ def _fa_clause_start(words: list[Word], text: str, before: int) -> int:
     for k in range(before):
         if words[k].norm == "كه":
             start = k + 1
-        if k > 0 and CLAUSE_BREAK.search(text, words[k - 1].end, words[k].start):
+        if k > 0 and CLAUSE_BREAK.search(words[k].sep):
             start = k
-        if k > 0 and FA_FINITE.search(words[k - 1].norm) and "،" in text[words[k - 1].end:words[k].start]:
+        if k > 0 and FA_FINITE.search(words[k - 1].norm) and "،" in words[k].sep:
             start = k
     return start
 
@@ -432,6 +600,8 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
         if len(together) >= 2:
             return together[0][2][:2], "", together[1][2][:2], ""
     object_pronoun = ""
+    if obj is None and words[first].norm == "خواستار":  # «ایران خواستار تسریع … بخش پاکستانی … شد»: the actor asked
+        obj = next((r for r in runs if first < r[0] <= first + 12 and not _fa_event_before(words, r[0])), None)
     if obj is None and "را" in markers:  # «کره شمالی او را متهم … کرد»
         ra = max((k for k in range(clause, first) if words[k].norm == "را"), default=None)
         if ra is not None and ra > 0 and words[ra - 1].norm in FA_PRONOUNS:
