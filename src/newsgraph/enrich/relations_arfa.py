@@ -71,7 +71,7 @@ def _words(text: str, start: int, end: int, index: MentionIndex) -> list[Word]:
 
 
 def _boundary(word: Word) -> bool:
-    return any(c in word.sep for c in "،,؛;:()«»\"“”")
+    return any(c in word.sep for c in "،,؛;:")
 
 
 def _mention_runs(words: list[Word]) -> list[tuple[int, int, tuple[int, int, str]]]:
@@ -171,22 +171,41 @@ def _glued_prep(word: str, vocabulary: frozenset[str] = frozenset(), mention: bo
 
 
 _VOCABULARY: dict[int, frozenset[str]] = {}
+_AR_PREP_WINDOW = 4  # a preposition further back than this heads another phrase («بقصر الحكم أمس محافظ الهيئة …»)
+_AR_TIME_WORDS = frozenset("امس يوم ايام اسبوع شهر عام ساعه ساعات مساء صباح وقت فتره ليله لحظه".split())
+# words that open an actor's noun phrase (titles, offices, forces): a verb followed by one has its subject after it
+_AR_TITLES = frozenset("""صاحب سمو السمو الملكي امير الامير ملك الملك رييس الرييس وزير الوزير وزيره نايب الشيخ الدكتور
+السفير المندوب امين الامين خادم ولي محافظ قايد المتحدث الناطق مدير زعيم حركه الحركه حزب الحزب جماعه الجماعه قوات القوات
+طيران الطيران مقاتلات المقاتلات طايرات الطايرات جيش الجيش حكومه الحكومه وزاره الوزاره مجلس المجلس المبعوث منظمه
+المنظمه المنسق رابطه جامعه الجامعه اتحاد الاتحاد وكاله الوكاله مسلحو مسلحي عناصر ميليشيات مليشيات الرئيس البيت الادارة
+الاداره السلطات سلطات""".split())
 
 
-def _ar_prep_in(words: list[Word], a: int, b: int) -> str | None:
+def _mention_clitic(w: Word) -> str | None:
+    """The preposition glued in front of a mention whose span leaves the clitic out («لترامب» with «ترامب»)."""
+    prefix = w.norm[:w.mention[0] - w.start].removeprefix("و").removeprefix("ف")
+    if prefix in ("ب", "ل", "لل", "بال", "ك"):
+        return prefix[:1]
+    return None
+
+
+def _ar_prep_in(words: list[Word], a: int, b: int, wanted: tuple[str, ...] = ("ل",)) -> str | None:
     """The preposition governing the phrase of the mention at word ``b``: the nearest one before it in
     words[a:b + 1], not across a phrase boundary (comma); a ل of an idafa chain further back is passed over
     («مع الأمين العام لحزب الله»: مع; «اتصالاً هاتفياً بجلالة الملك»: ب; «مواقع لتنظيم داعش»: ل)."""
     vocabulary = _VOCABULARY.get(id(words), frozenset())
-    for k in range(b, a - 1, -1):
+    for k in range(b, max(a, b - _AR_PREP_WINDOW) - 1, -1):
         w = words[k]
         bare = w.norm.removeprefix("و")
+        if k + 1 < len(words) and words[k + 1].norm.removeprefix("ال") in _AR_TIME_WORDS:
+            continue  # «أول من أمس», «في وقت مبكر», «منذ يوم»: a time, not the actor's preposition
         if k < b and (bare in AR_PREPOSITIONS or bare in ("ب", "ل")):
-            if bare != "ل" or k >= b - 1:
+            if bare != "ل" or (k >= b - 1 and "ل" in wanted):
                 return bare
         else:
-            glued = _glued_prep(w.norm, vocabulary, mention=w.mention is not None)
-            if glued and (glued != "ل" or k >= b - 1):
+            glued = _mention_clitic(w) if w.mention is not None and w.start < w.mention[0] else \
+                _glued_prep(w.norm, vocabulary, mention=w.mention is not None)
+            if glued and (glued != "ل" or (k >= b - 1 and "ل" in wanted)):  # else the ل of an idafa («القواعد … لمقاتلي حزب …»)
                 return glued
         if _boundary(w) and k > a:
             return None
@@ -305,7 +324,8 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
                 continue
             after = k + used
             before = _ar_subject_before(words, runs, k)
-            adjacent = before is not None and before[1] == k  # «وكانت ماي استقبلت …»: the subject stands before
+            adjacent = before is not None and (before[1] == k or (  # «وكانت ماي استقبلت …»: the subject stands before
+                after < len(words) and words[after].mention is None and words[after].norm.removeprefix("و") not in _AR_TITLES))
             group = [] if before and (present or adjacent) else _ar_subject_group(words, runs, after)
             subject = obj = None
             if group:
@@ -421,7 +441,9 @@ def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
             continue
         if run[0] - start > AR_MAX_OBJECT_GAP or _ar_event_before(words, run[0]):
             return None
-        prep = _ar_prep_in(words, start, run[0])
+        prep = _ar_prep_in(words, start, run[0], preps or ("ل",))
+        if prep == "من" and run[0] >= 2 and words[run[0] - 2].norm.isdigit():
+            prep = None  # «قتلوا 5 من مليشيات الحوثي»: a number of them
         if preps:
             if prep in preps or (prep is None and "مع" in preps):  # التقى X / التقى بـ X / التقى مع X
                 return _pick_person(words, _ar_chain(runs, n))
