@@ -109,6 +109,13 @@ THREAT_CONTENT = re.compile(
     r"\b(?:attack|strike|war|destroy|retaliat|respond|response|military|force|sanction|consequence|pay the price|hit)"
     r"|هجوم|حرب|ضرب|رد|صد|عسكري|قوة|عقوبات|عواقب|حمله|جنگ|پاسخ|نظامي|عواقب|تلافي", re.I)
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+# sport: fixtures ("Rangers host Rapid Vienna", يلتقي الأردن والإمارات، دیدار تیم‌ها), transfers and tackles are no relations
+SPORT = re.compile(
+    r"\b(?:match|league|striker|goalkeeper|midfield|football|soccer|championship|tournament|fixture|stadium|coach"
+    r"|Europa League|Premiership|penalty|scored|season)\b"
+    r"|(?<!\S)(?:و|ب|ل|ف)?(?:ال)?(?:مباراه|دوري|لاعب|منتخب|بطوله|ملعب|مدرب|موسم|كره القدم|تعاقد|نادي)(?!\S)"
+    r"|(?<!\S)(?:بازيكن|باشگاه|مسابقه|مسابقات|فوتبال|ليگ|سرمربي|قهرماني|تيم ملي|واليبال|تيم فوتبال)(?!\S)", re.I)
+SPORT_SENSITIVE = ("meet", "cooperate", "attack", "deny", "support")
 
 
 def _fold(text: str) -> str:
@@ -142,6 +149,8 @@ def retype(article: Article, f: Found, subject: Mention, obj: Mention) -> str | 
     """
     cue = _fold(article.text[f.cue[0]:f.cue[1]]).removeprefix("و").removeprefix("ف")
     sentence = article.text[f.evidence[0]:f.evidence[1]]
+    if f.predicate in SPORT_SENSITIVE and SPORT.search(_fold(sentence) + " " + sentence):
+        return None
     if f.predicate == "attack" and cue.startswith(VERBAL_ATTACK_CUES) and subject.label in ("PERSON", "ORG") \
             and obj.label in ("PERSON", "ORG") and not VIOLENCE.search(sentence.replace(article.text[f.cue[0]:f.cue[1]], " ")):
         return "criticize"

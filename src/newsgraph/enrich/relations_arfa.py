@@ -272,6 +272,23 @@ def _coordinated(words, runs, run) -> list:
     return out
 
 
+def _coordinated_before(words, runs, run, subject) -> list:
+    """Mentions joined to ``run`` from before by «و» or a comma, after the subject («حماس و نوار غزه را»)."""
+    out = []
+    n = runs.index(run)
+    while n > 0:
+        prev = runs[n - 1]
+        if prev[2][:2] == subject or prev[0] <= next((r[0] for r in runs if r[2][:2] == subject), -1):
+            break
+        gap = words[prev[1]:(out[0] if out else run)[0]]
+        nxt = words[(out[0] if out else run)[0]]
+        if not ((len(gap) == 1 and gap[0].norm == "و") or (not gap and ("،" in nxt.sep or "," in nxt.sep))):
+            break
+        out.insert(0, prev)
+        n -= 1
+    return out
+
+
 def _ar_subject_group(words, runs, start: int):
     """Mentions after word ``start`` forming the subject phrase, or []."""
     for n, run in enumerate(runs):
@@ -507,6 +524,8 @@ def persian_relations(text: str, p_start: int, p_end: int, index: MentionIndex) 
                 if not subject_pronoun and any(r[2][:2] == subject for r in runs) else [None]
             o_runs = _coordinated(words, runs, next((r for r in runs if r[2][:2] == obj), None)) \
                 if not object_pronoun and any(r[2][:2] == obj for r in runs) else [None]
+            if o_runs[0] is not None and not subject_pronoun:  # «حماس و نوار غزه را … تهدید کرد»
+                o_runs = _coordinated_before(words, runs, o_runs[0], subject) + o_runs
             for s_run in s_runs:
                 for o_run in o_runs:
                     s_span_ = s_run[2][:2] if s_run else subject
@@ -554,12 +573,17 @@ def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
             continue  # «هر گونه حمله آمریکا به ایران», «حمله احتمالی», «هزینه‌های حمله»: not an act that happened
         predicate, preps = spec
         cue = (w.start, w.end)
+        if any(x.norm in ("خواهد", "خواهند", "قرار است", "قراراست") for x in words[k:]):
+            continue  # «در جریان دیدار با … بررسی خواهد کرد»: yet to happen
         pair = _between(words, runs, k)
         if pair is not None:
             found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "fa:noun"))
             continue
-        if k + 1 < len(words) and words[k + 1].norm in preps:  # «دیدار با X», «انتقاد از X»: subject named before
-            obj = next((r for r in runs if k + 1 < r[0] <= k + 6), None)
+        j = k + 1
+        while j + 1 < len(words) and words[j].norm == "و" and words[j + 1].norm in FA_NOUNS:  # «دیدار و گفت‌وگو با X»
+            j += 2
+        if j < len(words) and words[j].norm in preps:  # «دیدار با X», «انتقاد از X»: subject named before
+            obj = next((r for r in runs if j < r[0] <= j + 6), None)
             clause = _fa_clause_start(words, "", k)
             subject = next((r for r in runs if clause <= r[0] and r[1] <= k and not _behind_prep(words, r[0])), None)
             if obj is not None and subject is not None and obj[2] != subject[2]:
@@ -570,7 +594,7 @@ def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
             continue
         for j in range(subject[1], min(len(words), subject[1] + 3)):
             if words[j].norm in preps:
-                obj = next((r for r in runs if j < r[0] <= j + 3), None)
+                obj = next((r for r in runs if j < r[0] <= j + 5), None)
                 if obj is not None and obj[2] != subject[2]:
                     found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "fa:noun"))
                 break
@@ -638,7 +662,7 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
             continue
         if run[1] < len(words) and words[run[1]].norm == "را":
             continue
-        if first - run[1] > FA_MAX_GAP + 6:
+        if first - run[1] > FA_MAX_GAP + 24:
             continue
         subject = run
         break
@@ -680,7 +704,7 @@ def _fa_object(words: list[Word], runs, clause: int, verb: int, markers: tuple[s
             prep = max((k for k in range(clause, verb) if words[k].norm == marker), default=None)
             if prep is None or verb - prep > FA_MAX_GAP:
                 continue
-            after = [r for r in runs if prep < r[0] < verb and r[0] - prep <= 4]
+            after = [r for r in runs if prep < r[0] < verb and r[0] - prep <= 7]
             if after and not _fa_event_before(words, after[0][0]):
                 return after[0]
     return None

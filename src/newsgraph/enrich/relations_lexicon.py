@@ -237,7 +237,7 @@ FA_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "نشست": ("meet", ("با",)), "مذاكره": ("meet", ("با",)), "مذاكرات": ("meet", ("با",)),
     "توافق": ("cooperate", ("با",)), "اتحاد": ("cooperate", ("با",)), "همكاري": ("cooperate", ("با",)),
     "حمايت": ("support", ("از",)), "انتقاد": ("criticize", ("از",)), "حمله": ("attack", ("به",)),
-    "تهديد": ("threaten", ()), "محكوميت": ("criticize", ()), "گفتگو": ("meet", ("با",)), "گفتوگو": ("meet", ("با",)),
+    "تهديد": ("threaten", ("عليه",)), "محكوميت": ("criticize", ()), "تهديدهاي": ("threaten", ("عليه",)), "گفتگو": ("meet", ("با",)), "گفتوگو": ("meet", ("با",)),
     "رايزني": ("meet", ("با",)), "پشتيباني": ("support", ("از",)), "تجاوز": ("attack", ("به",)),
 }
 # simple verbs and fixed phrases (folded) -> (predicate, object markers)
