@@ -227,7 +227,7 @@ def seed_relations() -> list[dict]:
                 for r in a.relations:
                     s = a.text.rfind("\n", 0, r.start) + 1
                     out.append({"page": path.name, "lang": a.lang, "subject": r.subject_text, "predicate": r.predicate,
-                                "object": r.object_text, "negated": r.negated, "cue": r.cue_text,
+                                "object": r.object_text, "negated": r.negated, "cue": r.cue,
                                 "attributed_to": r.attributed_text, "evidence": a.text[r.start:r.end][:400]})
     return out
 

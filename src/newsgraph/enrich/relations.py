@@ -60,7 +60,8 @@ def _mention_at(mentions: list[Mention], start: int | None, end: int | None) -> 
     return next((m for m in mentions if m.start == start and m.end == end), None)
 
 
-def _endpoint(article: Article, span: tuple[int, int], pronoun: str, quote: Quote | None) -> Mention | None:
+def _endpoint(article: Article, span: tuple[int, int], pronoun: str, quote: Quote | None,
+              extra: list[Mention] = ()) -> Mention | None:
     """The mention itself; for "I" (or a first-person verb) in a quote its speaker; for "he"/"she"/"وی"
     the person :func:`salient_person` finds."""
     if pronoun == "first":
@@ -69,7 +70,40 @@ def _endpoint(article: Article, span: tuple[int, int], pronoun: str, quote: Quot
         return _mention_at(article.mentions, quote.speaker_mention_start, quote.speaker_mention_end)
     if pronoun == "third":
         return salient_person(article, span[0])
-    return _mention_at(article.mentions, *span)
+    if pronoun == "latter":  # «الأخير», "the latter": the person named last before it
+        people = [m for m in list(article.mentions) + list(extra) if m.label == "PERSON" and m.end <= span[0]]
+        return max(people, key=lambda m: m.end) if people else None
+    return _mention_at(article.mentions, *span) or _mention_at(list(extra), *span)
+
+
+REPEATABLE = ("PERSON", "ORG", "GPE")
+
+
+def repeated_names(article: Article, actors: list[Mention]) -> list[Mention]:
+    """In Arabic and Persian paragraphs, the further occurrences of a name the entities stage found once
+    elsewhere in the article («هنية»، «مشعل» tagged in one sentence and not in the next), a glued و/ب/ل/ف in
+    front left outside the span. Only names of 3+ letters that do not themselves start with a clitic."""
+    paragraphs = [p for p in article.paragraphs if (p.lang or article.lang) in ("ar", "fa")]
+    if not paragraphs:
+        return []
+    names: dict[str, str] = {}
+    for m in actors:
+        text = m.text.strip()
+        if m.label in REPEATABLE and len(text) >= 3 and not text.startswith(("و", "ف", "بال", "لل", "ال ")) \
+                and not any(c.isdigit() for c in text) and "(" not in text:
+            names.setdefault(text, m.label)
+    taken = sorted((m.start, m.end) for m in article.mentions)
+    extra: list[Mention] = []
+    for text, label in names.items():
+        pattern = re.compile(r"(?<![\w\u200c])(?:[وفبل]|ول|وب|فل)?(" + re.escape(text) + r")(?![\w\u200c])")
+        for p in paragraphs:
+            for hit in pattern.finditer(article.text, p.start, p.end):
+                start, end = hit.span(1)
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                taken.append((start, end))
+                extra.append(Mention(article.id, start, end, text, label, p.lang or article.lang, "relations:repeat"))
+    return extra
 
 
 SENTENCE_BREAK = re.compile(r"[.!?؟]\s|\n")
@@ -168,15 +202,16 @@ def find_relations(article: Article) -> list[Relation]:
     actors = [m for m in article.mentions if m.label in ACTOR_LABELS]
     if len(actors) < 1:
         return []
-    index = MentionIndex([(m.start, m.end, m.label) for m in actors])
+    extra = repeated_names(article, actors)
+    index = MentionIndex([(m.start, m.end, m.label) for m in actors + extra])
     found = english_relations(_english_docs(article), index) + _arabic_script(article, index)
     if not found:
         return []
     relations: dict[tuple, Relation] = {}
     for f in found:
         quote = _enclosing_quote(article.quotes, f.cue[0])
-        subject = _endpoint(article, f.subject, f.subject_pronoun, quote)
-        obj = _endpoint(article, f.object, f.object_pronoun, quote)
+        subject = _endpoint(article, f.subject, f.subject_pronoun, quote, extra)
+        obj = _endpoint(article, f.object, f.object_pronoun, quote, extra)
         if subject is None or obj is None or same_actor(subject, obj):
             continue
         predicate = retype(article, f, subject, obj)
@@ -194,6 +229,10 @@ def find_relations(article: Article) -> list[Relation]:
             attributed_mention_end=speaker.end if speaker else None, method=method)
         relations.setdefault((relation.cue_start, relation.subject_start, relation.object_start, relation.predicate),
                              relation)
+    used = {(r.subject_start, r.subject_end) for r in relations.values()} | {(r.object_start, r.object_end)
+                                                                             for r in relations.values()}
+    article.mentions.extend(m for m in extra if (m.start, m.end) in used)  # endpoints stay mentions of the article
+    article.mentions.sort(key=lambda m: (m.start, m.end))
     return sorted(relations.values(), key=lambda r: (r.start, r.cue_start, r.subject_start, r.object_start))
 
 

@@ -351,6 +351,15 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
             elif before:  # SVO: «إيران تدين …»
                 subject = before
                 obj = _ar_object(words, runs, after, preps)
+            latter = None
+            if k > 0 and words[k - 1].norm in ("الاخير", "الاخيره") and not (before and before[1] == k):
+                latter = (words[k - 1].start, words[k - 1].end)  # «أن الأخير استقبل …»: the person named last
+                group = _ar_subject_group(words, runs, after)
+                obj = _pick_person(words, group) if group and not preps else _ar_object(words, runs, after, preps)
+                if obj is not None:
+                    found.append(Found(predicate, _cue_span(words, k, after), latter, obj[2][:2], (s_start, s_end),
+                                       negated, "ar:lexicon", subject_pronoun="latter"))
+                continue
             if obj is None and previous_subject is not None and words[k].norm[:1] == "و":
                 subject = previous_subject  # «إيران تدين … وتتهم واشنطن …»: a coordinated verb shares the subject
                 obj = _ar_object(words, runs, after, preps)
@@ -413,7 +422,7 @@ def arabic_nominal(words, runs, s_span) -> list[Found]:
         if ally is not None:
             found.append(Found("cooperate", (w.start, w.end), ally[0][2][:2], ally[1][2][:2], s_span, False, "ar:noun"))
             continue
-        spec = AR_NOUNS.get(_bare(w.norm))
+        spec = AR_NOUNS.get(w.norm.removeprefix("ال")) or AR_NOUNS.get(_bare(w.norm))  # «لقاءات» is no ل + «قاءات»
         if spec is None and w.mention is None and len(w.norm) > 4:  # «دعمها لنظام بشار الأسد»: the owner is named before
             stem = re.sub(r"(?:هما|هم|ها|ه)$", "", _bare(w.norm))
             spec = AR_NOUNS.get(stem) if stem != _bare(w.norm) else None
@@ -432,15 +441,18 @@ def arabic_nominal(words, runs, s_span) -> list[Found]:
             found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "ar:noun"))
             continue
         after = [(n, r) for n, r in enumerate(runs) if r[0] > k]
-        if not after or after[0][1][0] - k > 4:
+        if not after or after[0][1][0] - k > 7:
             continue
         n, first = after[0]
-        prep = _ar_prep_in(words, k + 1, first[0])
+        prep = _ar_prep_in(words, k + 1, first[0], preps or ("ل",))
         if prep in preps:  # «عقب اجتماع مع ريك بيري»: the subject is named before
-            before = [r for r in runs if r[1] <= k and k - r[1] <= 4]
-            if before:
-                found.append(Found(predicate, cue, before[-1][2][:2], _pick_person(words, _ar_chain(runs, n))[2][:2],
-                                   s_span, False, "ar:noun"))
+            before = _ar_named_before(words, runs, k)
+            if before is not None:
+                for o_run in [_pick_person(words, _ar_chain(runs, n))] + _ar_list_items(words, runs, first):
+                    if o_run[2] != before[2]:
+                        found.append(Found(predicate, cue, before[2][:2], o_run[2][:2], s_span, False, "ar:noun"))
+            continue
+        if first[0] - k > 4:
             continue
         if prep is None and first[0] == k + 1 or (first[0] - k <= 3 and prep is None):  # «زيارة أردوغان لألمانيا»
             subject = _pick_person(words, _ar_chain(runs, n))
@@ -448,6 +460,43 @@ def arabic_nominal(words, runs, s_span) -> list[Found]:
             if obj is not None and obj[2] != subject[2]:
                 found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "ar:noun"))
     return found
+
+
+def _ar_named_before(words, runs, k: int, reach: int = 8):
+    """The nearest actor before word ``k`` (within ``reach`` words, no comma between) that is not itself behind a
+    preposition («مشعل قدّم بنفسه التعزية بسليماني عبر اتصالات …»: مشعل, not سليماني)."""
+    vocabulary = _VOCABULARY.get(id(words), frozenset())
+    for run in reversed(runs):
+        if run[1] > k:
+            continue
+        if k - run[1] > reach or any(_boundary(w) for w in words[run[1]:k + 1]):
+            return None
+        first = words[run[0]]
+        clitic = _mention_clitic(first) if first.start < first.mention[0] else _glued_prep(first.norm, vocabulary, mention=True)
+        if clitic or (run[0] > 0 and words[run[0] - 1].norm in AR_PREPOSITIONS):
+            continue
+        return run
+    return None
+
+
+def _ar_list_items(words, runs, run) -> list:
+    """The further items of a list after ``run``, each opened by «، و…»: «مع وزير الخارجية … ظريف، والأمين العام
+    لحزب الله السيد حسن نصر الله، ونائب سليماني … إسماعيل قاآني» (a person in each item, else its first actor)."""
+    items = []
+    k = run[1]
+    while k < len(words):
+        if not (_boundary(words[k]) and words[k].norm.startswith("و")):
+            break
+        end = k + 1
+        while end < len(words) and not _boundary(words[end]):
+            end += 1
+        inside = [r for r in runs if k <= r[0] and r[1] <= end]
+        if not inside:
+            break
+        people = [r for r in inside if r[2][2] == "PERSON"]
+        items.append(people[-1] if people else inside[0])
+        k = end
+    return items
 
 
 def _ar_object(words, runs, start: int, preps: tuple[str, ...]):

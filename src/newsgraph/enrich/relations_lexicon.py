@@ -135,7 +135,7 @@ EN_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "offensive": ("attack", ("against", "on")), "donation": ("support", ("to",)), "lawsuit": ("criticize", ("against",)), "aid": ("support", ("to", "for")),
     "assistance": ("support", ("to", "for")), "praise": ("praise", ("for", "of")), "threat": ("threaten", ("to", "against")),
     "agreement": ("cooperate", ("with",)), "alliance": ("cooperate", ("with",)), "cooperation": ("cooperate", ("with",)),
-    "deal": ("cooperate", ("with",)), "demand": ("demand", ("on", "of")), "denial": ("deny", ("of",)),
+    "deal": ("cooperate", ("with",)), "demand": ("demand", ("on",)), "denial": ("deny", ("of",)),
 }
 # verbs whose subject receives the act named by their object noun ("West got backing from X")
 EN_RECEIVE = frozenset("get receive win draw earn attract face".split())
@@ -183,7 +183,7 @@ AR_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "اشاده": ("praise", ("ب",)), "غارات": ("attack", ("علي", "ضد")), "غاره": ("attack", ("علي", "ضد")),
     "هجمات": ("attack", ("علي", "ضد")), "ضربات": ("attack", ("علي", "ضد")), "حرب": ("attack", ("علي", "ضد")),
     "مسانده": ("support", ("ل",)), "شكر": ("praise", ("ل",)), "اتصال": ("meet", ("ب", "مع")),
-    "مباحثات": ("meet", ("مع",)), "مشاورات": ("meet", ("مع",)), "حليف": ("cooperate", ()), "حليفه": ("cooperate", ()),
+    "مباحثات": ("meet", ("مع",)), "اتصالات": ("meet", ("مع", "ب")), "مشاورات": ("meet", ("مع",)), "حليف": ("cooperate", ()), "حليفه": ("cooperate", ()),
 }
 AR_EVENT_NOUNS = frozenset("اغتيال قتل مقتل استشهاد اعتقال احتلال اختطاف اسر اعدام".split())
 AR_NEGATORS = ("لم", "لن", "لا", "ما", "ليس", "ولم", "ولن", "ولا")
