@@ -164,14 +164,15 @@ def _name_tokens(text: str) -> frozenset[str]:
 
 
 def same_actor(a: Mention, b: Mention) -> bool:
-    """Two mentions of one actor: the same resolved entity, or the same label and one name's words inside the
-    other's ("Donald Trump's" and "Trump", "Kim" and "Kim Jong-un")."""
+    """Two mentions of one actor: the same resolved entity, or one name's words inside the other's ("Donald
+    Trump's" and "Trump", "Kim" and "Kim Jong-un", «السعودية» and «المملكة العربية السعودية»), whatever labels
+    the entities stage gave them (it may call one "Trump" PERSON and the next ORG)."""
     if (a.start, a.end) == (b.start, b.end) or a.text == b.text:
         return True
     if a.entity_id and a.entity_id == b.entity_id:
         return True
     ta, tb = _name_tokens(a.text), _name_tokens(b.text)
-    return a.label == b.label and bool(ta and tb) and (ta <= tb or tb <= ta)
+    return bool(ta and tb) and (ta <= tb or tb <= ta)
 
 
 def retype(article: Article, f: Found, subject: Mention, obj: Mention) -> str | None:

@@ -52,7 +52,7 @@ for _predicate, _lemmas in {
     "support": "support back aid help assist arm fund finance sponsor equip defend protect supply reinforce champion "
                "bankroll shield",
     "meet": "meet visit host receive",
-    "cooperate": "cooperate collaborate ally coordinate partner unite join",
+    "cooperate": "cooperate collaborate ally coordinate partner unite",  # joining (a campaign, NATO) is no cooperation
     "demand": "demand urge press pressure implore exhort",
     "deny": "deny reject refute dismiss rebuff repudiate",
 }.items():
