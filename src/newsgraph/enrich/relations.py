@@ -140,7 +140,8 @@ VIOLENCE = re.compile(
 VERBAL_ATTACK_CUES = ("attack", "هاجم", "يهاجم", "تهاجم", "هجوم", "حمله")
 WARN_CUES = ("warn", "حذر", "يحذر", "تحذر", "هشدار")
 THREAT_CONTENT = re.compile(
-    r"\b(?:attack|strike|war|destroy|retaliat|respond|response|military|force|sanction|consequence|pay the price|hit)"
+    r"\b(?:attack|strike|war|destroy|retaliat|respond|response|military|force|sanction|consequence|pay the price|hit"
+    r"|negativ|harm|damage|relations|punish)"
     r"|هجوم|حرب|ضرب|رد|صد|عسكري|قوة|عقوبات|عواقب|حمله|جنگ|پاسخ|نظامي|عواقب|تلافي", re.I)
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # sport: fixtures ("Rangers host Rapid Vienna", يلتقي الأردن والإمارات، دیدار تیم‌ها), transfers and tackles are no relations
@@ -230,6 +231,11 @@ def find_relations(article: Article) -> list[Relation]:
             attributed_mention_end=speaker.end if speaker else None, method=method)
         relations.setdefault((relation.cue_start, relation.subject_start, relation.object_start, relation.predicate),
                              relation)
+    one_per_sentence: dict[tuple, Relation] = {}  # a verb and its noun («شنت … غارات») name one act once
+    for key, relation in sorted(relations.items(), key=lambda kv: kv[0]):
+        one_per_sentence.setdefault((relation.start, relation.subject_start, relation.object_start, relation.predicate,
+                                     relation.negated), relation)
+    relations = {k: r for k, r in relations.items() if r in one_per_sentence.values()}
     used = {(r.subject_start, r.subject_end) for r in relations.values()} | {(r.object_start, r.object_end)
                                                                              for r in relations.values()}
     article.mentions.extend(m for m in extra if (m.start, m.end) in used)  # endpoints stay mentions of the article

@@ -171,6 +171,8 @@ def _glued_prep(word: str, vocabulary: frozenset[str] = frozenset(), mention: bo
 
 
 _VOCABULARY: dict[int, frozenset[str]] = {}
+_AR_NOT_YET = frozenset("مقرر مرتقب يعتزم تعتزم سوف يتوقع يتاخر تاجيل ارجاء الغاء".split())
+_AR_CLAIMS = frozenset("اتهامات اتهام ادعاءات ادعاء مزاعم تصريحات عرض اقتراح احتجاج احتجاجا طلب مطالب رواية".split())
 _AR_PREP_WINDOW = 4  # a preposition further back than this heads another phrase («بقصر الحكم أمس محافظ الهيئة …»)
 _AR_TIME_WORDS = frozenset("امس يوم ايام اسبوع شهر عام ساعه ساعات مساء صباح وقت فتره ليله لحظه".split())
 # words that open an actor's noun phrase (titles, offices, forces): a verb followed by one has its subject after it
@@ -222,14 +224,15 @@ def _pick_person(words: list[Word], group: list[tuple[int, int, tuple[int, int, 
     return (people[-1] if people else group[0])
 
 
-def _ar_chain(runs, first: int) -> list:
+def _ar_chain(runs, first: int, words: list[Word] | None = None) -> list:
     """A mention and the person named right after it (a title chain «… لحركة حماس إسماعيل هنية»); a name
     after a person or two places side by side are two actors («استقبل الأسد ظريف», «تهاجم إيران إسرائيل»)."""
     chain = [runs[first]]
     if first + 1 < len(runs):
         nxt = runs[first + 1]
-        if chain[0][2][2] != "PERSON" and nxt[2][2] == "PERSON" and nxt[0] == chain[0][1]:
-            chain.append(nxt)
+        coordinated = words is not None and (words[nxt[0]].norm.startswith("و") and words[nxt[0]].start < nxt[2][0])
+        if chain[0][2][2] != "PERSON" and nxt[2][2] == "PERSON" and nxt[0] == chain[0][1] and not coordinated:
+            chain.append(nxt)  # «وصالح» after «مليشيات الحوثي» is a second actor, not a name in a title chain
     return chain
 
 
@@ -264,7 +267,8 @@ def _coordinated(words, runs, run) -> list:
         gap = words[out[-1][1]:nxt[0]]
         joined = (not gap and (words[nxt[0]].norm.startswith("و") and words[nxt[0]].start < nxt[2][0]
                                or "،" in words[nxt[0]].sep or "," in words[nxt[0]].sep)) or (
-            len(gap) == 1 and gap[0].norm == "و")
+            len(gap) == 1 and (gap[0].norm == "و" or (gap[0].norm.startswith("و") and gap[0].norm[1:].startswith(
+                _AR_ORG_HEADS + ("تنظيم", "مليشيات", "ميليشيات", "قوات")))))
         if not joined:
             break
         out.append(nxt)
@@ -296,7 +300,7 @@ def _ar_subject_group(words, runs, start: int):
             continue
         if run[0] - start > AR_MAX_SUBJECT_GAP or _ar_prep_in(words, start, run[0]) not in (None, "ل"):
             return []
-        return _ar_chain(runs, n)
+        return _ar_chain(runs, n, words)
     return []
 
 
@@ -331,6 +335,9 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
             if words[k].mention is not None:
                 continue
             verb = _ar_verb_at(words, k)
+            if verb is not None and k > 0 and (words[k - 1].norm in AR_PREPOSITIONS or words[k - 1].norm == "اجل" or (
+                    words[k].norm.startswith("و") and AR_NOUNS.get(_bare(words[k - 1].norm)))):
+                continue  # «من أجل مساندة ودعم اليمن»: a verbal noun here, read by arabic_nominal
             if verb is None:
                 light = _ar_light_at(words, k)
                 if light is None:
@@ -339,6 +346,9 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
             predicate, preps, used, negated, pronoun_object, present = verb
             if pronoun_object:
                 continue
+            if words[k].norm.removeprefix("و").startswith(("سي", "ست", "سن")) or any(
+                    w.norm.removeprefix("و").removeprefix("ال") in _AR_NOT_YET for w in words[max(0, k - 3):k]):
+                continue  # «ومن المقرر أن يبحث», «سوف يلتقي»: yet to happen
             after = k + used
             before = _ar_subject_before(words, runs, k)
             adjacent = before is not None and (before[1] == k or (  # «وكانت ماي استقبلت …»: the subject stands before
@@ -367,6 +377,11 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
                 previous_subject = subject
             if subject is None or obj is None or obj[2] == subject[2]:
                 continue
+            if predicate == "deny" and any(w.norm in ("ان", "انه") or (w.mention is None and _bare(w.norm) not in _AR_CLAIMS)
+                                           for w in words[subject[1]:obj[0]] if w.norm not in ("ايضا", "بشده")):
+                continue  # «نفى X أن موراليس …», «ترفض تنفيذ …»: a proposition or an act is rejected, not an actor's claim
+            if predicate == "criticize" and words[subject[0]].norm.removeprefix("ال").startswith("محكمه"):
+                continue  # «أدانت المحكمة فلانة»: a court convicts
             cue = _cue_span(words, k, after)
             if text[cue[0]] in "وف" and words[k].norm[1:] != words[k].norm and _ar_verb_at([Word(words[k].norm[1:], 0, 0)], 0):
                 cue = (cue[0] + 1, cue[1])  # «وأدانت»: the verb without its conjunction
@@ -403,7 +418,7 @@ def _bare(word: str) -> str:
     return word
 
 
-def _between(words, runs, k: int, limit: int = 6):
+def _between(words, runs, k: int, limit: int = 8):
     """«… بين X وY» within ``limit`` words after word ``k``: the two mentions, or None."""
     for j in range(k + 1, min(len(words), k + 1 + limit)):
         if words[j].norm in ("بين", "بين", "ميان"):
@@ -436,6 +451,9 @@ def arabic_nominal(words, runs, s_span) -> list[Found]:
             continue
         predicate, preps = spec
         cue = (w.start, w.end)
+        if any(x.norm.removeprefix("و").removeprefix("ال").removeprefix("ي") in _AR_NOT_YET or x.norm.removeprefix("ال")
+               in ("مقبل", "مقبله", "مرتقب", "مرتقبه", "محتمل", "محتمله") for x in words[max(0, k - 3):k + 4]):
+            continue  # «قد يتأخر اجتماع ترامب مع روزنشتاين», «الزيارة المرتقبة»: not (yet) held
         pair = _between(words, runs, k)
         if pair is not None:
             found.append(Found(predicate, cue, pair[0][2][:2], pair[1][2][:2], s_span, False, "ar:noun"))
@@ -448,17 +466,21 @@ def arabic_nominal(words, runs, s_span) -> list[Found]:
         if prep in preps:  # «عقب اجتماع مع ريك بيري»: the subject is named before
             before = _ar_named_before(words, runs, k)
             if before is not None:
-                for o_run in [_pick_person(words, _ar_chain(runs, n))] + _ar_list_items(words, runs, first):
+                for o_run in [_pick_person(words, _ar_chain(runs, n, words))] + _ar_list_items(words, runs, first):
                     if o_run[2] != before[2]:
                         found.append(Found(predicate, cue, before[2][:2], o_run[2][:2], s_span, False, "ar:noun"))
             continue
         if first[0] - k > 4:
             continue
         if prep is None and first[0] == k + 1 or (first[0] - k <= 3 and prep is None):  # «زيارة أردوغان لألمانيا»
-            subject = _pick_person(words, _ar_chain(runs, n))
+            subject = _pick_person(words, _ar_chain(runs, n, words))
             obj = _ar_object(words, runs, subject[1], preps)
             if obj is not None and obj[2] != subject[2]:
                 found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "ar:noun"))
+            elif obj is None and first[0] == k + 1 and predicate in ("support", "attack", "criticize", "praise"):
+                agent = _ar_named_before(words, runs, k)  # «المملكة التي سارعت من أجل مساندة ودعم اليمن»
+                if agent is not None and agent[2] != subject[2]:
+                    found.append(Found(predicate, cue, agent[2][:2], subject[2][:2], s_span, False, "ar:noun"))
     return found
 
 
@@ -508,14 +530,14 @@ def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
         if run[0] - start > AR_MAX_OBJECT_GAP or _ar_event_before(words, run[0]):
             return None
         prep = _ar_prep_in(words, start, run[0], preps or ("ل",))
-        if prep == "من" and run[0] >= 2 and words[run[0] - 2].norm.isdigit():
-            prep = None  # «قتلوا 5 من مليشيات الحوثي»: a number of them
+        if prep == "من" and any(w.norm.isdigit() for w in words[max(start, run[0] - 4):run[0]]):
+            prep = None  # «قتلوا 5 من مليشيات الحوثي», «50 عضواً من أعضاء الكونجرس»: a number of them
         if preps:
-            if prep in preps or (prep is None and "مع" in preps):  # التقى X / التقى بـ X / التقى مع X
-                return _pick_person(words, _ar_chain(runs, n))
+            if prep in preps or (prep is None and ("مع" in preps or "ضد" in preps)):  # التقى X / بـ X / مع X
+                return _pick_person(words, _ar_chain(runs, n, words))
             continue
         if prep in (None, "ل"):
-            return _pick_person(words, _ar_chain(runs, n))
+            return _pick_person(words, _ar_chain(runs, n, words))
     return None
 
 

@@ -333,8 +333,8 @@ def _governing_verb(noun):
             return None
         if head.pos_ in ("VERB", "AUX") and head.dep_ != "prep":  # "following", "including" act as prepositions
             return head if current.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr", "prep") else None
-        if current.dep_ not in ("pobj", "prep"):
-            return None
+        if current.dep_ not in ("pobj", "prep") and not (current is not noun and current.dep_ == "dobj"):
+            return None  # through "approved [a new tranche] of aid to Kiev", "spent [$40 billion] in aid to Ukraine"
         current = head
     return None
 

@@ -53,7 +53,7 @@ for _predicate, _lemmas in {
                "bankroll shield",
     "meet": "meet visit host receive",
     "cooperate": "cooperate collaborate ally coordinate partner unite",  # joining (a campaign, NATO) is no cooperation
-    "demand": "demand urge press pressure implore exhort",
+    "demand": "demand urge press pressure implore exhort nudge",
     "deny": "deny reject refute dismiss rebuff repudiate",
 }.items():
     for _lemma in _lemmas.split():
@@ -148,7 +148,7 @@ AR_VERBS: dict[str, tuple[str, tuple[str, ...]]] = {}
 for _predicate, _entries in {
     "praise": ["اشاد:ب", "اثني:علي", "امتدح", "مدح", "ثمن", "شكر", "رحب:ب", "هنا"],
     "criticize": ["ادان", "ندد:ب", "اتهم", "انتقد", "شجب", "استنكر", "وبخ"],
-    "threaten": ["هدد", "توعد", "حذر"],
+    "threaten": ["هدد:ضد", "توعد", "حذر"],
     "attack": ["هاجم", "قصف", "اغتال", "قتل", "استهدف", "اعتدي:علي", "غزا", "اجتاح", "احتل", "ضرب", "اعدم", "اختطف", "شن_هجوما:علي", "شن_غارات:علي", "شن_غاره:علي", "شن_هجوم:علي", "اطلق_صواريخ:علي", "اغار:علي"],
     "support": ["دعم", "ساند", "ايد", "ساعد", "مول", "سلح", "دافع:عن", "وقف_الي_جانب", "قدم_الدعم:ل", "قدم_مساعدات:ل",
                 "ناصر", "تضامن:مع"],
@@ -199,6 +199,7 @@ AR_LIGHT: dict[str, tuple[frozenset[str], str, tuple[str, ...]]] = {
     "اجري": (frozenset("اتصالا اتصال محادثات مباحثات مشاورات لقاء".split()), "meet", ("ب", "مع")),
     "تلقي": (frozenset("اتصالا اتصال".split()), "meet", ("من",)),
     "وقع": (frozenset("اتفاق اتفاقا اتفاقيه اتفاقيات مذكره بروتوكول اتفاقات".split()), "cooperate", ("مع",)),
+    "ابرم": (frozenset("اتفاق اتفاقا اتفاقيه اتفاقيات صفقه".split()), "cooperate", ("مع",)),
     "قدم": (frozenset("شكره الشكر شكر شكرها".split()), "praise", ("ل",)),
 }
 
