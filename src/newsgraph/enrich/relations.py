@@ -142,7 +142,7 @@ WARN_CUES = ("warn", "حذر", "يحذر", "تحذر", "هشدار")
 THREAT_CONTENT = re.compile(
     r"\b(?:attack|strike|war|destroy|retaliat|respond|response|military|force|sanction|consequence|pay the price|hit"
     r"|negativ|harm|damage|relations|punish)"
-    r"|هجوم|حرب|ضرب|رد|صد|عسكري|قوة|عقوبات|عواقب|حمله|جنگ|پاسخ|نظامي|عواقب|تلافي", re.I)
+    r"|(?<!\S)(?:و|ب|ل|ال|بال)?(?:هجوم|حرب|ضرب|رد|صد|عسكري|قوه|قوة|عقوبات|عواقب|حمله|جنگ|پاسخ|نظامي|تلافي)", re.I)
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 # sport: fixtures ("Rangers host Rapid Vienna", يلتقي الأردن والإمارات، دیدار تیم‌ها), transfers and tackles are no relations
 SPORT = re.compile(

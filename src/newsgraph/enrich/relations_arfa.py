@@ -644,7 +644,7 @@ def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
             continue  # «هر گونه حمله آمریکا به ایران», «حمله احتمالی», «هزینه‌های حمله»: not an act that happened
         predicate, preps = spec
         cue = (w.start, w.end)
-        if any(x.norm in ("خواهد", "خواهند", "قرار است", "قراراست") for x in words[k:]):
+        if any(x.norm in ("خواهد", "خواهند", "قرار", "ممكن", "تاخير", "تعويق", "لغو", "احتمالا") for x in words[k:]):
             continue  # «در جریان دیدار با … بررسی خواهد کرد»: yet to happen
         pair = _between(words, runs, k)
         if pair is not None:
@@ -656,7 +656,8 @@ def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
         if j < len(words) and words[j].norm in preps:  # «دیدار با X», «انتقاد از X»: subject named before
             obj = next((r for r in runs if j < r[0] <= j + 6), None)
             clause = _fa_clause_start(words, "", k)
-            subject = next((r for r in runs if clause <= r[0] and r[1] <= k and not _behind_prep(words, r[0])), None)
+            subject = next((r for r in runs if clause <= r[0] and r[1] <= k and not _behind_prep(words, r[0])), None) \
+                or _fa_head_before_relative(words, runs, clause)
             if obj is not None and subject is not None and obj[2] != subject[2]:
                 found.append(Found(predicate, cue, subject[2][:2], obj[2][:2], s_span, False, "fa:noun"))
             continue
@@ -737,7 +738,9 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
             continue
         subject = run
         break
-    if subject is not None:
+    if subject is None:
+        subject = _fa_head_before_relative(words, _mention_runs(words), clause)
+    if subject is not None and subject[2] != obj[2]:
         return subject[2][:2], "", obj[2][:2], object_pronoun
     pronoun = next((w for w in words[clause:obj[0]] if w.norm in FA_PRONOUNS), None)
     if pronoun is not None and not object_pronoun:
@@ -745,6 +748,16 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
     if first_person and not object_pronoun:
         return (words[first].start, words[first].end), "first", obj[2][:2], ""
     return None
+
+
+def _fa_head_before_relative(words: list[Word], runs, clause: int):
+    """«علی‌اکبر صالحی … که برای شرکت در کنفرانس … به سر می‌برد، امروز با شکولنیک دیدار کرد»: when the clause
+    opens with a relative «که», the main clause's subject is the actor before it."""
+    if clause <= 0 or words[clause - 1].norm != "كه":
+        return None
+    outer = _fa_clause_start(words, "", clause - 1)
+    return next((r for r in runs if outer <= r[0] and r[1] <= clause - 1 and not _behind_prep(words, r[0])
+                 and not (r[1] < len(words) and words[r[1]].norm == "را")), None)
 
 
 def _behind_prep(words: list[Word], k: int) -> bool:
@@ -763,6 +776,8 @@ def _fa_object(words: list[Word], runs, clause: int, verb: int, markers: tuple[s
             ra = max((k for k in range(clause, verb) if words[k].norm == "را"), default=None)
             if ra is None:
                 continue
+            if any(FA_FINITE.search(w.norm) for w in words[ra + 1:verb]):
+                continue  # that «را» belongs to a verb in between («… را روی صفحات … ارسال کرده، رد کرد»)
             # the last mention before «را» that is not inside a prepositional phrase
             # («حمله آمریکا به عراق را محکوم کرد»: آمریکا, not عراق)
             if ra > 0 and words[ra - 1].norm in FA_PRONOUNS:
@@ -775,7 +790,8 @@ def _fa_object(words: list[Word], runs, clause: int, verb: int, markers: tuple[s
             prep = max((k for k in range(clause, verb) if words[k].norm == marker), default=None)
             if prep is None or verb - prep > FA_MAX_GAP:
                 continue
-            after = [r for r in runs if prep < r[0] < verb and r[0] - prep <= 7]
+            after = [r for r in runs if prep < r[0] < verb and r[0] - prep <= 7
+                     and not any(w.norm in FA_PREPOSITIONS for w in words[prep + 1:r[0]])]
             if after and not _fa_event_before(words, after[0][0]):
                 return after[0]
     return None

@@ -254,6 +254,6 @@ FA_SIMPLE: dict[str, tuple[str, tuple[str, ...]]] = {
 FA_ACTION_NOUNS: dict[str, str] = {"ترور": "attack", "حمله": "attack", "بمباران": "attack", "قتل": "attack",
                                    "حمايت": "support", "تهديد": "threaten"}
 FA_EVENT_NOUNS = frozenset("ترور قتل شهادت اعدام بازداشت ربودن".split())  # their ezafe complement is the victim
-FA_PREPOSITIONS = frozenset("از به با در بر براي تا".split())
+FA_PREPOSITIONS = frozenset("از به با در بر براي تا عليه ضد درباره توسط روي".split())
 FA_PRONOUNS = frozenset("او وي ايشان".split())
 FA_MAX_GAP = 14
