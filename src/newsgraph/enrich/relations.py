@@ -70,6 +70,10 @@ def _endpoint(article: Article, span: tuple[int, int], pronoun: str, quote: Quot
         return _mention_at(article.mentions, quote.speaker_mention_start, quote.speaker_mention_end)
     if pronoun == "third":
         return salient_person(article, span[0])
+    if pronoun == "it":  # "its support of Russia": the state or organisation named last before it, in the sentence
+        line_start = max(article.text.rfind(". ", 0, span[0]), article.text.rfind("\n", 0, span[0])) + 1
+        bodies = [m for m in article.mentions if m.label in ("GPE", "ORG") and line_start <= m.start and m.end <= span[0]]
+        return max(bodies, key=lambda m: m.end) if bodies else None
     if pronoun == "latter":  # «الأخير», "the latter": the person named last before it
         people = [m for m in list(article.mentions) + list(extra) if m.label == "PERSON" and m.end <= span[0]]
         return max(people, key=lambda m: m.end) if people else None

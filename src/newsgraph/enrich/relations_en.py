@@ -21,7 +21,7 @@ from newsgraph.enrich.relations_lexicon import (EN_BLOCKING, EN_LIGHT, EN_MODALS
 
 SUBJECT_DEPS = ("nsubj", "csubj")
 PRONOUNS = {"he": "third", "she": "third", "him": "third", "her": "third", "his": "third", "i": "first", "me": "first",
-            "my": "first"}
+            "my": "first", "its": "it"}
 POSSESSIVE_PRONOUNS = frozenset("his her its their my our".split())
 BACKING = frozenset("backed supported funded armed sponsored financed".split())  # "Iran-backed Houthi rebels"
 RELATIVE = frozenset("who which that whom".split())
