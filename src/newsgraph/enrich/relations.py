@@ -8,6 +8,13 @@ Subject and object are mentions of the entities stage (PERSON, ORG, GPE, LOC, NO
 sentence; "I" inside a quote is its speaker and "he"/"she"/"وی"/"او" the nearest preceding named
 person. A relation inside a quote is attributed to the quote's speaker (``attributed_*``): the article
 reports that speaker asserting it; otherwise the article asserts it. Runs after entities and quotes.
+
+Each found cue is read in context (:func:`retype`): "attacked" between people or organisations with no word of
+force in the sentence is criticism; a visit or trip to a place is no meeting; a warning is a threat only when it
+threatens something; sport fixtures and transfers are no relations. Two mentions of one actor never relate
+(:func:`same_actor`). In Arabic and Persian paragraphs a name the entities stage tagged once is an actor where
+it recurs (:func:`repeated_names`); such endpoints are added to the article's mentions. Labelling rules and the
+gold sets: ``bench/data/RELATIONS_GUIDELINE.md``.
 """
 
 from __future__ import annotations
