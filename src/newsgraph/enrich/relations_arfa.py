@@ -173,6 +173,8 @@ def _glued_prep(word: str, vocabulary: frozenset[str] = frozenset(), mention: bo
 _VOCABULARY: dict[int, frozenset[str]] = {}
 _AR_NOT_YET = frozenset("مقرر مرتقب يعتزم تعتزم سوف يتوقع يتاخر تاجيل ارجاء الغاء".split())
 _AR_CLAIMS = frozenset("اتهامات اتهام ادعاءات ادعاء مزاعم تصريحات عرض اقتراح احتجاج احتجاجا طلب مطالب رواية".split())
+_AR_CLAUSE_OPENERS = ("وهو", "وهي", "وهم", "وقد", "وكان", "ولكن", "لكن", "وهذا", "وذلك", "واضاف", "وقال", "واكد",
+                      "واوضح", "وتابع", "واشار", "فيما")
 _AR_PREP_WINDOW = 4  # a preposition further back than this heads another phrase («بقصر الحكم أمس محافظ الهيئة …»)
 _AR_TIME_WORDS = frozenset("امس يوم ايام اسبوع شهر عام ساعه ساعات مساء صباح وقت فتره ليله لحظه".split())
 # words that open an actor's noun phrase (titles, offices, forces): a verb followed by one has its subject after it
@@ -370,6 +372,12 @@ def arabic_relations(text: str, p_start: int, p_end: int, index: MentionIndex) -
                     found.append(Found(predicate, _cue_span(words, k, after), latter, obj[2][:2], (s_start, s_end),
                                        negated, "ar:lexicon", subject_pronoun="latter"))
                 continue
+            if obj is None and group and before is None and k > 0 and words[k - 1].norm in ("ان", "انه", "حيث") \
+                    and not preps:  # «أشار ترامب … بعد أن اتهم الصين»: the subject was named earlier, dropped here
+                earlier = next((r for r in runs if r[1] <= k and not (r[0] > 0 and (
+                    words[r[0] - 1].norm in AR_PREPOSITIONS or _glued_prep(words[r[0] - 1].norm)))), None)
+                if earlier is not None and earlier[2] != group[0][2]:
+                    subject, obj = earlier, _pick_person(words, group)
             if obj is None and previous_subject is not None and words[k].norm[:1] == "و":
                 subject = previous_subject  # «إيران تدين … وتتهم واشنطن …»: a coordinated verb shares the subject
                 obj = _ar_object(words, runs, after, preps)
@@ -529,6 +537,9 @@ def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
             continue
         if run[0] - start > AR_MAX_OBJECT_GAP or _ar_event_before(words, run[0]):
             return None
+        if any(_boundary(w) and (w.norm.startswith(_AR_CLAUSE_OPENERS) or w.norm in ("الذي", "التي", "حيث", "بينما"))
+               for w in words[start + 1:run[0] + 1]):
+            return None  # «…، وهو الاتهام الذي تنفيه الصين»: a new clause
         prep = _ar_prep_in(words, start, run[0], preps or ("ل",))
         if prep == "من" and any(w.norm.isdigit() for w in words[max(start, run[0] - 4):run[0]]):
             prep = None  # «قتلوا 5 من مليشيات الحوثي», «50 عضواً من أعضاء الكونجرس»: a number of them
