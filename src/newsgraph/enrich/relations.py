@@ -201,6 +201,9 @@ def retype(article: Article, f: Found, subject: Mention, obj: Mention) -> str | 
     if f.predicate == "attack" and cue.startswith(VERBAL_ATTACK_CUES) and subject.label in ("PERSON", "ORG") \
             and obj.label in ("PERSON", "ORG") and not VIOLENCE.search(sentence.replace(article.text[f.cue[0]:f.cue[1]], " ")):
         return "criticize"
+    if f.predicate == "meet" and obj.label in PLACE_LABELS and (
+            obj.text.startswith(("بال", "في ")) or article.text[max(0, obj.start - 3):obj.start].strip().endswith(("في", "ب"))):
+        return None  # «… بالرياض», «في سنغافورة»: where they met, not whom
     if f.predicate == "meet" and obj.label in PLACE_LABELS:
         between = _fold(article.text[min(f.cue[1], obj.start):obj.start])
         if cue.startswith(VISIT_CUES) or (cue.startswith("ديدار") and re.search(r"(?:^|\s)از(?:\s|$)", between)):

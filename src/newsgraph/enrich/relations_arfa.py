@@ -180,7 +180,7 @@ _AR_TIME_WORDS = frozenset("امس يوم ايام اسبوع شهر عام سا
 # words that open an actor's noun phrase (titles, offices, forces): a verb followed by one has its subject after it
 _AR_TITLES = frozenset("""صاحب سمو السمو الملكي امير الامير ملك الملك رييس الرييس وزير الوزير وزيره نايب الشيخ الدكتور
 السفير المندوب امين الامين خادم ولي محافظ قايد المتحدث الناطق مدير زعيم حركه الحركه حزب الحزب جماعه الجماعه قوات القوات
-طيران الطيران مقاتلات المقاتلات طايرات الطايرات جيش الجيش حكومه الحكومه وزاره الوزاره مجلس المجلس المبعوث منظمه
+رييسا وزيرا زعيما طيران الطيران مقاتلات المقاتلات طايرات الطايرات جيش الجيش حكومه الحكومه وزاره الوزاره مجلس المجلس المبعوث منظمه
 المنظمه المنسق رابطه جامعه الجامعه اتحاد الاتحاد وكاله الوكاله مسلحو مسلحي عناصر ميليشيات مليشيات الرئيس البيت الادارة
 الاداره السلطات سلطات""".split())
 
@@ -302,6 +302,10 @@ def _ar_subject_group(words, runs, start: int):
             continue
         if run[0] - start > AR_MAX_SUBJECT_GAP or _ar_prep_in(words, start, run[0]) not in (None, "ل"):
             return []
+        first = words[start].norm
+        if run[0] > start and first not in _AR_TITLES and first.removeprefix("و") not in _AR_TITLES and not \
+                first.startswith(("ال", "لل")) and first not in _AR_TIME_WORDS:
+            return []  # «انتقد … مواصلةَ إيران دعمها»: a noun, not a title, stands first: the mention is no subject
         return _ar_chain(runs, n, words)
     return []
 
@@ -431,7 +435,8 @@ def _between(words, runs, k: int, limit: int = 8):
     for j in range(k + 1, min(len(words), k + 1 + limit)):
         if words[j].norm in ("بين", "بين", "ميان"):
             after = [r for r in runs if r[0] > j]
-            if len(after) >= 2 and after[0][0] - j <= 4 and after[1][0] - after[0][1] <= 4:
+            if len(after) >= 2 and after[0][0] - j <= 4 and after[1][0] - after[0][1] <= 4 and not any(
+                    w.norm in AR_PREPOSITIONS or w.norm in FA_PREPOSITIONS for w in words[after[0][1]:after[1][0]]):
                 return after[0], after[1]
             return None
     return None
@@ -537,6 +542,9 @@ def _ar_object(words, runs, start: int, preps: tuple[str, ...]):
             continue
         if run[0] - start > AR_MAX_OBJECT_GAP or _ar_event_before(words, run[0]):
             return None
+        if 0 < run[0] - start <= 3 and all(w.norm in _AR_TITLES or w.norm in ("منطقه", "امير") for w in words[start:run[0]]) \
+                and not preps:
+            continue  # «الأمير فيصل بن بندر أمير منطقة الرياض»: the place names the subject's office
         if any(_boundary(w) and (w.norm.startswith(_AR_CLAUSE_OPENERS) or w.norm in ("الذي", "التي", "حيث", "بينما"))
                for w in words[start + 1:run[0] + 1]):
             return None  # «…، وهو الاتهام الذي تنفيه الصين»: a new clause
@@ -684,10 +692,15 @@ def persian_nominal(words: list[Word], s_span, taken: set[int]) -> list[Found]:
     return found
 
 
+_FA_SUBJUNCTIVE = re.compile(r"^(?:ن)?(?:كن|نما|ساز|ده|شو)(?:د|ند|يم|ي|م)$")
+
+
 def _fa_verbs(folded: str):
     for m in list(_FA_COMPOUND.finditer(folded)) + list(_FA_GAPPED.finditer(folded)):
         predicate, markers = FA_COMPOUNDS[m.group("noun")]
         light = m.group("light")
+        if _FA_SUBJUNCTIVE.match(light.replace(" ", "")):
+            continue  # «… حمایت نماید», «تا … دیدار کند»: subjunctive, wished or conditional, not asserted
         yield m, predicate, markers, _fa_first_person(light), _fa_negated(light), False
     for m in _FA_SIMPLE.finditer(folded):
         verb = m.group("verb")
@@ -730,7 +743,8 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
             return together[0][2][:2], "", together[1][2][:2], ""
     object_pronoun = ""
     if obj is None and words[first].norm == "خواستار":  # «ایران خواستار تسریع … بخش پاکستانی … شد»: the actor asked
-        obj = next((r for r in runs if first < r[0] <= first + 12 and not _fa_event_before(words, r[0])), None)
+        stop = next((j for j in range(first + 1, len(words)) if words[j].norm == "كه"), len(words))
+        obj = next((r for r in runs if first < r[0] <= min(first + 12, stop) and not _fa_event_before(words, r[0])), None)
     if obj is None and "را" in markers:  # «کره شمالی او را متهم … کرد»
         ra = max((k for k in range(clause, first) if words[k].norm == "را"), default=None)
         if ra is not None and ra > 0 and words[ra - 1].norm in FA_PRONOUNS:
@@ -741,7 +755,7 @@ def _fa_relation(text: str, words: list[Word], first: int, last: int, markers: t
     for run in runs:
         if run[0] >= obj[0] or run[2] == obj[2]:
             break
-        if _behind_prep(words, run[0]):
+        if _behind_prep(words, run[0]) or _fa_reporting(words, run[0]):
             continue
         if run[1] < len(words) and words[run[1]].norm == "را":
             continue
@@ -767,8 +781,21 @@ def _fa_head_before_relative(words: list[Word], runs, clause: int):
     if clause <= 0 or words[clause - 1].norm != "كه":
         return None
     outer = _fa_clause_start(words, "", clause - 1)
-    return next((r for r in runs if outer <= r[0] and r[1] <= clause - 1 and not _behind_prep(words, r[0])
+    head = next((r for r in runs if outer <= r[0] and r[1] <= clause - 1 and not _behind_prep(words, r[0])
                  and not (r[1] < len(words) and words[r[1]].norm == "را")), None)
+    if head is None or any(FA_FINITE.search(w.norm) for w in words[head[1]:clause - 1]):
+        return None  # «… بدین معنی بود که …»: «که» after a finite verb opens a complement, not a relative clause
+    return head
+
+
+def _fa_reporting(words: list[Word], k: int) -> bool:
+    """Word ``k`` is inside «به گزارش …،» / «به نقل از …،» (the news agency reporting, not an actor of the clause)."""
+    for j in range(k - 1, -1, -1):
+        if _boundary(words[j + 1]):
+            return False
+        if words[j].norm in ("گزارش", "نقل") or "خبرگزاري" in words[j].norm:
+            return True
+    return False
 
 
 def _behind_prep(words: list[Word], k: int) -> bool:
