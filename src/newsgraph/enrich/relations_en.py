@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsgraph.enrich.relations_lexicon import (EN_LIGHT, EN_MODALS, EN_NON_FACTUAL_HEADS, EN_NOUNS, EN_OBJECT_PREPS,
-                                                EN_PREP_VERBS, EN_RECEIVE, EN_VERBS)
+from newsgraph.enrich.relations_lexicon import (EN_BLOCKING, EN_LIGHT, EN_MODALS, EN_NON_FACTUAL_HEADS, EN_NOUNS,
+                                                EN_OBJECT_PREPS, EN_PARTICLE, EN_PREP_VERBS, EN_RECEIVE, EN_VERBS)
 
 SUBJECT_DEPS = ("nsubj", "csubj")
 PRONOUNS = {"he": "third", "she": "third", "him": "third", "her": "third", "his": "third", "i": "first", "me": "first",
-            "my": "first"}
+            "my": "first", "its": "it"}
+POSSESSIVE_PRONOUNS = frozenset("his her its their my our".split())
+BACKING = frozenset("backed supported funded armed sponsored financed".split())  # "Iran-backed Houthi rebels"
 RELATIVE = frozenset("who which that whom".split())
 SYMMETRIC = frozenset({"meet", "cooperate"})
 NOT_YET = frozenset("planned proposed possible potential future upcoming expected prospective".split())
@@ -73,6 +75,10 @@ def predicate_of(verb) -> tuple[str, tuple[str, ...], bool, object] | None:
         return None
     lemma = verb.lemma_.lower()
     for child in verb.children:
+        if child.dep_ == "prt" and (lemma, child.lower_) in EN_PARTICLE:  # "hit out at the IMF"
+            predicate, preps = EN_PARTICLE[(lemma, child.lower_)]
+            return predicate, preps, False, None
+    for child in verb.children:
         if child.dep_ == "dobj":
             light = EN_LIGHT.get((lemma, child.lemma_.lower()))
             if light:
@@ -86,6 +92,10 @@ def predicate_of(verb) -> tuple[str, tuple[str, ...], bool, object] | None:
             return None
         return EN_VERBS[lemma], EN_OBJECT_PREPS.get(lemma, ()), True, None
     return None
+
+
+def lemma_of(token) -> str:
+    return token.lemma_.lower()
 
 
 def _conjuncts(token) -> list:
@@ -115,7 +125,12 @@ def subjects_of(verb) -> list:
         if current.dep_ == "acl" and current.tag_ == "VBG":  # "the letter from Ford accusing Kavanaugh"
             return [current.head]
         if current.dep_ == "pcomp" and current.head.head.pos_ == "VERB":  # "after accusing China …"
-            current = current.head.head
+            main = current.head.head
+            if current.head.lower_ == "for":  # "fired Guyger for killing Jean", "blamed X for attacking Y"
+                objects = [c for c in main.children if c.dep_ == "dobj"]
+                if objects:
+                    return _conjuncts(objects[0])
+            current = main
             continue
         if current.dep_ in ("conj", "advcl", "xcomp") and current.head is not current:
             if current.dep_ == "xcomp":
@@ -262,6 +277,12 @@ def english_relations(docs_and_offsets, index: MentionIndex) -> list[Found]:
                 if verb.lemma_ == "warn" and any(c.dep_ == "xcomp" for c in verb.children):
                     continue  # "warned Mexicans to stay away": advice, not a threat
                 objects = objects_of(verb, preps, direct, light)
+                if not objects and direct:  # "I reject, condemn and oppose Farrakhan's views": the object of a conjunct
+                    objects = [t for v in verb.conjuncts if v.pos_ == "VERB" and v.i > verb.i
+                               for c in v.children if c.dep_ == "dobj" for t in _conjuncts(c)]
+                if lemma_of(verb) == "deny":  # "deny Jacobs" (keep him from scoring) is no denial of a claim
+                    objects = [o for o in objects if not (o.dep_ == "dobj" and o.head is verb and index.covering(
+                        offset + o.idx, offset + o.idx + len(o.text)))]
                 if predicate == "threaten" and not objects:
                     objects = threat_objects(verb)
                 subjects = subjects_of(verb)
@@ -312,8 +333,8 @@ def _governing_verb(noun):
             return None
         if head.pos_ in ("VERB", "AUX") and head.dep_ != "prep":  # "following", "including" act as prepositions
             return head if current.dep_ in ("pobj", "dobj", "nsubj", "nsubjpass", "attr", "prep") else None
-        if current.dep_ not in ("pobj", "prep"):
-            return None
+        if current.dep_ not in ("pobj", "prep") and not (current is not noun and current.dep_ == "dobj"):
+            return None  # through "approved [a new tranche] of aid to Kiev", "spent [$40 billion] in aid to Ukraine"
         current = head
     return None
 
@@ -322,15 +343,17 @@ def nominal_relations(sentence, index: MentionIndex, offset: int, evidence: tupl
     """Relations named by a noun: "a meeting between X and Y", "X's visit to Y", "his support for Y",
     "Trump's accusation that Beijing …", "X got backing from Y", "… said following a meeting with Y"."""
     found: list[Found] = []
+    found += backed_relations(sentence, index, offset, evidence)
     for noun in sentence:
-        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in EN_NOUNS:
+        if noun.lemma_.lower() not in EN_NOUNS or not (noun.pos_ == "NOUN" or (
+                noun.pos_ == "PROPN" and any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children))):
             continue
         if any(c.dep_ == "amod" and c.lower_ in NOT_YET for c in noun.children):
             continue
         predicate, preps = EN_NOUNS[noun.lemma_.lower()]
         verb = _governing_verb(noun)
-        if verb is not None and not asserted(verb):
-            continue
+        if verb is not None and (not asserted(verb) or verb.lemma_.lower() in EN_BLOCKING):
+            continue  # "could mean a meeting with …", "has been blocking assistance for Ukraine"
         subjects, objects = [], []
         for child in noun.children:
             if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and index.covering(
@@ -346,14 +369,29 @@ def nominal_relations(sentence, index: MentionIndex, offset: int, evidence: tupl
                 objects += [t for g in child.children if g.dep_ == "pobj" for t in _conjuncts(g)]
             elif child.dep_ in ("acl", "ccomp") and predicate in ("criticize", "deny"):  # "accusation that Beijing …"
                 objects += [c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if verb is not None and noun.dep_ == "dobj" and verb.lemma_.lower() in EN_RECEIVE:
-            objects = subjects_of(verb)  # "West got backing from X": X supports West
-        elif not subjects and verb is not None and noun.dep_ == "pobj":
-            subjects = subjects_of(verb)  # "North Korea pledged in a meeting with Moon"
+        if verb is not None and noun.dep_ in ("dobj", "pobj") and verb.lemma_.lower() in EN_RECEIVE:
+            objects = subjects_of(verb)  # "West got backing from X": X supports West; "received $140m in American aid"
+        elif verb is not None and noun.dep_ == "pobj" and (not subjects or all(
+                t.lower_ in POSSESSIVE_PRONOUNS for t in subjects)):
+            subjects = subjects_of(verb)  # "North Korea pledged in a meeting with Moon"; "In his meeting with Putin, Modi said"
         cue = (offset + noun.idx, offset + noun.idx + len(noun.text))
         method = f"en:noun:{noun.lemma_.lower()}"
         if not objects and predicate in SYMMETRIC and len(subjects) > 1:
             found += _reciprocal(subjects, index, offset, predicate, cue, evidence, False, method)
         else:
             found += _pairs(subjects, objects, index, offset, predicate, cue, evidence, False, method)
+    return found
+
+
+def backed_relations(sentence, index: MentionIndex, offset: int, evidence: tuple[int, int]) -> list[Found]:
+    """"Iran-backed Houthi rebels", "Russian-backed Syrian forces": the actor before "-backed" supports the noun."""
+    found: list[Found] = []
+    for token in sentence:
+        if token.lower_ not in BACKING or token.dep_ != "amod" or token.i < 2 or sentence.doc[token.i - 1].text != "-":
+            continue
+        backer = _endpoint(sentence.doc[token.i - 2], index, offset)
+        backed = _endpoint(token.head, index, offset)
+        if backer and backed and not backer[1] and not backed[1] and backer[0] != backed[0]:
+            cue = (offset + token.idx, offset + token.idx + len(token.text))
+            found.append(Found("support", cue, backer[0], backed[0], evidence, False, "en:dep:backed"))
     return found

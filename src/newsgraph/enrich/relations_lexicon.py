@@ -45,15 +45,15 @@ for _predicate, _lemmas in {
               "eulogise glorify lionize celebrate",
     "criticize": "condemn denounce accuse criticize criticise blame slam blast censure decry rebuke castigate lambaste "
                  "deplore chastise vilify demonize demonise berate disparage excoriate fault reprimand indict mock "
-                 "ridicule insult deride",
+                 "ridicule insult deride sue",
     "threaten": "threaten menace intimidate warn",
     "attack": "attack hit kill assassinate bomb shell invade raid strike murder massacre slaughter shoot target besiege "
               "execute behead ambush storm occupy martyr wound injure destroy assault",
     "support": "support back aid help assist arm fund finance sponsor equip defend protect supply reinforce champion "
                "bankroll shield",
     "meet": "meet visit host receive",
-    "cooperate": "cooperate collaborate ally coordinate partner unite join",
-    "demand": "demand urge press pressure implore exhort",
+    "cooperate": "cooperate collaborate ally coordinate partner unite",  # joining (a campaign, NATO) is no cooperation
+    "demand": "demand urge press pressure implore exhort nudge",
     "deny": "deny reject refute dismiss rebuff repudiate",
 }.items():
     for _lemma in _lemmas.split():
@@ -100,23 +100,43 @@ EN_LIGHT: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("lavish", "praise"): ("praise", ("on", "upon")), ("go", "rant"): ("criticize", ("against",)), ("level", "accusation"): ("criticize", ("against", "at")),
     ("impose", "sanction"): ("attack", ("on", "against")), ("strike", "deal"): ("cooperate", ("with",)),
     ("strike", "agreement"): ("cooperate", ("with",)), ("reach", "agreement"): ("cooperate", ("with",)),
+    ("hold", "summit"): ("meet", ("with",)), ("hold", "call"): ("meet", ("with",)),
+    ("file", "lawsuit"): ("criticize", ("against",)), ("file", "suit"): ("criticize", ("against",)),
+    ("file", "complaint"): ("criticize", ("against",)), ("file", "charge"): ("criticize", ("against",)),
+    ("bring", "charge"): ("criticize", ("against",)), ("levy", "charge"): ("criticize", ("against",)),
+    ("level", "charge"): ("criticize", ("against",)), ("bring", "lawsuit"): ("criticize", ("against",)),
 }
+# particle verbs: (lemma, particle) -> (predicate, prepositions introducing the object): "hit out at", "lashed out at"
+EN_PARTICLE: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
+    ("hit", "out"): ("criticize", ("at", "against")), ("lash", "out"): ("criticize", ("at", "against")),
+    ("strike", "out"): ("criticize", ("at", "against")), ("speak", "out"): ("criticize", ("against",)),
+}
+# verbs that cancel the act a noun under them names ("blocking assistance for Ukraine", "halted its aid to X")
+EN_BLOCKING = frozenset("block halt suspend withhold cut freeze refuse oppose reject end stop cancel deny delay postpone "
+                        "avoid".split())
+# meeting cues that name a trip: with a place (country, city, building) as object they are no meeting
+VISIT_CUES = ("visit", "trip", "tour", "travel", "زار", "يزور", "تزور", "زياره", "سفر", "بازديد")
 # heads whose embedded verb is not asserted ("threatened to attack X", "urged X to support Y", "denied attacking X")
 EN_NON_FACTUAL_HEADS = frozenset("""
 threaten vow plan want seek intend refuse urge ask call demand deny hope promise wish aim prepare
-propose consider offer decide expect plot fail need agree pledge""".split())
+propose consider offer decide expect plot fail need agree pledge set schedule slate due poise likely ready willing
+able""".split())
 # nouns that name an act between two actors ("a meeting between X and Y", "Trump's accusation that Beijing …",
 # "his support for Trump", "backing from X"): noun lemma -> (predicate, prepositions introducing the object)
 EN_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "meeting": ("meet", ("with",)), "talk": ("meet", ("with",)), "summit": ("meet", ("with",)),
     "visit": ("meet", ("to",)), "trip": ("meet", ("to",)),
     "criticism": ("criticize", ("of", "against")), "condemnation": ("criticize", ("of",)),
-    "accusation": ("criticize", ("against",)), "attack": ("attack", ("on", "against")),
+    "accusation": ("criticize", ("against",)), "allegation": ("criticize", ("against",)),
+    "complaint": ("criticize", ("against",)), "charge": ("criticize", ("against",)), "attack": ("attack", ("on", "against")),
     "assault": ("attack", ("on", "against")), "strike": ("attack", ("on", "against")), "rant": ("criticize", ("against",)),
-    "support": ("support", ("for", "to")), "backing": ("support", ("for",)), "aid": ("support", ("to", "for")),
+    "support": ("support", ("for", "to", "of")), "backing": ("support", ("for",)),
+    "invasion": ("attack", ("of",)), "occupation": ("attack", ("of",)), "bombardment": ("attack", ("of",)),
+    "airstrike": ("attack", ("on", "against")), "shelling": ("attack", ("of",)), "aggression": ("attack", ("against",)),
+    "offensive": ("attack", ("against", "on")), "donation": ("support", ("to",)), "lawsuit": ("criticize", ("against",)), "aid": ("support", ("to", "for")),
     "assistance": ("support", ("to", "for")), "praise": ("praise", ("for", "of")), "threat": ("threaten", ("to", "against")),
     "agreement": ("cooperate", ("with",)), "alliance": ("cooperate", ("with",)), "cooperation": ("cooperate", ("with",)),
-    "deal": ("cooperate", ("with",)), "demand": ("demand", ("on", "of")), "denial": ("deny", ("of",)),
+    "deal": ("cooperate", ("with",)), "demand": ("demand", ("on",)), "denial": ("deny", ("of",)),
 }
 # verbs whose subject receives the act named by their object noun ("West got backing from X")
 EN_RECEIVE = frozenset("get receive win draw earn attract face".split())
@@ -127,9 +147,9 @@ EN_MODALS = frozenset("could might may would should must can ought".split())
 # finder; the conjunctions و/ف in front too) -> (predicate, prepositions that introduce the object)
 AR_VERBS: dict[str, tuple[str, tuple[str, ...]]] = {}
 for _predicate, _entries in {
-    "praise": ["اشاد:ب", "اثني:علي", "امتدح", "مدح", "ثمن", "شكر", "رحب:ب"],
+    "praise": ["اشاد:ب", "اثني:علي", "امتدح", "مدح", "ثمن", "شكر", "رحب:ب", "هنا"],
     "criticize": ["ادان", "ندد:ب", "اتهم", "انتقد", "شجب", "استنكر", "وبخ"],
-    "threaten": ["هدد", "توعد", "حذر"],
+    "threaten": ["هدد:ضد", "توعد", "حذر"],
     "attack": ["هاجم", "قصف", "اغتال", "قتل", "استهدف", "اعتدي:علي", "غزا", "اجتاح", "احتل", "ضرب", "اعدم", "اختطف", "شن_هجوما:علي", "شن_غارات:علي", "شن_غاره:علي", "شن_هجوم:علي", "اطلق_صواريخ:علي", "اغار:علي"],
     "support": ["دعم", "ساند", "ايد", "ساعد", "مول", "سلح", "دافع:عن", "وقف_الي_جانب", "قدم_الدعم:ل", "قدم_مساعدات:ل",
                 "ناصر", "تضامن:مع"],
@@ -151,7 +171,7 @@ AR_PRESENT: dict[str, str] = {
     "يطالب": "طالب", "تطالب": "طالب", "يدعو": "دعا", "تدعو": "دعا", "ينفي": "نفي", "تنفي": "نفي",
     "يرفض": "رفض", "ترفض": "رفض", "يشيد": "اشاد", "تشيد": "اشاد", "يندد": "ندد", "تندد": "ندد",
     "يحذر": "حذر", "تحذر": "حذر", "يبحث": "بحث", "تبحث": "بحث", "يتعاون": "تعاون", "تتعاون": "تعاون",
-    "يقتل": "قتل", "تقتل": "قتل", "يحتل": "احتل", "تحتل": "احتل", "يستنكر": "استنكر", "تستنكر": "استنكر",
+    "يقتل": "قتل", "تقتل": "قتل", "يشكر": "شكر", "تشكر": "شكر", "يهني": "هنا", "تهني": "هنا", "يحتل": "احتل", "تحتل": "احتل", "يستنكر": "استنكر", "تستنكر": "استنكر",
 }
 # nouns naming the act (folded, without ال): «اجتماع مع X», «الاتفاق بين روسيا وتركيا», «زيارة أردوغان لألمانيا»
 AR_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -161,14 +181,28 @@ AR_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "تحالف": ("cooperate", ("مع",)), "تعاون": ("cooperate", ("مع",)), "دعم": ("support", ("ل",)),
     "انتقاد": ("criticize", ("ل",)), "انتقادات": ("criticize", ("ل",)), "ادانه": ("criticize", ("ل",)),
     "اتهام": ("criticize", ("ل",)), "هجوم": ("attack", ("علي",)), "تهديد": ("threaten", ("ل",)),
-    "اشاده": ("praise", ("ب",)),
+    "اشاده": ("praise", ("ب",)), "غارات": ("attack", ("علي", "ضد")), "غاره": ("attack", ("علي", "ضد")),
+    "هجمات": ("attack", ("علي", "ضد")), "ضربات": ("attack", ("علي", "ضد")), "حرب": ("attack", ("علي", "ضد")),
+    "مسانده": ("support", ("ل",)), "شكر": ("praise", ("ل",)), "اتصال": ("meet", ("ب", "مع")),
+    "مباحثات": ("meet", ("مع",)), "اتصالات": ("meet", ("مع", "ب")), "مشاورات": ("meet", ("مع",)), "حليف": ("cooperate", ()), "حليفه": ("cooperate", ()),
 }
 AR_EVENT_NOUNS = frozenset("اغتيال قتل مقتل استشهاد اعتقال احتلال اختطاف اسر اعدام".split())
 AR_NEGATORS = ("لم", "لن", "لا", "ما", "ليس", "ولم", "ولن", "ولا")
 AR_PREPOSITIONS = frozenset("في من الي علي عن مع ضد حول خلال بين منذ عبر لدي امام بعد قبل".split())
 # words that may stand between a verb and its subject's name: titles and offices ("وزير الخارجية …")
 AR_MAX_SUBJECT_GAP = 6
-AR_MAX_OBJECT_GAP = 10
+AR_MAX_OBJECT_GAP = 16
+# light verbs and the act nouns that may follow them in the clause -> (nouns, predicate, object prepositions)
+AR_LIGHT: dict[str, tuple[frozenset[str], str, tuple[str, ...]]] = {
+    "شن": (frozenset("غارات غاره غارتين هجوما هجوم هجمات حربا حرب حمله حملات ضربات ضربه عمليه عمليات قصفا".split()),
+           "attack", ("علي", "ضد")),
+    "نفذ": (frozenset("غارات غاره هجوما هجوم هجمات ضربات ضربه".split()), "attack", ("علي", "ضد")),
+    "اجري": (frozenset("اتصالا اتصال محادثات مباحثات مشاورات لقاء".split()), "meet", ("ب", "مع")),
+    "تلقي": (frozenset("اتصالا اتصال".split()), "meet", ("من",)),
+    "وقع": (frozenset("اتفاق اتفاقا اتفاقيه اتفاقيات مذكره بروتوكول اتفاقات".split()), "cooperate", ("مع",)),
+    "ابرم": (frozenset("اتفاق اتفاقا اتفاقيه اتفاقيات صفقه".split()), "cooperate", ("مع",)),
+    "قدم": (frozenset("شكره الشكر شكر شكرها".split()), "praise", ("ل",)),
+}
 
 # ------------------------------------------------------------------------------------------- Persian
 # folded noun or verb part -> (predicate, how the object is marked: "را" or a preposition), used with a
@@ -205,7 +239,8 @@ FA_NOUNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "نشست": ("meet", ("با",)), "مذاكره": ("meet", ("با",)), "مذاكرات": ("meet", ("با",)),
     "توافق": ("cooperate", ("با",)), "اتحاد": ("cooperate", ("با",)), "همكاري": ("cooperate", ("با",)),
     "حمايت": ("support", ("از",)), "انتقاد": ("criticize", ("از",)), "حمله": ("attack", ("به",)),
-    "تهديد": ("threaten", ()), "محكوميت": ("criticize", ()),
+    "تهديد": ("threaten", ("عليه",)), "محكوميت": ("criticize", ()), "تهديدهاي": ("threaten", ("عليه",)), "گفتگو": ("meet", ("با",)), "گفتوگو": ("meet", ("با",)),
+    "رايزني": ("meet", ("با",)), "پشتيباني": ("support", ("از",)), "تجاوز": ("attack", ("به",)),
 }
 # simple verbs and fixed phrases (folded) -> (predicate, object markers)
 FA_SIMPLE: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -220,6 +255,6 @@ FA_SIMPLE: dict[str, tuple[str, tuple[str, ...]]] = {
 FA_ACTION_NOUNS: dict[str, str] = {"ترور": "attack", "حمله": "attack", "بمباران": "attack", "قتل": "attack",
                                    "حمايت": "support", "تهديد": "threaten"}
 FA_EVENT_NOUNS = frozenset("ترور قتل شهادت اعدام بازداشت ربودن".split())  # their ezafe complement is the victim
-FA_PREPOSITIONS = frozenset("از به با در بر براي تا".split())
+FA_PREPOSITIONS = frozenset("از به با در بر براي تا عليه ضد درباره توسط روي".split())
 FA_PRONOUNS = frozenset("او وي ايشان".split())
 FA_MAX_GAP = 14
