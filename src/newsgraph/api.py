@@ -94,10 +94,11 @@ def search(db: str | Path, query: str, *, lang: str | None = None, limit: int = 
         return store.search(query, lang=lang, limit=limit)
 
 
-def export(db: str | Path, out_dir: str | Path, fmt: str = "jsonl") -> dict[str, int]:
-    """Write one file per table (jsonl, csv or parquet) to ``out_dir``."""
+def export(db: str | Path, out_dir: str | Path, fmt: str = "jsonl", *, bom: bool = False) -> dict[str, int]:
+    """Write one file per table (jsonl, csv or parquet) and the graphs to ``out_dir``; ``bom`` starts
+    CSV files with a UTF-8 byte-order mark (for Excel)."""
     with Store(db, readonly=True) as store:
-        return _export(store, out_dir, fmt)
+        return _export(store, out_dir, fmt, bom=bom)
 
 
 def reuse(db: str | Path, *, min_chars: int = 200, cross_lingual: bool = False,

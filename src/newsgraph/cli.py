@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich import box
 from rich.table import Table
 
 from newsgraph import api
@@ -131,23 +132,38 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
         raise typer.Exit(EXIT_REJECTED)
 
 
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit // 2 else head).rstrip(" ,.;:،") + " …"
+
+
 @app.command()
 def articles(db: Path = DbOption, lang: Optional[str] = typer.Option(None, help="Only this language (ISO 639-1)."),
              outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
              limit: Optional[int] = typer.Option(None, help="At most this many.")) -> None:
     """List stored articles."""
     rows = api.articles(_existing_db(db), lang=lang, outlet=outlet, limit=limit)
-    table = Table(show_lines=False)
+    wide = console.width >= 120  # on a narrow terminal the author gives its room to the title
+    # Rich shrinks only the columns that may wrap: the short ones keep their width on an 80-column
+    # terminal, and the text columns wrap instead of the short ones collapsing to nothing
+    table = Table(show_lines=False) if wide else Table(show_lines=False, box=box.SIMPLE_HEAD, show_edge=False,
+                                                       pad_edge=False)
     table.add_column("id", no_wrap=True, min_width=16)
     table.add_column("lang", no_wrap=True, min_width=4)
     table.add_column("date", no_wrap=True, min_width=10)
-    table.add_column("outlet", max_width=22, overflow="ellipsis", no_wrap=True)
-    table.add_column("author", max_width=20, overflow="ellipsis", no_wrap=True)
-    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
-    table.add_column("words", justify="right", no_wrap=True)
+    table.add_column("outlet", max_width=22 if wide else 12)
+    if wide:
+        table.add_column("author", max_width=20)
+    table.add_column("title", max_width=60, min_width=16)
+    table.add_column("words", justify="right", no_wrap=True, min_width=5)
     for row in rows:
-        table.add_row(row["id"], row["lang"] or "", row["date"] or "", escape(row["outlet"] or ""),
-                      escape(row["author"] or ""), escape(row["title"] or "(no title)"), str(row["word_count"]))
+        cells = [row["id"], row["lang"] or "", row["date"] or "", escape(row["outlet"] or "")]
+        cells += [escape(row["author"] or "")] if wide else []
+        table.add_row(*cells, escape(row["title"] or "(no title)"), str(row["word_count"]))
     console.print(table)
     console.print(f"{len(rows)} articles")
 
@@ -162,14 +178,14 @@ def show(article_id: str = typer.Argument(..., help="Article id (or a unique pre
         return
     for label, value in (("id", article.id), ("title", article.title), ("author", article.author),
                          ("date", article.date), ("outlet", article.outlet), ("lang", article.lang),
-                         ("source", f"{article.source} (article {article.source_index})")):
+                         ("source", f"{article.source} (article {article.source_index + 1} on the page)")):
         console.print(f"[bold]{label}:[/] {escape(str(value)) if value else '—'}")
     console.print()
     console.print(escape(article.text), soft_wrap=True)
     if removed:
         table = Table("kind", "rule", "text", title="Removed")
         for block in article.removed:
-            table.add_row(block.kind, block.rule, escape(block.text[:120]))
+            table.add_row(block.kind, block.rule, escape(_cut(block.text, 120)))
         console.print(table)
 
 
@@ -280,16 +296,18 @@ def quotes(db: Path = DbOption, speaker: Optional[str] = typer.Option(None, help
     rows = api.quotes(_existing_db(db), speaker=speaker)
     table = Table()
     table.add_column("article", no_wrap=True, min_width=16)
-    table.add_column("speaker", max_width=26, overflow="ellipsis", no_wrap=True)
-    table.add_column("cue", max_width=12, overflow="ellipsis", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("quote", overflow="ellipsis", no_wrap=True, max_width=70)
+    table.add_column("speaker", max_width=26)
+    table.add_column("cue", max_width=12)
+    table.add_column("kind", no_wrap=True, min_width=8)
+    table.add_column("quote", max_width=70)
     for row in rows[:limit]:
         who = row["speaker_name"] or (f"({row['speaker_text']})" if row["speaker_text"] else "—")
+        text = " ¶ ".join(row["text"].split("\n\n"))
         table.add_row(row["article_id"], escape(who), escape(row["cue"] or ""), row["kind"],
-                      escape(" ¶ ".join(row["text"].split("\n\n"))))
+                      escape(text if len(text) <= 240 else _cut(text, 240)))
     console.print(table)
-    console.print(f"{len(rows)} quotes")
+    shown = min(limit, len(rows))
+    console.print(f"{len(rows)} quotes" + (f", the first {shown} shown (--limit to see more)" if shown < len(rows) else ""))
 
 
 @app.command()
@@ -390,18 +408,31 @@ def techniques(db: Path = DbOption, article: Optional[str] = typer.Option(None, 
 
 @app.command()
 def export(db: Path = DbOption, fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
-           out: Path = typer.Option(..., "--out", help="Directory to write one file per table into.")) -> None:
-    """Export every table to OUT (articles, paragraphs, removed, documents, rejected, runs)."""
+           out: Path = typer.Option(..., "--out", help="Directory to write one file per table into."),
+           bom: bool = typer.Option(False, "--bom", help="CSV: start each file with a UTF-8 byte-order mark, so that "
+                                                       "Excel reads Arabic and Persian text correctly.")) -> None:
+    """Export every table and graph to OUT (the list of files is below)."""
     from newsgraph.store.export import FORMATS
 
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    counts = api.export(_existing_db(db), out, fmt)
+    counts = api.export(_existing_db(db), out, fmt, bom=bom)
     for name, count in counts.items():
         if "." in name:  # the graphs: edges written
             console.print(f"{name}: {count} edges")
         else:
             console.print(f"{name}.{fmt}: {count} rows")
+
+
+def _export_help() -> None:
+    """``export --help`` lists every file it writes, from the export module itself."""
+    from newsgraph.store.export import GRAPHS, TABLES
+
+    export.__doc__ = (f"Export every table to OUT, one file each: {', '.join(TABLES)}; "
+                      f"and the graphs {', '.join(GRAPHS)}.")
+
+
+_export_help()
 
 
 def _register_optional_commands() -> None:

@@ -21,7 +21,9 @@ plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``pub
 from __future__ import annotations
 
 import csv
+from functools import partial
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,12 @@ def _article_records(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def _rows(sql: str, json_columns: tuple[str, ...] = ()) -> Callable[[Store], Iterator[dict[str, Any]]]:
+    table = re.search(r"\bFROM\s+(\w+)", sql).group(1)
+
     def records(store: Store) -> Iterator[dict[str, Any]]:
+        # a database written by an older newsgraph, opened read-only, lacks the newer tables: nothing to export
+        if not store.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone():
+            return
         for row in store.conn.execute(sql):
             record = dict(row)
             for column in json_columns:
@@ -90,20 +97,25 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
         " r.quote_start, r.quote_end, r.attributed_text, r.method FROM relations r ORDER BY r.article_id, r.start, r.cue_start"),
     "reuse": _rows("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity, kind, source_article_id"
                    " FROM reuse ORDER BY a_article_id, a_start"),
-    "techniques": _rows("SELECT article_id, start, end, technique, technique_group, confidence, method FROM techniques"
-                        " ORDER BY article_id, start"),
+    "techniques": _rows("SELECT t.article_id, t.start, t.end, substr(a.text, t.start + 1, t.end - t.start) AS text,"
+                        " t.technique, t.technique_group, t.confidence, t.method FROM techniques t"
+                        " JOIN articles a ON a.id = t.article_id ORDER BY t.article_id, t.start"),
     "article_roles": _rows("SELECT article_id, role, entity_id FROM article_roles ORDER BY article_id, role"),
     "runs": _rows("SELECT * FROM runs ORDER BY id", ("components", "args", "counts")),
 }
 
 
-def export(store: Store, out_dir: str | Path, fmt: str) -> dict[str, int]:
-    """Write every table to ``out_dir``; returns rows written per table."""
+GRAPHS = ("comentions.graphml", "comentions.gexf", "publications.graphml", "reuse.graphml", "actors.graphml")
+
+
+def export(store: Store, out_dir: str | Path, fmt: str, bom: bool = False) -> dict[str, int]:
+    """Write every table to ``out_dir``; returns rows written per table. ``bom``: CSV files start with a
+    UTF-8 byte-order mark, which Excel needs to read Arabic and Persian (and any non-Latin) text."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    writer = {"jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
+    writer = {"jsonl": _write_jsonl, "csv": partial(_write_csv, bom=bom), "parquet": _write_parquet}[fmt]
     counts = {name: writer(records(store), out / f"{name}.{fmt}") for name, records in TABLES.items()}
     from newsgraph.store.graphs import write_graphs
 
@@ -124,9 +136,9 @@ def _csv_value(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
 
 
-def _write_csv(records: Iterator[dict[str, Any]], path: Path) -> int:
+def _write_csv(records: Iterator[dict[str, Any]], path: Path, bom: bool = False) -> int:
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         writer = None
         for record in records:
             if writer is None:
