@@ -55,3 +55,24 @@ def test_show_numbers_articles_on_the_page_from_one_and_cuts_at_words(seeded_db:
         article_id = conn.execute("SELECT id FROM articles WHERE source_index = 0 LIMIT 1").fetchone()[0]
     result = _run("show", article_id, "--db", str(seeded_db), "--removed", columns=200)
     assert "(article 1 on the page)" in result.output
+
+
+def test_progress_goes_on_as_plain_lines_when_piped():
+    import io
+
+    from rich.console import Console
+
+    lines = io.StringIO()
+    old, cli.errors = cli.errors, Console(file=lines, width=120)
+    try:
+        ticks = iter([5.0, 11.0, 12.0, 25.0])
+        plain = cli._PlainProgress(3, enabled=True)
+        plain.clock = lambda: next(ticks)
+        plain.last = 0.0
+        state = {"articles": 4, "rejected": 1, "errors": 0}
+        for event in ("file", "file", "document", "file"):
+            plain.update(event, state)
+    finally:
+        cli.errors = old
+    assert lines.getvalue().splitlines() == ["analysing: 2/3 files, 4 articles, 1 rejected, 0 errors",
+                                             "analysing: 3/3 files, 4 articles, 1 rejected, 0 errors"]  # not at 12 s

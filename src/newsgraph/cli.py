@@ -62,6 +62,25 @@ def _existing_db(db: Path) -> Path:
     return db
 
 
+class _PlainProgress:
+    """Progress as plain lines on stderr, at most one every 10 s, when stderr is not a terminal
+    (piped or logged): a long run never goes silent, and a log keeps the trail."""
+
+    def __init__(self, total: int, enabled: bool, every: float = 10.0):
+        import time
+
+        self.total, self.enabled, self.every, self.clock = total, enabled, every, time.monotonic
+        self.files, self.last = 0, self.clock()
+
+    def update(self, event: str, state: dict) -> None:
+        self.files += event == "file"
+        now = self.clock()
+        if self.enabled and now - self.last >= self.every:
+            self.last = now
+            errors.print(f"analysing: {self.files}/{self.total} files, {state['articles']} articles, "
+                         f"{state['rejected']} rejected, {state['errors']} errors", highlight=False)
+
+
 @app.command()
 def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (.txt .html .jsonl .warc .warc.gz)."),
             db: Path = DbOption,
@@ -95,6 +114,8 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
     with progress:
         task = progress.add_task("analyse", total=total, articles=0, rejected=0, errors=0)
 
+        plain = _PlainProgress(total, enabled=not quiet and not errors.is_terminal)
+
         def on_event(event: str, info: dict) -> None:
             if event == "document":
                 state["articles"] += info["articles"]
@@ -103,6 +124,7 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
             elif event == "error":
                 state["errors"] += 1
             progress.update(task, advance=1 if event == "file" else 0, **state)
+            plain.update(event, state)
 
         try:
             result = api.analyze(paths, db, max_doc_mb=max_doc_mb, progress=on_event, overrides=overrides,
