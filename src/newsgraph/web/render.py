@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from newsgraph.web.safety import Highlight, clean_display, highlighted_html, safe_href, snippet_html, text_dir
+from newsgraph.web.safety import Highlight, clean_display, highlighted_html, layered_html, safe_href, snippet_html, text_dir
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES = WEB_DIR / "templates"
@@ -157,9 +157,9 @@ def layer_highlights(layer: str, spans: list[dict[str, Any]] | None) -> list[Hig
 
 
 def reuse_highlights(rows: list[dict[str, Any]] | None, article_id: str, paragraphs: list[dict[str, Any]],
-                     taken: list[Highlight], links: Any) -> list[Highlight]:
-    """Reused passages, linked to the other article: each cut at paragraph ends and around the
-    spans already marked (reuse spans are long; marks do not nest, so they fill the gaps)."""
+                     links: Any) -> list[Highlight]:
+    """Reused passages, linked to the other article, each cut at paragraph ends (the marks of
+    names and quotes inside them nest within)."""
     bounds = [(p["start"], p["end"]) for p in paragraphs] or [(0, 1 << 62)]
     out = []
     for r in rows or []:
@@ -167,33 +167,19 @@ def reuse_highlights(rows: list[dict[str, Any]] | None, article_id: str, paragra
         title = f'{r["kind"]} ({r["similarity"]:.2f}) ' + (f'with “{r["other_title"] or other}”' if other else
                                                            "repeated in this article")
         for start, end in bounds:
-            for a, b in _gaps(max(r["start"], start), min(r["end"], end), taken):
+            a, b = max(r["start"], start), min(r["end"], end)
+            if a < b:
                 out.append(Highlight(a, b, "reuse", r["kind"], links.article(other) if other else None, title))
     return out
 
 
-def _gaps(start: int, end: int, taken: list[Highlight]) -> list[tuple[int, int]]:
-    """Parts of [start, end) not covered by ``taken``."""
-    pieces, pos = [], start
-    for span in sorted((t for t in taken if t.end > start and t.start < end), key=lambda t: t.start):
-        if span.start > pos:
-            pieces.append((pos, span.start))
-        pos = max(pos, span.end)
-    if pos < end:
-        pieces.append((pos, end))
-    return pieces
-
-
 def article_highlights(view: dict[str, Any], links: Any) -> list[Highlight]:
-    """Every span to mark in the article, entities first (they win overlaps); reused passages
-    fill what is left."""
+    """Every span to mark in the article, of every layer; overlapping spans nest (:func:`layered_html`)."""
     spans = mention_highlights(view["mentions"], links) + date_highlights(view["dates"])
     for layer, layer_rows in view["layers"].items():
         if layer != "reuse":
             spans += layer_highlights(layer, layer_rows)
-    paragraphs = view["paragraphs"]
-    shown = [s for s in spans if not paragraphs or any(p["start"] <= s.start and s.end <= p["end"] for p in paragraphs)]
-    return spans + reuse_highlights(view["layers"].get("reuse"), view["article"]["id"], paragraphs, shown, links)
+    return spans + reuse_highlights(view["layers"].get("reuse"), view["article"]["id"], view["paragraphs"], links)
 
 
 def paragraph_blocks(view: dict[str, Any], links: Any) -> list[dict[str, Any]]:
@@ -206,7 +192,7 @@ def paragraph_blocks(view: dict[str, Any], links: Any) -> list[dict[str, Any]]:
         inside = [Highlight(s.start - p["start"], s.end - p["start"], s.layer, s.label, s.href, s.title)
                   for s in spans if s.start >= p["start"] and s.end <= p["end"]]
         lang = p.get("lang") or view["article"]["lang"]
-        blocks.append({"html": highlighted_html(text[p["start"]:p["end"]], inside, offset=p["start"]),
+        blocks.append({"html": layered_html(text[p["start"]:p["end"]], inside, offset=p["start"]),
                        "lang": lang, "dir": text_dir(lang), "kind": p.get("kind", "body")})
     return blocks
 

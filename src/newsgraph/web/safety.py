@@ -79,10 +79,15 @@ def non_overlapping(spans: Iterable[Highlight]) -> list[Highlight]:
     return kept
 
 
-def _open_tag(span: Highlight, offset: int) -> str:
+def _open_tag(span: Highlight, offset: int, piece: tuple[int, int] | None = None) -> str:
+    """The opening tag of ``span``; for a piece of a span cut by other spans' boundaries, data-start
+    and data-end are the piece's (what the element wraps) and data-span the whole span's."""
     classes = f"hl {span.layer}" + (f" {span.layer}-{_css_token(span.label)}" if span.label else "")
-    attrs = (f' class="{escape(classes)}" data-start="{span.start + offset}" data-end="{span.end + offset}"'
+    start, end = piece or (span.start, span.end)
+    attrs = (f' class="{escape(classes)}" data-start="{start + offset}" data-end="{end + offset}"'
              f' data-label="{escape(clean_display(span.label))}"')
+    if piece and piece != (span.start, span.end):
+        attrs += f' data-span="{span.start + offset}-{span.end + offset}"'
     if span.title:
         attrs += f' title="{escape(clean_display(span.title))}"'
     if span.href:
@@ -111,6 +116,36 @@ def highlighted_html(text: str, spans: Iterable[Highlight], offset: int = 0) -> 
         pos = span.end
     out.append(str(escaped(text[pos:])))
     return Markup("".join(out))
+
+
+def layered_html(text: str, spans: Iterable[Highlight], offset: int = 0) -> Markup:
+    """``text`` escaped with every span marked, overlapping spans included (a name inside a quote, a
+    technique around a name): the text is cut at every span boundary and each piece is wrapped in
+    the marks of all spans covering it, longest outermost, so the tags nest and no span is dropped.
+    Each element's ``data-start``/``data-end`` are the characters it wraps; a span cut into pieces
+    carries its whole range in ``data-span`` on each piece. Links do not nest in HTML:
+    in a piece covered by several linked spans, the shortest (the most specific) is the link.
+    """
+    spans = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    order = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.layer))
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [s for s in order if s.start <= a and b <= s.end]
+        if not covering:
+            out.append(str(escaped(text[a:b])))
+            continue
+        linked = [s for s in covering if s.href]
+        link = linked[-1] if linked else None
+        for span in covering:
+            out.append(_open_tag(span if span is link else _unlinked(span), offset, (a, b)))
+        out.append(str(escaped(text[a:b])))
+        out.extend("</a>" if span is link else "</mark>" for span in reversed(covering))
+    return Markup("".join(out))
+
+
+def _unlinked(span: Highlight) -> Highlight:
+    return Highlight(span.start, span.end, span.layer, span.label, None, span.title) if span.href else span
 
 
 def query_terms(query: str) -> list[tuple[str, bool]]:
