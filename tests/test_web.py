@@ -875,3 +875,23 @@ def test_static_report_has_the_dashboard_and_the_reuse_graph(reuse_db: Path, tmp
         for link in re.findall(r'href="([^"#?]+)"', text):
             if not link.startswith(("http://", "https://")):
                 assert (out / html.unescape(link)).exists(), (page.name, link)
+
+
+def test_search_operators_phrases_and_notes(client: TestClient) -> None:
+    """OR, NOT / -word, "phrases" and NEAR work; what the search changed or left out is said."""
+    def total(**params: str) -> int:
+        return client.get("/api/search", params=params).json()["total"]
+
+    soleimani, hamas = total(q="Soleimani"), total(q="Hamas")
+    either, both = total(q="Soleimani OR Hamas"), total(q="Soleimani Hamas")
+    assert either >= max(soleimani, hamas) and both <= min(soleimani, hamas) and either > both
+    assert total(q="Soleimani -Hamas") == soleimani - both == total(q="Soleimani NOT Hamas")
+    arabic = total(q=f"{ARABIC_NAME} OR هنية")
+    assert arabic >= total(q=ARABIC_NAME) > 0
+    assert 0 < total(q='"Quds Force"') <= total(q="Quds Force")
+    assert 0 < total(q="Soleimani NEAR/5 Quds") <= total(q="Soleimani Quds")
+    r = client.get("/api/search", params={"q": "word " * 200 + "Soleimani", "from": "notadate"}).json()
+    assert any("500 characters" in n for n in r["notes"]) and any("notadate" in n for n in r["notes"])
+    page = client.get("/", params={"q": "NOT Hamas", "from": "notadate"}).text
+    assert 'class="notice"' in page and "notadate" in page and "Hamas" in page
+    assert client.get("/", params={"q": '(( " NEAR/ OR ) -'}).status_code == 200

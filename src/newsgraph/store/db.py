@@ -10,9 +10,11 @@ query is parameterised.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -456,16 +458,114 @@ def _technique_filter(article_id: str | None, outlet: str | None, technique: str
     return " AND ".join(clauses[k] for k in used) or "1", used
 
 
-def fts_query(query: str) -> str:
-    """An FTS5 expression from free text: every normalised word quoted (so no user text is
-    ever parsed as FTS syntax), all required; a trailing * keeps prefix search."""
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s"()]+')
+_NEAR = re.compile(r"^NEAR(?:/(\d{1,3}))?$")
+
+
+def _fts_terms(text: str) -> list[str]:
+    """Normalised words of ``text``, each quoted for FTS5 (a trailing * kept as a prefix search)."""
     terms = []
-    for word in normalize_for_search(query).split():
+    for word in normalize_for_search(text).split():
         prefix = word.endswith("*")
         word = "".join(ch for ch in word if ch.isalnum() or ch in "-'_")
-        if word:
+        if any(ch.isalnum() for ch in word):
             terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms)
+    return terms
+
+
+def parse_query(query: str) -> tuple[str, list[str]]:
+    """(FTS5 expression, notes for the user) from a search box query.
+
+    Words are required (AND); ``OR`` between two terms, ``NOT`` or a leading ``-`` before a term
+    excludes it, ``"a phrase"`` must occur as written, ``a NEAR b`` (or ``NEAR/5``) wants the two
+    within 10 (5) words, and balanced parentheses group. Operators must be written in capitals, so
+    the words "or", "not" and "near" are searched as words. Every word is normalised and quoted,
+    so no user text is ever parsed as FTS syntax; an expression FTS5 would still refuse falls back
+    to all the words, with a note.
+    """
+    tokens = _QUERY_TOKEN.findall(query)
+    balanced = tokens.count("(") == tokens.count(")")
+    parts: list[str] = []  # terms, operators and parentheses, in FTS5 syntax
+    notes: list[str] = []
+    pending: str | None = None  # an operator waiting for its right-hand term
+    near: tuple[str, str] | None = None  # (left term, distance) of an open NEAR
+    depth = 0
+    for token in tokens:
+        if token in ("(", ")"):
+            if not balanced:
+                continue
+            if token == "(":
+                if parts and parts[-1] != "(":
+                    parts.append(pending or "AND")
+                pending = None
+                parts.append("(")
+                depth += 1
+            elif depth:
+                while parts and parts[-1] in ("OR", "NOT", "AND"):
+                    parts.pop()
+                if parts and parts[-1] == "(":
+                    parts.pop()
+                else:
+                    parts.append(")")
+                depth -= 1
+            continue
+        if token in ("OR", "NOT") or _NEAR.match(token):
+            if _NEAR.match(token):
+                if parts and parts[-1] not in ("OR", "NOT", "(", ")"):
+                    near = (parts.pop(), _NEAR.match(token).group(1) or "10")
+            else:
+                pending = token
+            continue
+        negate = token.startswith("-") and len(token) > 1
+        text = token[1:] if negate else token
+        words = _fts_terms(text.strip('"'))
+        if not words:
+            continue
+        term = '"' + " ".join(w.strip('"*') for w in words) + '"' if text.startswith('"') or len(words) > 1 else words[0]
+        if near is not None:
+            parts.append(f"NEAR({near[0]} {term}, {near[1]})")
+            near = None
+            continue
+        if negate:
+            pending = "NOT"
+        if parts and parts[-1] != "(":
+            parts.append(pending or "AND")  # explicit: FTS5 takes no implicit AND next to a bracket
+        elif pending == "NOT":
+            notes.append(f"“{text.strip(chr(34))}” was to be excluded, but nothing comes before it to exclude it from: "
+                         "it was left out")
+            pending = None
+            continue
+        pending = None
+        parts.append(term)
+    if near is not None:
+        parts.append(near[0])
+    expression = " ".join(parts)
+    if expression and not _fts_accepts(expression):
+        notes.append("the operators could not be read together; all the words were searched instead")
+        expression = " ".join(_fts_terms(" ".join(t.strip('"()-') for t in tokens if t not in ("OR", "NOT", "(", ")")
+                                             and not _NEAR.match(t))))
+    return expression, notes
+
+
+@lru_cache(maxsize=1)
+def _fts_probe() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    conn.execute("CREATE VIRTUAL TABLE probe USING fts5(x)")
+    return conn
+
+
+def _fts_accepts(expression: str) -> bool:
+    """Whether FTS5 parses ``expression`` (checked on an empty in-memory table)."""
+    try:
+        _fts_probe().execute("SELECT 1 FROM probe WHERE probe MATCH ?", (expression,)).fetchall()
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
+def fts_query(query: str) -> str:
+    """An FTS5 expression from a search box query (:func:`parse_query`)."""
+    return parse_query(query)[0]
 
 
 def snippet(text: str, query: str, width: int = 160) -> str:

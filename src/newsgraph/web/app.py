@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hmac
 import io
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
-from newsgraph.store.db import Store
+from newsgraph.store.db import Store, parse_query
 from newsgraph.store.graphs import REUSE_KINDS, actor_graph, comention_graph, reuse_graph, reuse_pair_count, reuse_pair_rows
 from newsgraph.web import queries as Q
 from newsgraph.web.render import STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html
@@ -184,10 +185,31 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
 # ------------------------------------------------------------------ search
 
 
+MAX_QUERY_CHARS = 500
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
 def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entity: str, technique: str
-             ) -> Q.Filters:
-    return Q.Filters(q=q.strip()[:500], lang=lang, outlet=outlet, date_from=date_from, date_to=date_to, entity=entity,
-                     technique=technique)
+             ) -> tuple[Q.Filters, list[str]]:
+    """The search filters, and notes for what was changed or left out of them (said to the user)."""
+    notes: list[str] = []
+    q = q.strip()
+    if len(q) > MAX_QUERY_CHARS:
+        cut = q[:MAX_QUERY_CHARS]
+        q = cut[:cut.rfind(" ")] if " " in cut else cut
+        notes.append(f"the query was longer than {MAX_QUERY_CHARS} characters: only its first {len(q.split())} words "
+                     "were searched")
+    dates = {}
+    for name, value in (("from", date_from), ("to", date_to)):
+        value = value.strip()
+        if value and not _DATE.match(value):
+            notes.append(f"“{value}” is not a date ({name}=YYYY, YYYY-MM or YYYY-MM-DD): that filter was left out")
+            value = ""
+        dates[name] = value
+    if q:
+        notes += parse_query(q)[1]
+    return Q.Filters(q=q, lang=lang, outlet=outlet, date_from=dates["from"], date_to=dates["to"], entity=entity,
+                     technique=technique), notes
 
 
 # Search and article pages are ``async def``: they run on the event loop, one at a time per
@@ -205,21 +227,21 @@ def _add_search_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
                          page_no: int = Query(1, alias="page", ge=1),
                          limit: int = Query(PAGE_SIZE, ge=1, le=200)) -> dict[str, Any]:
         """Full-text search (normalised, any script) with facets; without ``q`` lists articles newest first."""
-        f = _filters(q, lang, outlet, date_from, date_to, entity, technique)
+        f, notes = _filters(q, lang, outlet, date_from, date_to, entity, technique)
         found = Q.search_articles(database.conn(), f, limit=limit, offset=(page_no - 1) * limit)
         for row in found["results"]:
             row.pop("text", None)
-        return found | {"query": f.active(), "page": page_no}
+        return found | {"query": f.active(), "page": page_no, "notes": notes}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def search_page(q: str = "", lang: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
                           date_to: str = Query("", alias="to"), entity: str = "", technique: str = "",
                           page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
         conn = database.conn()
-        f = _filters(q, lang, outlet, date_from, date_to, entity, technique)
+        f, notes = _filters(q, lang, outlet, date_from, date_to, entity, technique)
         found = Q.search_articles(conn, f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
         entity_name = Q.entity_name(conn, entity) if entity else ""
-        return page("search.html", f=f, found=found, page_no=page_no, page_size=PAGE_SIZE,
+        return page("search.html", f=f, found=found, page_no=page_no, page_size=PAGE_SIZE, notes=notes,
                     stats=Q.corpus_stats(conn) if not f.active() else None, entity_name=entity_name)
 
 

@@ -9,6 +9,7 @@ table names checked against ``sqlite_master``.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
@@ -249,7 +250,10 @@ def _text_matches(conn: sqlite3.Connection, match: str, rowids: list[int]) -> se
     page then looks for a snippet only where there is one to find."""
     if not rowids:
         return set()
-    any_word = "text : (" + " OR ".join(match.split(" ")) + ")"
+    words = [m.group(1) for m in re.finditer(r'(?<!NOT )("(?:[^"]|"")*"\*?)', match)]  # not the excluded ones
+    if not words:
+        return set()
+    any_word = "text : (" + " OR ".join(words) + ")"
     return {r[0] for r in conn.execute(
         f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({','.join('?' * len(rowids))})",
         [any_word, *rowids])}

@@ -149,9 +149,18 @@ def _unlinked(span: Highlight) -> Highlight:
 
 
 def query_terms(query: str) -> list[tuple[str, bool]]:
-    """Normalised query words and whether each is a prefix (``word*``)."""
+    """Normalised query words to highlight and whether each is a prefix (``word*``): the search
+    operators (OR, NOT, NEAR) and the words a query excludes (``-word``, ``NOT word``) are not."""
+    kept, skip_next = [], False
+    for token in query.replace("(", " ").replace(")", " ").split():
+        if token in ("OR", "NOT") or re.match(r"^NEAR(/\d+)?$", token):
+            skip_next = token == "NOT"
+            continue
+        if not (skip_next or (token.startswith("-") and len(token) > 1)):
+            kept.append(token)
+        skip_next = False
     terms = []
-    for word in normalize_for_search(query).split():
+    for word in normalize_for_search(" ".join(kept)).split():
         prefix = word.endswith("*")
         word = "".join(ch for ch in word if ch.isalnum() or ch in "-'_")
         if word:
