@@ -895,3 +895,17 @@ def test_search_operators_phrases_and_notes(client: TestClient) -> None:
     page = client.get("/", params={"q": "NOT Hamas", "from": "notadate"}).text
     assert 'class="notice"' in page and "notadate" in page and "Hamas" in page
     assert client.get("/", params={"q": '(( " NEAR/ OR ) -'}).status_code == 200
+
+
+def test_entity_page_is_readable_and_counts_undated_mentions(client: TestClient, seed_db: Path) -> None:
+    """A much-quoted actor's page shows ten quotes and folds the rest; mentions in undated articles
+    are counted, not silently dropped from the chart."""
+    entity_id, = _one(seed_db, "SELECT m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id"
+                               " WHERE a.date IS NULL AND m.entity_id IS NOT NULL"
+                               " GROUP BY m.entity_id ORDER BY count(*) DESC")
+    undated, = _one(seed_db, "SELECT count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+                             " WHERE m.entity_id = ? AND a.date IS NULL", entity_id)
+    page = client.get(f"/entity/{entity_id}").text
+    assert re.search(rf'id="undated">Not on the chart: {undated} mentions? in \d+ articles? with no date', page)
+    for ul in re.findall(r'<ul class="quotes"[^>]*>(.*?)</ul>', page.split("<details>")[0], re.S):
+        assert ul.count("<li>") <= 10

@@ -529,6 +529,9 @@ def entity_view(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | No
         "SELECT substr(a.date, 1, 7) AS month, count(*) AS mentions, count(DISTINCT a.id) AS articles"
         " FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? AND a.date IS NOT NULL"
         " GROUP BY 1 ORDER BY 1", (entity_id,))]
+    entity["undated"] = dict(conn.execute(
+        "SELECT count(*) AS mentions, count(DISTINCT a.id) AS articles FROM mentions m JOIN articles a"
+        " ON a.id = m.article_id WHERE m.entity_id = ? AND a.date IS NULL", (entity_id,)).fetchone())
     layers = layer_status(conn)
     entity["quotes"] = entity_quotes(conn, entity_id) if layers["quotes"] else None
     entity["quotes_about"] = entity_quotes_about(conn, entity_id) if layers["quotes"] else None
