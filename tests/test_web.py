@@ -909,3 +909,17 @@ def test_entity_page_is_readable_and_counts_undated_mentions(client: TestClient,
     assert re.search(rf'id="undated">Not on the chart: {undated} mentions? in \d+ articles? with no date', page)
     for ul in re.findall(r'<ul class="quotes"[^>]*>(.*?)</ul>', page.split("<details>")[0], re.S):
         assert ul.count("<li>") <= 10
+
+
+def test_network_opens_readable_with_a_legend(client: TestClient) -> None:
+    """The co-mention network opens with few enough links to read (not 150 nodes and 1,500 links),
+    says so, and names its colours; min_weight=1 still shows everything."""
+    page = client.get("/graph").text
+    data = json.loads(html.unescape(re.search(r'data-graph="([^"]*)"', page).group(1)))
+    assert 0 < len(data["links"]) <= 250 and len(data["nodes"]) <= 60
+    assert 'class="legend graph-legend"' in page and "dot-PERSON" in page
+    everything = json.loads(html.unescape(re.search(r'data-graph="([^"]*)"',
+                                                    client.get("/graph", params={"min_weight": 1, "limit": 150}).text).group(1)))
+    assert len(everything["links"]) >= len(data["links"])
+    if len(everything["links"]) > 250:
+        assert 'id="graph-auto-weight"' in page

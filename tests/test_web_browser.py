@@ -189,7 +189,12 @@ def test_open_entity_from_article(browser: webdriver.Chrome, live: LiveServer, s
 
 
 def test_graph_draws_nodes_and_filters(browser: webdriver.Chrome, live: LiveServer) -> None:
-    browser.get(live.url("/graph"))
+    browser.get(live.url("/graph"))  # the default view: a readable network, inside the frame
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
+    time.sleep(2.5)
+    shot(browser, "graph-default")
+    browser.get(live.url("/graph?min_weight=1&limit=150"))  # everything, then filtered in the page
     canvas = wait_for(browser, "canvas#graph")
     WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
     drawn = int(canvas.get_attribute("data-drawn"))

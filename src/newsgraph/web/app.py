@@ -17,7 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Optional
 from urllib.parse import parse_qs
 
 import networkx as nx
@@ -340,12 +340,16 @@ def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
                         headers={"content-disposition": f'attachment; filename="{name}"'})
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
-    def graph_page(edges: GraphEdges = "comention", type: str = "", min_weight: int = Query(1, ge=1),
-                   limit: int = Query(150, ge=1, le=2000), outlet: str = "", date_from: str = Query("", alias="from"),
+    def graph_page(edges: GraphEdges = "comention", type: str = "", min_weight: Optional[int] = Query(None, ge=1),
+                   limit: int = Query(60, ge=1, le=2000), outlet: str = "", date_from: str = Query("", alias="from"),
                    date_to: str = Query("", alias="to")) -> HTMLResponse:
+        auto = min_weight is None  # the page opens on a network one can read; min weight 1 shows every link
+        if auto:
+            graph = database.graph(edges, outlet, date_from, date_to)
+            min_weight = Q.readable_min_weight(graph, type, limit, relations=edges == "relations")
         data = api_graph(edges, type, min_weight, limit, outlet, date_from, date_to)
         conn = database.conn()
-        return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit,
+        return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit, auto_weight=auto,
                     outlet=outlet, date_from=date_from, date_to=date_to, types=Q.entity_types(conn),
                     outlets=Q.dashboard_choices(conn).get("outlets", []),
                     predicates=sorted({k for link in data["links"] for k in link.get("kinds", {})}))

@@ -622,6 +622,20 @@ def outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [dict(r) | {"entity_id": entity_of.get(r["outlet"])} for r in rows]
 
 
+READABLE_LINKS = 250  # about what a reader can follow on one screen
+
+
+def readable_min_weight(graph: Any, kind: str = "", limit: int = 60, relations: bool = False,
+                        links: int = READABLE_LINKS) -> int:
+    """The smallest edge weight at which the network of the ``limit`` top nodes has at most ``links``
+    links (co-mentions at weight 1 make a hairball: 150 nodes and 1,500 links on six pages)."""
+    build = relation_graph_json if relations else graph_json
+    for weight in range(1, 51):
+        if len(build(graph, kind, weight, limit)["links"]) <= links:
+            return weight
+    return 50
+
+
 def graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150, max_links: int = 1500
                ) -> dict[str, Any]:
     """The co-mention graph as nodes and links, filtered by entity type and edge weight,

@@ -62,22 +62,41 @@
       if (drag && drag.node === n) { n.vx = n.vy = 0; return; }
       n.x += Math.max(-20, Math.min(20, n.vx)) * cool; n.y += Math.max(-20, Math.min(20, n.vy)) * cool;
       n.vx *= 0.6; n.vy *= 0.6;
-      n.x = Math.max(n.radius, Math.min(w - n.radius, n.x)); n.y = Math.max(n.radius, Math.min(h - n.radius, n.y));
     });
     this.ticks++;
   };
 
+  // The layout runs in its own coordinates and the view fits it to the canvas (no node is pinned to a
+  // frame edge); while a node is dragged the view stays put.
+  Layout.prototype.fit = function () {
+    if (this.drag && this.view) return;
+    var w = this.canvas.width, h = this.canvas.height, pad = 30, minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    this.nodes.forEach(function (n) {
+      minX = Math.min(minX, n.x - n.radius); maxX = Math.max(maxX, n.x + n.radius);
+      minY = Math.min(minY, n.y - n.radius); maxY = Math.max(maxY, n.y + n.radius);
+    });
+    if (!this.nodes.length) { this.view = { s: 1, ox: 0, oy: 0 }; return; }
+    var s = Math.min(1.5, (w - 2 * pad - 120) / Math.max(1, maxX - minX), (h - 2 * pad) / Math.max(1, maxY - minY));
+    this.view = { s: s, ox: pad - minX * s + (w - 2 * pad - 120 - (maxX - minX) * s) / 2, oy: pad - minY * s + (h - 2 * pad - (maxY - minY) * s) / 2 };
+  };
+
+  Layout.prototype.screen = function (n) {
+    return { x: this.view.ox + n.x * this.view.s, y: this.view.oy + n.y * this.view.s };
+  };
+
   Layout.prototype.draw = function () {
-    var ctx = this.ctx, maxW = this.maxW;
+    var ctx = this.ctx, maxW = this.maxW, self = this;
+    this.fit();
+    this.nodes.forEach(function (n) { var p = self.screen(n); n.sx = p.x; n.sy = p.y; });
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.strokeStyle = "rgba(90,100,120,0.35)";
     ctx.fillStyle = "rgba(90,100,120,0.6)";
     this.links.forEach(function (l) {
       ctx.lineWidth = 0.5 + 4 * l.w / maxW;
-      ctx.beginPath(); ctx.moveTo(l.s.x, l.s.y); ctx.lineTo(l.t.x, l.t.y); ctx.stroke();
+      ctx.beginPath(); ctx.moveTo(l.s.sx, l.s.sy); ctx.lineTo(l.t.sx, l.t.sy); ctx.stroke();
       if (l.arrow) {
-        var dx = l.t.x - l.s.x, dy = l.t.y - l.s.y, d = Math.sqrt(dx * dx + dy * dy) || 1, ux = dx / d, uy = dy / d;
-        var tipX = l.t.x - ux * (l.t.radius + 2), tipY = l.t.y - uy * (l.t.radius + 2), size = 7 + ctx.lineWidth;
+        var dx = l.t.sx - l.s.sx, dy = l.t.sy - l.s.sy, d = Math.sqrt(dx * dx + dy * dy) || 1, ux = dx / d, uy = dy / d;
+        var tipX = l.t.sx - ux * (l.t.radius + 2), tipY = l.t.sy - uy * (l.t.radius + 2), size = 7 + ctx.lineWidth;
         ctx.beginPath(); ctx.moveTo(tipX, tipY);
         ctx.lineTo(tipX - ux * size - uy * size * 0.5, tipY - uy * size + ux * size * 0.5);
         ctx.lineTo(tipX - ux * size + uy * size * 0.5, tipY - uy * size - ux * size * 0.5);
@@ -87,16 +106,24 @@
     var labelled = this.nodes.slice().sort(function (a, b) { return b.mentions - a.mentions; }).slice(0, 40);
     this.nodes.forEach(function (n) {
       ctx.fillStyle = COLORS[n.type] || "#5b8def";
-      ctx.beginPath(); ctx.arc(n.x, n.y, n.radius, 0, 2 * Math.PI); ctx.fill();
+      ctx.beginPath(); ctx.arc(n.sx, n.sy, n.radius, 0, 2 * Math.PI); ctx.fill();
     });
-    ctx.fillStyle = "#1d2330"; ctx.font = "12px system-ui, sans-serif";
-    labelled.forEach(function (n) { ctx.fillText(String(n.label), n.x + n.radius + 2, n.y + 4); });
+    ctx.font = "12px system-ui, sans-serif";
+    var boxes = [];  // a label that would overlap one already drawn is left to the tooltip
+    labelled.forEach(function (n) {
+      var text = String(n.label), tw = ctx.measureText(text).width, x = n.sx + n.radius + 2, y = n.sy + 4;
+      var box = { x0: x - 1, x1: x + tw + 1, y0: y - 11, y1: y + 3 };
+      if (boxes.some(function (b) { return b.x0 < box.x1 && box.x0 < b.x1 && b.y0 < box.y1 && box.y0 < b.y1; })) return;
+      boxes.push(box);
+      ctx.fillStyle = "rgba(255,255,255,0.75)"; ctx.fillRect(box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0);
+      ctx.fillStyle = "#1d2330"; ctx.fillText(text, x, y);
+    });
     this.canvas.setAttribute("data-drawn", String(this.nodes.length));
   };
 
   Layout.prototype.nodeAt = function (x, y) {
     for (var i = this.nodes.length - 1; i >= 0; i--) {
-      var n = this.nodes[i], dx = n.x - x, dy = n.y - y;
+      var n = this.nodes[i], dx = n.sx - x, dy = n.sy - y;
       if (dx * dx + dy * dy <= (n.radius + 3) * (n.radius + 3)) return n;
     }
     return null;
@@ -116,7 +143,10 @@
     canvas.addEventListener("mousemove", function (e) {
       if (window.__graphLayout !== self) return;
       var p = point(e);
-      if (self.drag) { self.drag.node.x = p.x; self.drag.node.y = p.y; self.drag.moved = true; self.draw(); return; }
+      if (self.drag) {  // screen to layout coordinates through the frozen view
+        self.drag.node.x = (p.x - self.view.ox) / self.view.s; self.drag.node.y = (p.y - self.view.oy) / self.view.s;
+        self.drag.moved = true; self.draw(); return;
+      }
       var n = self.nodeAt(p.x, p.y);
       canvas.title = n ? (n.title || n.label + " (" + n.type + ", " + n.mentions + " mentions)") : "";
     });
