@@ -145,8 +145,10 @@ def relations(db: str | Path, *, actor: str | None = None, predicate: str | None
 
 
 def stance(db: str | Path, actor: str) -> dict[str, Any] | None:
-    """How each outlet and each quoted speaker talks about ``actor``: relations with it as object (by
-    predicate, net polarity) and the sentiment of the sentences naming it; None when no entity has that name."""
+    """How each outlet and each quoted speaker talks about ``actor``: relations towards it (by predicate, net
+    polarity), acts done to it (``target_of``: attack, threaten; not stance), the sentiment of the sentences
+    naming it with every name and loaded term masked, and the loaded terms in those sentences by category;
+    None when no entity has that name."""
     from newsgraph.corpus.stance import stance as _stance
 
     with Store(db, readonly=True) as store:
