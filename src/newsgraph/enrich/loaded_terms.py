@@ -17,8 +17,10 @@ more words. Arabic and Persian entries are written in the folded form of
 sentiment lexicons (Arabic و ف ب ل ك ال prefixes and plural/pronoun suffixes; Persian ها/های/ی/ان
 suffixes); English entries are matched case-insensitively with a plural or possessive ending.
 A few words are loaded only in some contexts: Arabic نظام ("system" / "regime") only with the
-state it names (النظام السوري، نظام الأسد); English *occupation* not after a possessive
-(*his occupation*), *regime* not after *sanctions*, *visa* …; Persian رژیم not before غذایی (diet).
+state it names (النظام السوري، نظام الأسد), عميل / عملاء ("agent" / "client") only before whose agent
+(عملاء إيران); English *occupation* not after a possessive (*his occupation*), *regime* not after
+*sanctions*, *visa* …; Persian رژیم not before غذایی (diet), جهاد not in جهاد کشاورزی (a ministry).
+Arabic شهادة (certificate, testimony) is not an entry; Persian شهادت is (martyrdom, far more often).
 
 Hand-written, not measured for recall; the lists are short on purpose and meant to be extended.
 """
@@ -51,7 +53,7 @@ CATEGORIES = {
 LEXICON: dict[str, dict[str, str]] = {
     "sacralising death": {
         "en": "martyr; martyrs; martyrdom; martyred",
-        "ar": "شهيد; شهداء; شهدا; شهيده; استشهاد; استشهد; استشهدوا; استشهادي; استشهاديه; شهاده",
+        "ar": "شهيد; شهداء; شهدا; شهيده; استشهاد; استشهد; استشهدوا; استشهادي; استشهاديه",
         "fa": "شهيد; شهدا; شهادت; شهادتطلبانه; ايثار; ايثارگر; ايثارگري",
     },
     "sacralising struggle": {
@@ -129,6 +131,7 @@ NOT_AFTER = {
 # … and words that, right after it, do
 NOT_BEFORE = {
     ("fa", "رژيم"): frozenset("غذايي لاغري".split()),
+    ("fa", "جهاد"): frozenset("كشاورزي دانشگاهي سازندگي".split()),  # ministries and institutions so named
     ("en", "resistance"): frozenset("to training band bands".split()),
     ("fa", "عامل"): frozenset("اصلي موثر مهم اين".split()),
     ("fa", "عوامل"): frozenset("اصلي موثر مهم اين".split()),
@@ -142,6 +145,11 @@ CONTEXT_ONLY = {
     ("ar", "اداه"): frozenset("بيد بيدي في".split()),
     ("ar", "ادوات"): frozenset("بيد في".split()),
     ("ar", "كيان"): frozenset("صهيوني الصهيوني الاحتلال الغاصب المحتل الاسراييلي".split()),
+    # عميل / عملاء are also "client(s)": an agent only when whose agent follows (عملاء إيران، عميل للاحتلال)
+    ("ar", "عميل"): frozenset("ايران اسراييل امريكا اميركا الاحتلال احتلال النظام نظام الصهاينه الغرب الخارج"
+                              " السعوديه قطر تركيا روسيا الموساد المخابرات".split()),
+    ("ar", "عملاء"): frozenset("ايران اسراييل امريكا اميركا الاحتلال احتلال النظام نظام الصهاينه الغرب الخارج"
+                               " السعوديه قطر تركيا روسيا الموساد المخابرات".split()),
 }
 
 WORD = re.compile(r"[^\s.,،:;؛!?؟«»\"“”()\[\]]+")
@@ -221,7 +229,7 @@ def find_loaded_terms(text: str, lang: str | None) -> list[LoadedHit]:
 def _candidates(window: list[set[str]], n: int, entries: dict) -> list[tuple[str, ...]]:
     """Entries of ``n`` words matching the token forms in ``window``."""
     if n == 1:
-        return [(f,) for f in sorted(window[0]) if (f,) in entries][:1]
+        return [(f,) for f in sorted(window[0], key=lambda f: (-len(f), f)) if (f,) in entries][:1]
     keys = [()]
     for options in window:
         keys = [key + (f,) for key in keys for f in options]
