@@ -172,3 +172,23 @@ def test_being_attacked_is_not_the_reporters_hostility(tmp_path: Path):
     assert outlet["target_of"] == {"attack": 1}
     assert outlet["relations"] == {"praise": 1} and outlet["net_polarity"] == 1
     assert ng.stance(db, "Qassem Soleimani")["by_outlet"][0]["target_of"] == {"attack": 1}
+
+
+# --- the layer in a store: pipeline, API, stance view, export ----------------------------------------------
+
+def test_loaded_terms_are_stored_exported_and_shown_in_stance(seeded_db: Path, tmp_path: Path):
+    import newsgraph.api as ng
+
+    rows = ng.loaded_terms(seeded_db)
+    assert rows and {r["category"] for r in rows} <= set(CATEGORIES)
+    for r in rows[:50]:
+        assert ng.show(seeded_db, r["article_id"]).text[r["start"]:r["end"]] == r["text"]
+    assert all(r["category"] == rows[0]["category"] for r in ng.loaded_terms(seeded_db, category=rows[0]["category"]))
+    view = ng.stance(seeded_db, "Soleimani")
+    for row in view["by_outlet"] + view["by_speaker"]:
+        assert set(row["loaded_terms"]) <= set(CATEGORIES) and "target_of" in row
+    assert any(row["loaded_terms"] for row in view["by_outlet"])  # Press TV's "martyr", "resistance" …
+    counts = ng.export(seeded_db, tmp_path / "out", fmt="jsonl")
+    assert counts["loaded_terms"] == len(rows)
+    first = json.loads((tmp_path / "out" / "loaded_terms.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert {"article_id", "start", "end", "text", "term", "category"} <= set(first)

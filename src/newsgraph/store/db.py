@@ -312,7 +312,10 @@ class Store:
 
     def loaded_term_rows(self, article_id: str | None = None, category: str | None = None,
                          limit: int | None = None) -> list[dict[str, Any]]:
-        """Loaded terms (framing vocabulary) with their article's outlet, date and language, filtered."""
+        """Loaded terms (framing vocabulary) with their article's outlet, date and language, filtered; [] for a
+        store written before the layer existed (opened read-only, so not migrated)."""
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'loaded_terms'").fetchone() is None:
+            return []
         rows = self.conn.execute(
             "SELECT t.*, a.outlet, a.date FROM loaded_terms t JOIN articles a ON a.id = t.article_id"
             " WHERE (? IS NULL OR t.article_id = ?) AND (? IS NULL OR t.category = ?)"
