@@ -125,18 +125,14 @@ NOT_AFTER = {
     ("en", "regimes"): frozenset("sanctions sanction visa tax trade inspection treaty control export legal"
                                  " regulatory".split()),
     ("en", "resistance"): frozenset("antibiotic antimicrobial drug insulin water heat wind electrical".split()),
-    ("en", "hegemony"): frozenset(),
-    ("fa", "عامل"): frozenset(),
 }
+# … unless one of these follows it ("its occupation of the Sinai" is the territorial sense)
+UNLESS_BEFORE = {("en", "occupation"): frozenset({"of"})}
 # … and words that, right after it, do
 NOT_BEFORE = {
     ("fa", "رژيم"): frozenset("غذايي لاغري".split()),
     ("fa", "جهاد"): frozenset("كشاورزي دانشگاهي سازندگي".split()),  # ministries and institutions so named
     ("en", "resistance"): frozenset("to training band bands".split()),
-    ("fa", "عامل"): frozenset("اصلي موثر مهم اين".split()),
-    ("fa", "عوامل"): frozenset("اصلي موثر مهم اين".split()),
-    ("ar", "كيان"): frozenset(),
-    ("ar", "اداه"): frozenset(),
 }
 # single words that are loaded only inside a listed multi-word entry or with a context word after them
 CONTEXT_ONLY = {
@@ -241,9 +237,9 @@ def _candidates(window: list[set[str]], n: int, entries: dict) -> list[tuple[str
 def _single_ok(word: str, lang: str, tokens: list[tuple[int, int, str]], k: int) -> bool:
     before = tokens[k - 1][2] if k else ""
     after = tokens[k + 1][2] if k + 1 < len(tokens) else ""
-    if before in NOT_AFTER.get((lang, word), ()):
-        return False
     after_forms = set(_forms(after, lang)) if after else set()
+    if before in NOT_AFTER.get((lang, word), ()) and not after_forms & UNLESS_BEFORE.get((lang, word), frozenset()):
+        return False
     if after_forms & NOT_BEFORE.get((lang, word), frozenset()):
         return False
     needed = CONTEXT_ONLY.get((lang, word))
