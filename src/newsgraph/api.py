@@ -23,7 +23,7 @@ from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
 __all__ = ["annotate", "analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
-           "technique_stats", "relations", "stance"]
+           "technique_stats", "relations", "stance", "loaded_terms"]
 
 
 def annotate(text: str, lang: str | None = None, *, title: str | None = None, date: str | None = None,
@@ -31,7 +31,7 @@ def annotate(text: str, lang: str | None = None, *, title: str | None = None, da
     """Every per-article stage on one string, without a database (like spaCy's ``nlp(text)``).
 
     The text is taken as one article, as given: nothing is cut, so every span (mentions, dates,
-    quotes, relations, techniques) is an offset into ``text`` itself. Each non-empty line is a
+    quotes, relations, techniques, loaded terms) is an offset into ``text`` itself. Each non-empty line is a
     paragraph; its language is ``lang`` when given, else detected per paragraph as in ``analyze``.
     ``date`` (ISO 8601) anchors relative dates. Entities are not resolved across articles (that
     needs a corpus): mentions carry no ``entity_id``.
@@ -130,6 +130,13 @@ def technique_stats(db: str | Path, *, outlet: str | None = None, lang: str | No
         return store.technique_stats(outlet=outlet, lang=lang, by=by)
 
 
+def loaded_terms(db: str | Path, *, article_id: str | None = None, category: str | None = None) -> list[dict[str, Any]]:
+    """Loaded terms (framing vocabulary: martyr, terrorist, regime, occupation …) with their span, the lexicon
+    entry, the side-neutral category and the article's outlet and date; see :mod:`newsgraph.enrich.loaded_terms`."""
+    with Store(db, readonly=True) as store:
+        return store.loaded_term_rows(article_id=article_id, category=category)
+
+
 def quotes(db: str | Path, *, speaker: str | None = None) -> list[dict[str, Any]]:
     """Quotes with speaker (entity and as written), cue, kind and addressee."""
     with Store(db, readonly=True) as store:
@@ -146,8 +153,10 @@ def relations(db: str | Path, *, actor: str | None = None, predicate: str | None
 
 
 def stance(db: str | Path, actor: str) -> dict[str, Any] | None:
-    """How each outlet and each quoted speaker talks about ``actor``: relations with it as object (by
-    predicate, net polarity) and the sentiment of the sentences naming it; None when no entity has that name."""
+    """How each outlet and each quoted speaker talks about ``actor``: relations towards it (by predicate, net
+    polarity), acts done to it (``target_of``: attack, threaten; not stance), the sentiment of the sentences
+    naming it with every name and loaded term masked, and the loaded terms in those sentences by category;
+    None when no entity has that name."""
     from newsgraph.corpus.stance import stance as _stance
 
     with Store(db, readonly=True) as store:

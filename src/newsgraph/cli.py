@@ -370,7 +370,8 @@ def _shorten(text: str, limit: int) -> str:
 @app.command()
 def stance(actor: str = typer.Option(..., "--actor", help="Entity name, id or spelling (any script)."),
            db: Path = DbOption) -> None:
-    """How each outlet and each quoted speaker talks about an actor: relations and sentiment."""
+    """How each outlet and each quoted speaker talks about an actor: relations (stance), what is done to it
+    (target of), sentiment on the words about it (names and loaded terms masked) and loaded terms near it."""
     found = api.stance(_existing_db(db), actor)
     if found is None:
         _fail(f"no entity called {actor!r} in {db}")
@@ -380,17 +381,27 @@ def stance(actor: str = typer.Option(..., "--actor", help="Entity name, id or sp
     for title, rows in (("By outlet (its own voice)", found["by_outlet"]), ("By quoted speaker", found["by_speaker"])):
         table = Table(title=title)
         table.add_column("who", max_width=30)
-        table.add_column("relations (it is the object)", max_width=44)
+        table.add_column("relations towards it", max_width=30)
         table.add_column("net", justify="right", no_wrap=True)
+        table.add_column("target of", max_width=16)
         table.add_column("sentences", justify="right", no_wrap=True)
         table.add_column("sentiment", justify="right", no_wrap=True)
         table.add_column("+ / −", justify="right", no_wrap=True)
         for row in rows:
             relations_text = ", ".join(f"{p} {n}" for p, n in row["relations"].items()) or "—"
-            table.add_row(escape(row["name"]), relations_text, f"{row['net_polarity']:+d}", str(row["sentences"]),
-                          "—" if row["sentiment"] is None else f"{row['sentiment']:+.2f}",
+            target_text = ", ".join(f"{p} {n}" for p, n in row["target_of"].items()) or "—"
+            table.add_row(escape(row["name"]), relations_text, f"{row['net_polarity']:+d}", target_text,
+                          str(row["sentences"]), "—" if row["sentiment"] is None else f"{row['sentiment']:+.2f}",
                           f"{row['positive']} / {row['negative']}")
         console.print(table)
+        loaded_rows = [row for row in rows if row["loaded_terms"]]
+        if loaded_rows:
+            loaded = Table(title=f"{title}: loaded terms in the sentences naming it (framing, not sentiment)")
+            loaded.add_column("who", max_width=30)
+            loaded.add_column("category: count")
+            for row in loaded_rows:
+                loaded.add_row(escape(row["name"]), escape(", ".join(f"{c} {n}" for c, n in row["loaded_terms"].items())))
+            console.print(loaded)
 
 
 @app.command()

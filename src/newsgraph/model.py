@@ -203,6 +203,20 @@ class Relation:
 
 
 @dataclass
+class LoadedTerm:
+    """A loaded (framing) term in an article: martyr, terrorist, regime, occupation … with a side-neutral
+    category (see :mod:`newsgraph.enrich.loaded_terms`). Reported as a layer of its own, never as sentiment."""
+
+    article_id: str
+    start: int  # offsets in Article.text
+    end: int
+    text: str  # as written
+    term: str  # the lexicon entry it matched
+    category: str  # "sacralising death", "labelling as terrorist", "delegitimising a state" …
+    lang: str | None = None
+
+
+@dataclass
 class Reuse:
     """Text shared by two articles (or repeated inside one): aligned spans in both."""
 
@@ -258,6 +272,7 @@ class Article:
     quotes: list[Quote] = field(default_factory=list)  # filled by the quotes component
     techniques: list[Any] = field(default_factory=list)  # TechniqueSpan records from the techniques component
     relations: list[Relation] = field(default_factory=list)  # filled by the relations component
+    loaded_terms: list[LoadedTerm] = field(default_factory=list)  # filled by the loaded_terms component
 
     @property
     def source_spans(self) -> list[tuple[int, int]]:

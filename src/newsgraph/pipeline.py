@@ -63,6 +63,7 @@ def component_versions() -> dict[str, str]:
         "techniques": _stage_versions("newsgraph.enrich.techniques"),
         "quotes": _stage_versions("newsgraph.enrich.quotes"),
         "relations": _stage_versions("newsgraph.enrich.relations"),
+        "loaded_terms": _stage_versions("newsgraph.enrich.loaded_terms"),
     }
 
 
@@ -124,14 +125,15 @@ class StageError(Exception):
 
 def default_pipeline() -> Pipeline:
     """Segmentation (with language per paragraph and article), then named entities, dates, quotes,
-    relations (which read the quotes) and techniques."""
+    relations (which read the quotes), techniques and loaded terms (framing vocabulary)."""
     from newsgraph.enrich.dates import dates_component
     from newsgraph.enrich.entities import entities_component
 
     pipeline = Pipeline([("entities", entities_component), ("dates", dates_component)])
     for name, module, function in (("quotes", "newsgraph.enrich.quotes", "quotes_component"),
                                    ("relations", "newsgraph.enrich.relations", "relations_component"),
-                                   ("techniques", "newsgraph.enrich.techniques", "techniques_component")):
+                                   ("techniques", "newsgraph.enrich.techniques", "techniques_component"),
+                                   ("loaded_terms", "newsgraph.enrich.loaded_terms", "loaded_terms_component")):
         try:
             component = getattr(importlib.import_module(module), function)
         except (ImportError, AttributeError):  # a stage not installed in this build

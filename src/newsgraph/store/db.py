@@ -164,6 +164,10 @@ class Store:
             [(d.article_id, d.start, d.end, d.text, d.value, d.calendar, int(d.resolved), int(d.relative))
              for d in article.dates],
         )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO loaded_terms VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(t.article_id, t.start, t.end, t.text, t.term, t.category, t.lang) for t in article.loaded_terms],
+        )
 
     def all_mentions(self) -> list[Mention]:
         return [Mention(r["article_id"], r["start"], r["end"], r["text"], r["label"], r["lang"], r["method"], r["entity_id"])
@@ -309,6 +313,19 @@ class Store:
             out = [r for r in out if any(wanted in normalize_for_search(r[k] or "")
                                          for k in ("subject_name", "subject_text", "object_name", "object_text"))]
         return out
+
+    def loaded_term_rows(self, article_id: str | None = None, category: str | None = None,
+                         limit: int | None = None) -> list[dict[str, Any]]:
+        """Loaded terms (framing vocabulary) with their article's outlet, date and language, filtered; [] for a
+        store written before the layer existed (opened read-only, so not migrated)."""
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'loaded_terms'").fetchone() is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT t.*, a.outlet, a.date FROM loaded_terms t JOIN articles a ON a.id = t.article_id"
+            " WHERE (? IS NULL OR t.article_id = ?) AND (? IS NULL OR t.category = ?)"
+            " ORDER BY a.rowid, t.start LIMIT ?", (article_id, article_id, category, category,
+                                                   -1 if limit is None else limit))
+        return [dict(r) for r in rows]
 
     def technique_rows(self, article_id: str | None = None, outlet: str | None = None, *, technique: str | None = None,
                        month: str | None = None, lang: str | None = None, limit: int | None = None, offset: int = 0,

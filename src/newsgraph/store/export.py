@@ -13,6 +13,8 @@ Required fields of the contract (more are welcome):
 ``quotes``: article_id, start, end, text, speaker_entity_id, speaker_text, speaker_start, speaker_end, cue, kind;
 ``relations``: article_id, subject_entity_id, predicate, object_entity_id, start, end, attributed_to (plus id,
 polarity, negated, the subject/object/cue spans as written and the quote they sit in);
+``loaded_terms``: article_id, start, end, text, term, category (framing vocabulary, see
+:mod:`newsgraph.enrich.loaded_terms`);
 plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``publications.graphml``,
 ``reuse.graphml`` (outlet → outlet reuse, see :func:`newsgraph.store.graphs.reuse_graph`) and
 ``actors.graphml`` (relations between actors: typed, weighted edges carrying their relation ids).
@@ -100,6 +102,8 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "techniques": _rows("SELECT t.article_id, t.start, t.end, substr(a.text, t.start + 1, t.end - t.start) AS text,"
                         " t.technique, t.technique_group, t.confidence, t.method FROM techniques t"
                         " JOIN articles a ON a.id = t.article_id ORDER BY t.article_id, t.start"),
+    "loaded_terms": _rows("SELECT article_id, start, end, text, term, category, lang FROM loaded_terms"
+                          " ORDER BY article_id, start"),
     "article_roles": _rows("SELECT article_id, role, entity_id FROM article_roles ORDER BY article_id, role"),
     "runs": _rows("SELECT * FROM runs ORDER BY id", ("components", "args", "counts")),
 }

@@ -305,3 +305,23 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 10: framing vocabulary — loaded terms (martyr, terrorist, regime, occupation …) with a side-neutral
+    # category, a layer of their own (newsgraph.enrich.loaded_terms), never counted as sentiment
+    """
+    CREATE TABLE loaded_terms (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,             -- as written
+        term TEXT NOT NULL,             -- the lexicon entry it matched
+        category TEXT NOT NULL,         -- sacralising death | labelling as terrorist | delegitimising a state | …
+        lang TEXT,
+        PRIMARY KEY (article_id, start, end, term)
+    );
+    CREATE INDEX loaded_terms_category ON loaded_terms(category);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
