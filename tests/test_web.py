@@ -923,3 +923,9 @@ def test_network_opens_readable_with_a_legend(client: TestClient) -> None:
     assert len(everything["links"]) >= len(data["links"])
     if len(everything["links"]) > 250:
         assert 'id="graph-auto-weight"' in page
+
+
+def test_reuse_page_says_when_there_is_no_network(dash_client: TestClient) -> None:
+    page = dash_client.get("/reuse", params={"kind": "exact", "min_weight": 100000}).text
+    assert 'id="reuse-empty"' in page and "no network to draw" in page
+    assert 'id="reuse-empty"' not in dash_client.get("/reuse").text

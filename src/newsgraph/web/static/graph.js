@@ -170,8 +170,9 @@
     function render() {
       var w = minWeight ? Number(minWeight.value) || 1 : 1, k = kind ? kind.value : "", t = type ? type.value : "";
       var g = filtered(graph, t, w, k);
-      if (summary) summary.textContent = g.nodes.length + " " + nodeNoun + ", " + g.links.length + " links shown (" +
-        weightNote + "). Drag to move a node; click to open it.";
+      if (summary) summary.textContent = g.nodes.length ? g.nodes.length + " " + nodeNoun + ", " + g.links.length +
+        " links shown (" + weightNote + "). Drag to move a node; click to open it."
+        : "No links at these settings: nothing to draw. Lower the min weight or choose another kind.";
       var graphml = document.getElementById("graphml-link");
       if (graphml) {  // keep the server-side filters (edges, outlet, dates) of the link, update the rest
         var q = new URLSearchParams(graphml.search);
