@@ -201,3 +201,20 @@ def test_parallel_workers_give_the_same_store(tmp_path: Path, seeds: Path):
     result = ng.analyze([seeds], parallel, workers=2)
     assert not result.rejected
     assert _dump(single) == _dump(parallel)
+
+
+def test_an_article_read_back_keeps_what_the_stages_found(seeded_db: Path):
+    """ng.show returns the analysed article: its mentions (with entity ids), dates, quotes and relations,
+    spans into its text, the same records the tables hold."""
+    from newsgraph.model import Mention, Quote
+
+    with sqlite3.connect(seeded_db) as conn:
+        article_id = conn.execute("SELECT article_id FROM quotes GROUP BY article_id ORDER BY count(*) DESC").fetchone()[0]
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t} WHERE article_id = ?", (article_id,)).fetchone()[0]
+                  for t in ("mentions", "dates", "quotes", "relations")}
+    article = ng.show(seeded_db, article_id)
+    assert {t: len(getattr(article, t)) for t in counts} == counts and counts["mentions"] and counts["quotes"]
+    assert all(isinstance(m, Mention) and article.text[m.start:m.end] == m.text for m in article.mentions)
+    assert any(m.entity_id for m in article.mentions)
+    assert all(isinstance(q, Quote) and article.text[q.start:q.end] == q.text for q in article.quotes)
+    assert all(isinstance(q.speaker_resolved, bool) for q in article.quotes)

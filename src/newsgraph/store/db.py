@@ -413,10 +413,53 @@ class Store:
         removed = [Block(r["source_start"], r["source_end"], r["text"], r["kind"], r["rule"], r["lang"])
                    for r in self.conn.execute("SELECT * FROM removed_blocks WHERE article_id=? ORDER BY source_start",
                                               (row["id"],))]
-        return Article(id=row["id"], document_id=row["document_id"], source=row["source"],
-                       source_index=row["source_index"], text=row["text"], paragraphs=paragraphs, title=row["title"],
-                       author=row["author"], date=row["date"], date_text=row["date_text"], outlet=row["outlet"],
-                       lang=row["lang"], removed=removed, meta=json.loads(row["meta"] or "{}"))
+        article = Article(id=row["id"], document_id=row["document_id"], source=row["source"],
+                          source_index=row["source_index"], text=row["text"], paragraphs=paragraphs, title=row["title"],
+                          author=row["author"], date=row["date"], date_text=row["date_text"], outlet=row["outlet"],
+                          lang=row["lang"], removed=removed, meta=json.loads(row["meta"] or "{}"))
+        self._read_layers(article)
+        return article
+
+    # the record type of each stage's table, and how a row becomes one (columns as in the schema)
+    _LAYERS = {
+        "mentions": ("mentions", "Mention", "article_id, start, end, text, label, lang, method, entity_id"),
+        "dates": ("dates", "DateRef", "article_id, start, end, text, value, calendar, resolved, relative"),
+        "quotes": ("quotes", "Quote", "article_id, start, end, text, kind, cue, cue_start, cue_end, speaker_text,"
+                   " speaker_start, speaker_end, speaker_mention_start, speaker_mention_end, speaker_resolved,"
+                   " addressee, method"),
+        "relations": ("relations", "Relation", "article_id, start, end, predicate, polarity, cue, cue_start, cue_end,"
+                      " subject_text, subject_start, subject_end, object_text, object_start, object_end, negated,"
+                      " quote_start, quote_end, attributed_text, attributed_mention_start, attributed_mention_end,"
+                      " method"),
+        "loaded_terms": ("loaded_terms", "LoadedTerm", "article_id, start, end, text, term, category, lang"),
+    }
+
+    def _read_layers(self, article: Article) -> None:
+        """Fill the article's mentions, dates, quotes, relations, techniques and loaded terms from the
+        store, so that an article read back is the article that was analysed (stages that never ran,
+        or tables an older database lacks, stay empty)."""
+        import newsgraph.model as records
+
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for attribute, (table, record, columns) in self._LAYERS.items():
+            if table not in tables:
+                continue
+            make = getattr(records, record)
+            rows = self.conn.execute(f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY start, end",
+                                     (article.id,))  # fixed table and column names, no input
+            setattr(article, attribute, [make(*r) for r in rows])
+        for quote in article.quotes:
+            quote.speaker_resolved = bool(quote.speaker_resolved)
+        for relation in article.relations:
+            relation.negated = bool(relation.negated)
+        for date in article.dates:
+            date.resolved, date.relative = bool(date.resolved), bool(date.relative)
+        if "techniques" in tables:
+            from newsgraph.enrich.techniques import TechniqueSpan  # the record lives with its stage
+
+            article.techniques = [TechniqueSpan(*r) for r in self.conn.execute(
+                "SELECT article_id, start, end, technique, technique_group, confidence, method FROM techniques"
+                " WHERE article_id = ? ORDER BY start, end", (article.id,))]
 
     def document_text(self, document_id: str) -> str | None:
         row = self.conn.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
