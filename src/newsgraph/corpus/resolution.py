@@ -31,9 +31,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsgraph.corpus.gazetteer import Place, lookup as gazetteer_lookup
 from newsgraph.model import Entity, Mention
 from newsgraph.text.normalize import normalize_for_search
-from newsgraph.text.translit import first_vowel_class, name_skeleton
+from newsgraph.text.translit import first_vowel_class, name_skeleton, spellings_agree
 
 RESOLUTION_VERSION = "resolution-2026.11.1"
 PERSON = "PERSON"
@@ -47,25 +48,54 @@ _TITLES_EN = (
     "secretary", "secretary-general", "chief", "deputy", "king", "prince", "emir", "sir", "the", "late", "his",
     "eminence", "excellency", "senior", "top", "former", "ex", "prophet", "saint", "st", "pope", "cardinal",
     "bishop", "father", "rabbi", "senator", "sen", "rep", "gov", "governor", "ambassador", "irgc",
+    "archbishop", "reverend", "rev", "msgr", "monsignor", "pastor", "judge", "justice", "attorney", "vice",
+    "speaker", "chairman", "congressman", "congresswoman", "mayor", "chancellor", "queen", "crown", "sheikha",
+    "president-elect", "spokesman", "spokeswoman", "officer", "lord", "lady", "revolution",
 )
 _TITLES_AR_FA = (
     "الشهيد", "شهيد", "شهید", "الفريق", "اللواء", "العميد", "العقيد", "السيد", "سيد", "سید", "الشيخ", "شيخ",
     "الإمام", "الامام", "امام", "آية", "آیت", "الله", "آيةالله", "آیت‌الله", "آيت", "الرئيس", "رئيس", "رئیس",
     "الدكتور", "دكتور", "دکتر", "د.", "الحاج", "حاج", "حاجی", "القائد", "قائد", "سردار", "سرلشکر", "سپهبد", "سرتیپ",
     "سرهنگ", "رهبر", "المرشد", "مرشد", "الأمين", "العام", "الأخ", "الراحل", "جناب", "حضرت", "آقای", "آقا",
+    "الملك", "الأمير", "الامير", "أمير", "ولي", "العهد", "خادم", "الحرمين", "الشريفين", "سمو", "صاحب", "السمو",
+    "الملكي", "معالي", "فخامة", "الوزير", "وزير", "حجت‌الاسلام", "حجت‌الاسلام‌والمسلمین", "حجت", "الاسلام",
+    "والمسلمین", "دکتر", "مهندس", "سرتیپ", "سرلشگر", "رئیس‌جمهور", "جمهور", "الرئيس", "خانم",
 )
+_CONNECTORS = {"of", "the", "and", "for", "in", "al", "el"}
+_PARTICLES = {"bin", "ibn", "bint", "ben", "al", "el", "abu", "abou", "بن", "ابن", "بنت", "آل", "ال", "أبو", "ابو", "عبد"}
 _TITLE_WORDS = {normalize_for_search(t) for t in _TITLES_EN + _TITLES_AR_FA}
 _POSSESSIVE = re.compile(r"(’s|'s|’|')$")
 
 
 def clean_name(text: str, person: bool = True, strip_article: bool = True) -> str:
-    """The name without leading titles and honorifics (persons), articles, possessive or punctuation."""
-    words = re.split(r"\s+", text.strip().strip(".,;:()[]«»“”\"‘’"))
+    """The name without leading titles and honorifics (persons), articles, possessive, digits or punctuation."""
+    text = text.strip().strip(".,;:()[]«»“”\"‘’—–-•*|/")
+    if person:
+        text = split_title(text)[1]
+    words = re.split(r"\s+", text)
+    if len(words) > 1 and any(not re.search(r"\d", w) for w in words):
+        words = [w for w in words if not re.search(r"\d", w)]  # "Francis’s 2015": a year is no part of a name
     titles = _TITLE_WORDS if person else ({"the"} if strip_article else set())
     while len(words) > 1 and normalize_for_search(words[0]).strip(".") in titles:
         words = words[1:]
+    if person:
+        words = [_POSSESSIVE.sub("", w) or w for w in words]
     name = " ".join(words)
     return _POSSESSIVE.sub("", name).strip()
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """``(role, name)``: "the Leader of the Revolution Sayyed Ali Khamenei" → ("the Leader of the
+    Revolution Sayyed", "Ali Khamenei"), when the text starts with a title word and at least two
+    words follow the last title word; otherwise ``("", text)``. Whether the rest names a person is
+    for the caller to decide (resolution asks the corpus)."""
+    words = text.split()
+    if len(words) < 3 or normalize_for_search(words[0]).strip(".") not in _TITLE_WORDS | {"the"}:
+        return "", text
+    titled = [i for i, w in enumerate(words[:-2]) if normalize_for_search(w).strip(".,") in _TITLE_WORDS]
+    if not titled or normalize_for_search(words[titled[-1] + 1]) in _CONNECTORS:
+        return "", text  # "Minister of Foreign Affairs …": the title runs on
+    return " ".join(words[: titled[-1] + 1]), " ".join(words[titled[-1] + 1:])
 
 
 def _script(text: str) -> str:
@@ -88,6 +118,9 @@ class _Ref:
     alias: str = ""  # the spelling shown among the entity's aliases
     override_name: str | None = None  # a name set by the overrides file
     cluster: str = ""  # assigned key
+    place: Place | None = None  # the gazetteer entry the mention names
+    deferred: Place | None = None  # a gazetteer name that is also a person's name (فارس): decided in the article
+    role: str = ""  # the title in front of a person's name ("Leader of the Revolution Sayyed")
 
     @property
     def is_person(self) -> bool:
@@ -165,62 +198,133 @@ def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref
     refs = []
     for mention in mentions:
         label = _label_for(mention)
+        place = deferred = None
+        if label not in ("OUTLET", "NORP") and mention.text.strip():
+            match = gazetteer_lookup(mention.text, label)
+            if match and label == PERSON and match.person_name and len(mention.text.split()) == 1:
+                deferred = match.entry
+            elif match:
+                place, label = match.entry, match.entry.type
         name = clean_name(mention.text, person=label == PERSON, strip_article=label != "OUTLET")
         alias = mention.text
+        role = split_title(mention.text.strip().strip(".,;:()[]«»“”\"‘’—–-•*|/"))[0] if label == PERSON else ""
         if label == PERSON and _script(name) == "arabic":
             trimmed = trim_to_name(name)
             if trimmed != name:
                 name = alias = trimmed  # the CRF's span carried a neighbouring word: show the name alone
-        refs.append(_Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name), label, alias))
+        if label == PERSON and len(name.split()) == 1 and _is_place_word(name):
+            label = "GPE"  # صيدا, هولندا tagged as persons: a place, never a person's short name
+        ref = _Ref(mention, dates.get(mention.article_id), name, _keyed_tokens(name), label, alias,
+                   place=place, deferred=deferred, role=role)
+        if place:
+            ref.cluster = "K:" + place.id
+        refs.append(ref)
     return refs
+
+
+def _is_place_word(word: str) -> bool:
+    """A one-word name that is a place (gazetteer, or the NER place list) and no person-name word."""
+    names, places = _lexicon()
+    match = gazetteer_lookup(word, "GPE")
+    if match and match.entry.type in ("GPE", "LOC") and not match.person_name:
+        return True
+    return _script(word) == "arabic" and _known(word, places) and not _known(word, names)
+
+
+def _letters(word: str) -> str:
+    """An Arabic-script word as written, up to the spellings of one name: ي/ی/ى, ك/ک, ة/ه, hamza
+    seats, ZWNJ, diacritics and the article folded; Persian ‑ه‌ای = Arabic ‑ئي (خامنه‌ای, خامنئي)."""
+    word = normalize_for_search(word)
+    word = re.sub(r"^(?:وال|بال|فال|كال|لل)(?=...)", "ال", word)
+    word = re.sub(r"^ال(?=...)", "", word)
+    return re.sub(r"هاي$", "يي", word)
 
 
 def _keyed_tokens(name: str) -> list[str]:
     """Per word: consonant skeleton and first-vowel class, "QSM/A"; "/" alone when the script
-    does not write the vowel (Arabic قاسم keeps its alif: "QSM/A"; خميني has none: "XMN/")."""
+    does not write the vowel (Arabic قاسم keeps its alif: "QSM/A"; خميني has none: "XMN/").
+    Arabic-script words add their letters ("HSN//حسين"): spellings of Arabic-script names that
+    differ in a written letter are different names (حسن, حسين). A Latin initial ("J.") is "J/."."""
     words = [w for w in re.split(r"[\s\u00a0\-‐‑]+", name) if w]
+    if _script(name) == "arabic":  # عبد الله = عبدالله, أبو بكر = أبوبكر
+        joined: list[str] = []
+        for word in words:
+            if joined and normalize_for_search(joined[-1]) in ("عبد", "ابو") and len(joined[-1]) <= 3:
+                joined[-1] += word
+            else:
+                joined.append(word)
+        words = joined
     out = []
     for word in words:
         skeleton = name_skeleton(word)
-        if skeleton:
+        if not skeleton:
+            continue
+        if re.fullmatch(r"[A-Z]\.?", word) and len(words) > 2:
+            out.append(skeleton[0] + "/.")
+        elif _script(word) == "arabic":
+            out.append(skeleton[0] + "/" + first_vowel_class(word) + "/" + _letters(word))
+        else:
             out.append(skeleton[0] + "/" + first_vowel_class(word))
     return out
 
 
-def _resolve_in_article(refs: list[_Ref]) -> None:
-    """Give every person mention of one article the key of its full name."""
-    fulls = [r for r in refs if r.is_person and len(r.tokens) >= 2]
+def _resolve_in_article(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> None:
+    """Give every person mention of one article the key of its full name. A one-word person
+    name given to a full name by its surname is noted in ``attached`` (the corpus-wide evidence
+    for bare surnames)."""
+    fulls = [r for r in refs if r.is_person and len(r.tokens) >= 2 and not r.cluster]
     for ref in fulls:
         ref.cluster = "P:" + " ".join(ref.tokens)
     for ref in refs:
         if ref.cluster or not ref.tokens:
             continue
         if ref.name.isupper() and len(ref.tokens) == 1:
-            continue  # an acronym (MEK, IRGC) is nobody's short name
-        if ref.is_person:
-            ref.cluster = _short_form_key(ref, fulls)
-        elif len(ref.tokens) == 1 and any(_same_token(f.tokens[-1], ref.tokens[0]) for f in fulls):
-            ref.cluster = _short_form_key(ref, fulls)  # "Soleimani" tagged LOC next to Qassem Soleimani
+            pass  # an acronym (MEK, IRGC) is nobody's short name
+        elif ref.is_person:
+            ref.cluster = _short_form_key(ref, fulls, attached)
+        elif len(ref.tokens) == 1 and not _is_place_word(ref.name) and \
+                any(_same_token(f.tokens[-1], ref.tokens[0]) for f in fulls):
+            ref.cluster = _short_form_key(ref, fulls, attached)  # "Soleimani" tagged LOC next to Qassem Soleimani
+        if ref.deferred and not ref.cluster.startswith("P:"):
+            ref.place, ref.label = ref.deferred, ref.deferred.type  # فارس with no Fares in the article: the agency
+            ref.cluster = "K:" + ref.deferred.id
 
 
-def _short_form_key(ref: _Ref, fulls: list[_Ref]) -> str:
+def _short_form_key(ref: _Ref, fulls: list[_Ref], attached: list[tuple[str, _Ref]] | None = None) -> str:
     if len(ref.tokens) != 1:
         return "P:" + " ".join(ref.tokens)
     token = ref.tokens[0]
-    surname = [f for f in fulls if _same_token(f.tokens[-1], token)]
+    surname = [f for f in fulls if _same_token(f.tokens[-1], token) and _spellings_agree(ref, f, -1)]
     if surname:
-        return _nearest(ref, surname).cluster
+        owner = _nearest(ref, surname)
+        if attached is not None:
+            attached.append((_bare(token), owner))
+        return owner.cluster
     given = _prefer_known_names([f for f in fulls if any(_same_token(t, token) for t in f.tokens[:-1])])
     if len({f.cluster for f in given}) == 1:
         return _nearest(ref, given).cluster
     return "P1:" + token  # unknown here, or a first name two people share: decided corpus-wide
 
 
+def _bare(token: str) -> str:
+    return token.split("/")[0] if "/" in token and len(token.split("/")) == 2 else token
+
+
+def _spellings_agree(ref: _Ref, full: _Ref, index: int) -> bool:
+    """A one-word name in one script and a full name in the other: their letters must agree."""
+    a, b = ref.name.split()[-1], full.name.split()[index] if full.name.split() else ""
+    if _script(a) == _script(b):
+        return True
+    return spellings_agree(a, b) if _script(a) == "arabic" else spellings_agree(b, a)
+
+
 def _same_token(a: str, b: str) -> bool:
-    """Equal skeletons, and vowel classes equal or unwritten in one of them."""
-    ca, va = a.split("/")
-    cb, vb = b.split("/")
-    return ca == cb and (va == vb or not va or not vb)
+    """Equal skeletons, vowel classes equal or unwritten in one of them, and for two Arabic-script
+    words the same letters."""
+    pa, pb = a.split("/"), b.split("/")
+    if pa[0] != pb[0] or not (pa[1] == pb[1] or not pa[1] or not pb[1]):
+        return False
+    return len(pa) < 3 or len(pb) < 3 or pa[2] == pb[2]
 
 
 def _prefer_known_names(candidates: list[_Ref]) -> list[_Ref]:
@@ -237,33 +341,88 @@ def _nearest(ref: _Ref, candidates: list[_Ref]) -> _Ref:
     return before[-1] if before else candidates[0]
 
 
-def _merge_short_persons(refs: list[_Ref]) -> None:
-    """Full names whose vowels the script did not write join the only compatible written-out
-    full name; then one-word persons left over join the only full name with that surname
-    (or, failing that, the only one with that given name)."""
+def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> None:
+    """Corpus-wide, in order: a full name with one middle initial joins the same name without it
+    (unless two initials compete: George H. W. / George W. Bush); full names whose vowels the
+    script did not write join the only compatible written-out full name whose spelling agrees;
+    then one-word persons left over join the only full name with that surname, or the full name
+    they were given to in nearly every article where the article itself decided."""
     fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
-    vowelled = [c for c in fulls if all(not t.endswith("/") for t in c[2:].split())]
+    plain = {c for c in fulls if "/." not in c}
+    by_plain: dict[str, set[str]] = defaultdict(set)
+    for c in fulls:
+        if "/." in c:
+            by_plain["P:" + " ".join(t for t in c[2:].split() if not t.endswith("/."))].add(c)
+    for target, variants in by_plain.items():
+        if target in plain and len(variants) == 1:
+            for ref in refs:
+                if ref.cluster in variants:
+                    ref.cluster = target
+    fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
+    spellings: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for ref in refs:
+        if ref.cluster.startswith("P:"):
+            spellings[ref.cluster].add(tuple(ref.name.split()))
+    vowelled = [c for c in fulls if all(t.split("/")[1] for t in c[2:].split())]
     for ref in refs:
         if ref.cluster.startswith("P:") and ref.cluster not in vowelled:
-            owners = [c for c in vowelled if _same_name(c[2:].split(), ref.cluster[2:].split())]
+            owners = [c for c in vowelled if _same_name(c[2:].split(), ref.cluster[2:].split())
+                      and _cluster_spellings_agree(spellings[ref.cluster], spellings[c])]
             if len(owners) == 1:
                 ref.cluster = owners[0]
     fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
+    spellings = defaultdict(set)
+    for ref in refs:
+        if ref.cluster.startswith("P:"):
+            spellings[ref.cluster].add(tuple(ref.name.split()))
+    evidence: dict[str, Counter] = defaultdict(Counter)
+    for token, owner in attached:
+        evidence[token][owner.cluster] += 1
     for ref in refs:
         if ref.cluster.startswith("P1:"):
             token = ref.cluster[3:]
-            owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)}
+            if _is_place_word(ref.name):
+                continue
+            owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)
+                      and _cluster_spellings_agree({tuple(ref.name.split())}, spellings[c], last=True)}
             if len(owners) == 1:
                 ref.cluster = next(iter(owners))
+                continue
+            seen = evidence.get(_bare(token))
+            if seen:
+                (best, count), total = seen.most_common(1)[0], sum(seen.values())
+                if count >= 3 and count >= 0.8 * total and best in owners:
+                    ref.cluster = best  # "Trump" alone, where articles that also name a Trump say Donald Trump
+
+
+def _cluster_spellings_agree(a: set[tuple[str, ...]], b: set[tuple[str, ...]], last: bool = False) -> bool:
+    """Some spelling of ``a`` and some spelling of ``b`` agree word by word where one is in Arabic
+    script and the other Latin (always true within one script, or when word counts differ)."""
+    for x in a:
+        for y in b:
+            if last:
+                x2, y2 = x[-1:], y[-1:]
+            elif len(x) != len(y):
+                return True
+            else:
+                x2, y2 = x, y
+            if all(_script(p) == _script(q) or (spellings_agree(p, q) if _script(p) == "arabic" else spellings_agree(q, p))
+                   for p, q in zip(x2, y2)):
+                return True
+    return not a or not b
 
 
 def _same_name(a: list[str], b: list[str]) -> bool:
     """Word by word when the word counts agree; else the same consonants overall
-    (حسن نصر الله has three words, Hassan Nasrallah two) with compatible first words."""
+    (حسن نصر الله has three words, Hassan Nasrallah two) with compatible first words, and the
+    same letters overall when both are in Arabic script."""
     if len(a) == len(b):
         return all(_same_token(x, y) for x, y in zip(a, b))
     consonants_a = "".join(t.split("/")[0] for t in a)
     consonants_b = "".join(t.split("/")[0] for t in b)
+    if all(len(t.split("/")) > 2 for t in a + b):
+        if "".join(t.split("/")[2] for t in a) != "".join(t.split("/")[2] for t in b):
+            return False
     return consonants_a == consonants_b and _same_token(a[0], b[0])
 
 
@@ -285,7 +444,8 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
         elif key.startswith("P1:"):
             token = key[3:]
             if token[:1] in _CLITICS:
-                stripped = token[1:]
+                parts = token.split("/")
+                stripped = parts[0][1:] + "/" + ("/" + parts[2][1:] if len(parts) > 2 else "")
                 owners = {c for c in keys if c.startswith("P:") and _same_token(c[2:].split()[-1], stripped)}
                 if len(owners) == 1:
                     ref.cluster = next(iter(owners))
@@ -305,6 +465,31 @@ def _group_key(ref: _Ref) -> str:
     return f"G={kind}:" + normalize_for_search(ref.name)
 
 
+def _titled_names(refs: list[_Ref]) -> None:
+    """A span that is a title and then a person's name ("the Leader of the Revolution Sayyed Ali
+    Khamenei" tagged ORG; "Minister of Foreign Affairs Javad Zarif" tagged PERSON) becomes that
+    person, the title kept as the mention's role, when the corpus names the person elsewhere:
+    the rest of the span, or its last words, is a full name of some person mention."""
+    known = Counter(" ".join(r.tokens) for r in refs if r.is_person and len(r.tokens) >= 2)
+    for ref in refs:
+        if ref.place or ref.label in ("OUTLET", "NORP"):
+            continue
+        role, rest = split_title(ref.mention.text.strip().strip(".,;:()[]«»“”\"‘’—–-•*|/"))
+        if not role and not ref.role:
+            continue
+        words = clean_name(rest).split() if role else ref.name.split()
+        for start in range(0, max(len(words) - 1, 0)):
+            tokens = _keyed_tokens(" ".join(words[start:]))
+            key = " ".join(tokens)
+            own = 1 if ref.is_person and tokens == ref.tokens else 0
+            if len(tokens) >= 2 and known[key] - own > 0:
+                if tokens == ref.tokens:
+                    break
+                ref.label, ref.name, ref.tokens = PERSON, " ".join(words[start:]), tokens
+                ref.role = ref.role or role
+                break
+
+
 def _canonical_name(refs: list[_Ref]) -> str:
     latin = Counter(r.name for r in refs if _script(r.name) == "latin" and r.name)
     pool = latin or Counter(r.name for r in refs if r.name)
@@ -320,9 +505,11 @@ def resolve(mentions: list[Mention], article_dates: dict[str, str | None],
     by_article: dict[str, list[_Ref]] = defaultdict(list)
     for ref in refs:
         by_article[ref.mention.article_id].append(ref)
+    _titled_names(refs)
+    attached: list[tuple[str, _Ref]] = []
     for article_refs in by_article.values():
-        _resolve_in_article(sorted(article_refs, key=lambda r: r.mention.start))
-    _merge_short_persons(refs)
+        _resolve_in_article(sorted(article_refs, key=lambda r: r.mention.start), attached)
+    _merge_short_persons(refs, attached)
     for ref in refs:
         if not ref.cluster and not ref.is_person:
             ref.cluster = _group_key(ref)
@@ -343,7 +530,10 @@ def _entities(refs: list[_Ref]) -> Resolution:
     for key, members in clusters.items():
         kind = Counter(r.label for r in members).most_common(1)[0][0]
         entity_id = _entity_id("PERSON" if key.startswith("P") else "GROUP", key)
-        name = members[0].override_name or _canonical_name(members)
+        place = next((r.place for r in members if r.place), None)
+        name = members[0].override_name or (place.name if place else _canonical_name(members))
+        if place and not members[0].override_name:
+            kind = place.type  # the gazetteer's type, whatever the tagger said (ایران tagged ORG)
         aliases: dict[str, list[str]] = defaultdict(list)
         for ref in members:
             lang = ref.mention.lang or _script(ref.mention.text)
