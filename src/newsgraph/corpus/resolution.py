@@ -205,6 +205,9 @@ def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref
                 deferred = match.entry
             elif match:
                 place, label = match.entry, match.entry.type
+            elif label == PERSON:
+                place = _agency_in_person_span(mention.text)
+                label = place.type if place else label
         name = clean_name(mention.text, person=label == PERSON, strip_article=label != "OUTLET")
         alias = mention.text
         role = split_title(mention.text.strip().strip(".,;:()[]«»“”\"‘’—–-•*|/"))[0] if label == PERSON else ""
@@ -220,6 +223,22 @@ def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref
             ref.cluster = "K:" + place.id
         refs.append(ref)
     return refs
+
+
+_REPORTER_WORDS = {normalize_for_search(w) for w in (
+    "خبرنگار", "خبرنگاران", "مراسل", "مراسلة", "مندوب", "reporter", "correspondent", "گزارش", "بگزارش")}
+
+
+def _agency_in_person_span(text: str) -> Place | None:
+    """A "person" span that ends in an organisation's name ("خبرنگار خبرگزاري فارس", the agency's
+    reporter): the organisation. A name that is also a person's (فارس) only after a reporter word."""
+    words = text.split()
+    for k in range(1, len(words)):
+        match = gazetteer_lookup(" ".join(words[k:]), "ORG")
+        if match and match.entry.type == "ORG" and (
+                not match.person_name or normalize_for_search(words[0]) in _REPORTER_WORDS):
+            return match.entry
+    return None
 
 
 def _is_place_word(word: str) -> bool:
@@ -302,7 +321,10 @@ def _short_form_key(ref: _Ref, fulls: list[_Ref], attached: list[tuple[str, _Ref
         return owner.cluster
     given = _prefer_known_names([f for f in fulls if any(_same_token(t, token) for t in f.tokens[:-1])])
     if len({f.cluster for f in given}) == 1:
-        return _nearest(ref, given).cluster
+        owner = _nearest(ref, given)
+        if attached is not None:
+            attached.append((_bare(token), owner))
+        return owner.cluster
     return "P1:" + token  # unknown here, or a first name two people share: decided corpus-wide
 
 
@@ -376,8 +398,8 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
         if ref.cluster.startswith("P:"):
             spellings[ref.cluster].add(tuple(ref.name.split()))
     evidence: dict[str, Counter] = defaultdict(Counter)
-    for token, owner in attached:
-        evidence[token][owner.cluster] += 1
+    for token, article, cluster in {(t, o.mention.article_id, o.cluster) for t, o in attached}:
+        evidence[token][cluster] += 1  # articles, not mentions
     for ref in refs:
         if ref.cluster.startswith("P1:"):
             token = ref.cluster[3:]
@@ -391,7 +413,8 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
             seen = evidence.get(_bare(token))
             if seen:
                 (best, count), total = seen.most_common(1)[0], sum(seen.values())
-                if count >= 3 and count >= 0.8 * total and best in owners:
+                holders = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split())}
+                if count >= 3 and count >= 0.8 * total and best in holders and (best in owners or not owners):
                     ref.cluster = best  # "Trump" alone, where articles that also name a Trump say Donald Trump
 
 
@@ -491,11 +514,15 @@ def _titled_names(refs: list[_Ref]) -> None:
 
 
 def _canonical_name(refs: list[_Ref]) -> str:
+    """The most frequent full name (Latin spellings first), preferring one without initials
+    ("Donald Trump" over "Donald J. Trump"); a one-word name when there is no full one."""
     latin = Counter(r.name for r in refs if _script(r.name) == "latin" and r.name)
     pool = latin or Counter(r.name for r in refs if r.name)
     longest = max(len(n.split()) for n in pool)
-    full = Counter({n: c for n, c in pool.items() if len(n.split()) == longest})
-    return full.most_common(1)[0][0]
+    full = Counter({n: c for n, c in pool.items() if len(n.split()) >= min(longest, 2)})
+    plain = Counter({n: c for n, c in full.items() if not re.search(r"(?:^|\s)[A-Z]\.?(?:\s|$)", n)})
+    ranked = sorted((plain or full).items(), key=lambda nc: (-nc[1], -len(nc[0].split()), nc[0]))
+    return ranked[0][0]
 
 
 def resolve(mentions: list[Mention], article_dates: dict[str, str | None],
