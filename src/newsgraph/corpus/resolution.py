@@ -194,14 +194,25 @@ def _label_for(mention: Mention) -> str:
     return mention.label
 
 
-def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref]:
+def _prepare(mentions: list[Mention], dates: dict[str, str | None],
+             before: dict[tuple[str, int], str] | None = None) -> list[_Ref]:
     refs = []
     for mention in mentions:
         label = _label_for(mention)
         place = deferred = None
         if label not in ("OUTLET", "NORP") and mention.text.strip():
-            match = gazetteer_lookup(mention.text, label)
-            if match and label == PERSON and match.person_name and len(mention.text.split()) == 1:
+            preceding = (before or {}).get((mention.article_id, mention.start), "")
+            reported = any(normalize_for_search(w) in _REPORTER_WORDS for w in preceding.split()[-3:])
+            # "به گزارش فارس", "خبرنگار فارس": after a reporting word a name is the agency, whatever the tag
+            match = gazetteer_lookup(mention.text, "ORG" if reported else mention.label)
+            if reported and match and match.entry.type != "ORG":
+                match = gazetteer_lookup(mention.text, mention.label)
+            if match and match.person_name and reported and match.entry.type == "ORG":
+                place, label = match.entry, match.entry.type
+                match = None
+            if place:
+                pass
+            elif match and label == PERSON and match.person_name and len(mention.text.split()) == 1:
                 deferred = match.entry
             elif match:
                 place, label = match.entry, match.entry.type
@@ -226,7 +237,8 @@ def _prepare(mentions: list[Mention], dates: dict[str, str | None]) -> list[_Ref
 
 
 _REPORTER_WORDS = {normalize_for_search(w) for w in (
-    "خبرنگار", "خبرنگاران", "مراسل", "مراسلة", "مندوب", "reporter", "correspondent", "گزارش", "بگزارش")}
+    "خبرنگار", "خبرنگاران", "مراسل", "مراسلة", "مندوب", "reporter", "correspondent", "گزارش", "بگزارش",
+    "خبرگزاری", "وكالة", "لوكالة", "told", "according")}
 
 
 def _agency_in_person_span(text: str) -> Place | None:
@@ -526,9 +538,11 @@ def _canonical_name(refs: list[_Ref]) -> str:
 
 
 def resolve(mentions: list[Mention], article_dates: dict[str, str | None],
-            overrides: "Overrides | None" = None) -> Resolution:
-    """Assign every mention an entity; returns the entities and the assignment."""
-    refs = _prepare(mentions, article_dates)
+            overrides: "Overrides | None" = None,
+            before: dict[tuple[str, int], str] | None = None) -> Resolution:
+    """Assign every mention an entity; returns the entities and the assignment. ``before``: the
+    text just before each mention, by (article id, start), when the caller has it."""
+    refs = _prepare(mentions, article_dates, before)
     by_article: dict[str, list[_Ref]] = defaultdict(list)
     for ref in refs:
         by_article[ref.mention.article_id].append(ref)
