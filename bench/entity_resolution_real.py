@@ -106,8 +106,8 @@ def analyse(inputs: dict[str, Path], work: Path, as_stored: bool) -> dict[str, P
 def _letters(word: str) -> str:
     from newsgraph.text.normalize import normalize_for_search
 
-    word = normalize_for_search(word).replace("\u0621", "")
-    word = re.sub(r"^(?:وال|بال|فال|كال|ال)(?=..)", "", word)
+    word = normalize_for_search(word).replace("\u0621", "").strip("«»\"'()[].,:؛،")
+    word = re.sub(r"^(?:وال|بال|فال|كال|لل|ال)(?=..)", "", word)
     return re.sub(r"(?:هاي|يي)$", "ي", word)
 
 

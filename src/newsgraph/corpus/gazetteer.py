@@ -8,7 +8,7 @@ Two files in ``newsgraph/data/gazetteer/`` (sources and terms in the README ther
   of countries (Persian اسرائیل, "U.S.", أميركا).
 
 A mention is looked up by its whole text, folded (:func:`normalize_for_search`, spaces and dots
-dropped), with an Arabic clitic (و ب ل ف ك) and the article ال tried off and on, and an English
+dropped), with an Arabic clitic (و ب ل ف ك) tried off and the article ال tried on, and an English
 "the" or possessive dropped. Only whole names match: "Iranian" or "Gaza ceasefire" do not.
 """
 
@@ -94,8 +94,8 @@ def _variants(key: str) -> list[str]:
         out.append(key[1:])
         if key.startswith("لل"):
             out.append("ال" + key[2:])
-    for k in list(out):
-        out.append(k[2:] if k.startswith("ال") and len(k) > 4 else "ال" + k)
+    # the article is added, never taken off: الليبي (Libyan) is not Persian لیبی (Libya)
+    out += ["ال" + k for k in out if not k.startswith("ال")]
     return out
 
 

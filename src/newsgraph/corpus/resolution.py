@@ -314,7 +314,7 @@ def _resolve_in_article(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> N
         elif ref.is_person:
             ref.cluster = _short_form_key(ref, fulls, attached)
         elif len(ref.tokens) == 1 and not _is_place_word(ref.name) and \
-                any(_same_token(f.tokens[-1], ref.tokens[0]) for f in fulls):
+                any(_same_token(f.tokens[-1], ref.tokens[0]) and _spellings_agree(ref, f, -1) for f in fulls):
             ref.cluster = _short_form_key(ref, fulls, attached)  # "Soleimani" tagged LOC next to Qassem Soleimani
         if ref.deferred and not ref.cluster.startswith("P:"):
             ref.place, ref.label = ref.deferred, ref.deferred.type  # فارس with no Fares in the article: the agency
@@ -331,7 +331,8 @@ def _short_form_key(ref: _Ref, fulls: list[_Ref], attached: list[tuple[str, _Ref
         if attached is not None:
             attached.append((_bare(token), owner))
         return owner.cluster
-    given = _prefer_known_names([f for f in fulls if any(_same_token(t, token) for t in f.tokens[:-1])])
+    given = _prefer_known_names([f for f in fulls if any(_same_token(t, token) and _spellings_agree(ref, f, i)
+                                                         for i, t in enumerate(f.tokens[:-1]))])
     if len({f.cluster for f in given}) == 1:
         owner = _nearest(ref, given)
         if attached is not None:
@@ -346,7 +347,10 @@ def _bare(token: str) -> str:
 
 def _spellings_agree(ref: _Ref, full: _Ref, index: int) -> bool:
     """A one-word name in one script and a full name in the other: their letters must agree."""
-    a, b = ref.name.split()[-1], full.name.split()[index] if full.name.split() else ""
+    words = full.name.split()
+    if not ref.name.split() or not words or len(words) != len(full.tokens):
+        return _script(ref.name) == _script(full.name) or not words  # words and keys not aligned: same script only
+    a, b = ref.name.split()[-1], words[index]
     if _script(a) == _script(b):
         return True
     return spellings_agree(a, b) if _script(a) == "arabic" else spellings_agree(b, a)
@@ -417,15 +421,17 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
             token = ref.cluster[3:]
             if _is_place_word(ref.name):
                 continue
+            script = _script(ref.name)  # across scripts a bare name has too little to go on (بني, Penn)
             owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)
-                      and _cluster_spellings_agree({tuple(ref.name.split())}, spellings[c], last=True)}
+                      and any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])}
             if len(owners) == 1:
                 ref.cluster = next(iter(owners))
                 continue
             seen = evidence.get(_bare(token))
             if seen:
                 (best, count), total = seen.most_common(1)[0], sum(seen.values())
-                holders = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split())}
+                holders = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split())
+                           and any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])}
                 if count >= 3 and count >= 0.8 * total and best in holders and (best in owners or not owners):
                     ref.cluster = best  # "Trump" alone, where articles that also name a Trump say Donald Trump
 
@@ -481,7 +487,8 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
             if token[:1] in _CLITICS:
                 parts = token.split("/")
                 stripped = parts[0][1:] + "/" + ("/" + parts[2][1:] if len(parts) > 2 else "")
-                owners = {c for c in keys if c.startswith("P:") and _same_token(c[2:].split()[-1], stripped)}
+                owners = {c for c in keys if c.startswith("P:") and len(c[2:].split()[-1].split("/")) > 2
+                          and _same_token(c[2:].split()[-1], stripped)}  # an Arabic-script full name only
                 if len(owners) == 1:
                     ref.cluster = next(iter(owners))
 
@@ -570,6 +577,8 @@ def _entities(refs: list[_Ref]) -> Resolution:
     index = {id(r.mention): i for i, r in enumerate(refs)}
     for key, members in clusters.items():
         kind = Counter(r.label for r in members).most_common(1)[0][0]
+        if key.startswith("P") and any(r.is_person for r in members):
+            kind = PERSON  # a person's full name holds it: "Assange" tagged ORG 95 times is still Julian Assange
         entity_id = _entity_id("PERSON" if key.startswith("P") else "GROUP", key)
         place = next((r.place for r in members if r.place), None)
         name = members[0].override_name or (place.name if place else _canonical_name(members))
