@@ -123,6 +123,18 @@ def test_a_place_is_never_a_persons_alias():
     assert entities[saudi].type == entities[hodeidah].type == "GPE"
 
 
+def test_a_lineage_name_is_one_person_and_its_last_word_is_the_father():
+    a = "استقبل الملك سلمان ولي العهد الأمير محمد بن سلمان بن عبدالعزيز آل سعود."
+    b = "وقال ولي العهد محمد بن سلمان إن سلمان أمر بذلك، وحضر الأمير محمد بن سلمان."
+    mentions = (_mentions("a", a, [("الملك سلمان", "PERSON"), ("محمد بن سلمان بن عبدالعزيز آل سعود", "PERSON")], "ar")
+                + _mentions("b", b, [("محمد بن سلمان", "PERSON"), ("سلمان", "PERSON"), ("محمد بن سلمان", "PERSON")], "ar"))
+    resolve(mentions, {})
+    mbs = _entity(mentions, "محمد بن سلمان", "b")
+    assert _entity(mentions, "محمد بن سلمان بن عبدالعزيز آل سعود", "a") == mbs
+    assert _entity(mentions, "سلمان", "b") != mbs
+    assert _entity(mentions, "الملك سلمان", "a") != mbs
+
+
 def test_the_agency_of_a_dateline_is_an_organisation():
     fa = "به گزارش فارس، خبرنگار خبرگزاري فارس از شیراز گزارش داد."
     ar = "الرياض (واس) - أعلنت الوزارة اليوم."

@@ -200,7 +200,7 @@ def _prepare(mentions: list[Mention], dates: dict[str, str | None],
     for mention in mentions:
         label = _label_for(mention)
         place = deferred = None
-        if label not in ("OUTLET", "NORP") and mention.text.strip():
+        if label != "OUTLET" and mention.text.strip():
             preceding = (before or {}).get((mention.article_id, mention.start), "")
             reported = any(normalize_for_search(w) in _REPORTER_WORDS for w in preceding.split()[-3:])
             # "به گزارش فارس", "خبرنگار فارس": after a reporting word a name is the agency, whatever the tag
@@ -325,20 +325,40 @@ def _short_form_key(ref: _Ref, fulls: list[_Ref], attached: list[tuple[str, _Ref
     if len(ref.tokens) != 1:
         return "P:" + " ".join(ref.tokens)
     token = ref.tokens[0]
-    surname = [f for f in fulls if _same_token(f.tokens[-1], token) and _spellings_agree(ref, f, -1)]
+    surname = [f for f in fulls if _same_token(f.tokens[-1], token) and _spellings_agree(ref, f, -1)
+               and not _fathers_name_last(f.tokens)]
     if surname:
         owner = _nearest(ref, surname)
         if attached is not None:
             attached.append((_bare(token), owner))
         return owner.cluster
     given = _prefer_known_names([f for f in fulls if any(_same_token(t, token) and _spellings_agree(ref, f, i)
-                                                         for i, t in enumerate(f.tokens[:-1]))])
+                                                         for i, t in enumerate(_given_names(f.tokens)))])
     if len({f.cluster for f in given}) == 1:
         owner = _nearest(ref, given)
         if attached is not None:
             attached.append((_bare(token), owner))
         return owner.cluster
     return "P1:" + token  # unknown here, or a first name two people share: decided corpus-wide
+
+
+def _is_lineage(token: str) -> bool:
+    parts = token.split("/")
+    return parts[-1] in _LINEAGE or (len(parts) == 2 and parts[0] == "BN" and parts[1] == "E")
+
+
+def _fathers_name_last(tokens: list[str]) -> bool:
+    """محمد بن سلمان: the last word is the father's name (سلمان alone is King Salman), no surname."""
+    return len(tokens) >= 3 and _is_lineage(tokens[-2])
+
+
+def _given_names(tokens: list[str]) -> list[str]:
+    """The words before the surname, and before any lineage word (محمد of محمد بن سلمان, not سلمان)."""
+    head = tokens[:-1]
+    for i, token in enumerate(head):
+        if _is_lineage(token):
+            return head[:i]
+    return head
 
 
 def _bare(token: str) -> str:
@@ -396,6 +416,7 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
             for ref in refs:
                 if ref.cluster in variants:
                     ref.cluster = target
+    _merge_lineage_names(refs)
     fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
     spellings: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for ref in refs:
@@ -423,7 +444,7 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
                 continue
             script = _script(ref.name)  # across scripts a bare name has too little to go on (بني, Penn)
             owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)
-                      and any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])}
+                      and not _fathers_name_last(c[2:].split()) and any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])}
             if len(owners) == 1:
                 ref.cluster = next(iter(owners))
                 continue
@@ -432,8 +453,26 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
                 (best, count), total = seen.most_common(1)[0], sum(seen.values())
                 holders = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split())
                            and any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])}
-                if count >= 3 and count >= 0.8 * total and best in holders and (best in owners or not owners):
+                if count >= 3 and count >= 0.8 * total and best in holders:
                     ref.cluster = best  # "Trump" alone, where articles that also name a Trump say Donald Trump
+
+
+_LINEAGE = {"بن", "ابن", "bin", "ibn", "ben"}
+
+
+def _merge_lineage_names(refs: list[_Ref]) -> None:
+    """"X bin Y bin Z …" is "X bin Y" named further back (محمد بن سلمان بن عبد العزيز is محمد بن سلمان):
+    a name with a lineage word that is the start of exactly one longer full name joins it."""
+    fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
+    words = {c: c[2:].split() for c in fulls}
+    lineage = {c for c in fulls if len(words[c]) >= 3 and _is_lineage(words[c][1])}
+    for short in sorted(lineage, key=lambda c: -len(words[c])):
+        longer = [c for c in fulls if len(words[c]) > len(words[short]) and words[c][:len(words[short])] == words[short]]
+        if len(longer) == 1:
+            fulls.remove(longer[0])
+            for ref in refs:
+                if ref.cluster == longer[0]:
+                    ref.cluster = short
 
 
 def _cluster_spellings_agree(a: set[tuple[str, ...]], b: set[tuple[str, ...]], last: bool = False) -> bool:
@@ -488,7 +527,7 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
                 parts = token.split("/")
                 stripped = parts[0][1:] + "/" + ("/" + parts[2][1:] if len(parts) > 2 else "")
                 owners = {c for c in keys if c.startswith("P:") and len(c[2:].split()[-1].split("/")) > 2
-                          and _same_token(c[2:].split()[-1], stripped)}  # an Arabic-script full name only
+                          and _same_token(c[2:].split()[-1], stripped) and not _fathers_name_last(c[2:].split())}  # an Arabic-script full name only
                 if len(owners) == 1:
                     ref.cluster = next(iter(owners))
 
@@ -537,10 +576,11 @@ def _canonical_name(refs: list[_Ref]) -> str:
     ("Donald Trump" over "Donald J. Trump"); a one-word name when there is no full one."""
     latin = Counter(r.name for r in refs if _script(r.name) == "latin" and r.name)
     pool = latin or Counter(r.name for r in refs if r.name)
-    longest = max(len(n.split()) for n in pool)
-    full = Counter({n: c for n, c in pool.items() if len(n.split()) >= min(longest, 2)})
+    words = {n: len(_keyed_tokens(n)) for n in pool}  # عبد العزيز is one name word
+    longest = max(words.values())
+    full = Counter({n: c for n, c in pool.items() if words[n] >= min(longest, 2)})
     plain = Counter({n: c for n, c in full.items() if not re.search(r"(?:^|\s)[A-Z]\.?(?:\s|$)", n)})
-    ranked = sorted((plain or full).items(), key=lambda nc: (-nc[1], -len(nc[0].split()), nc[0]))
+    ranked = sorted((plain or full).items(), key=lambda nc: (-nc[1], -words[nc[0]], nc[0]))
     return ranked[0][0]
 
 
