@@ -2,20 +2,36 @@
 
 The rules, in order, each conservative (two different people must never merge):
 
-1. *Clean the name*: titles and honorifics set aside (Sayyed, Imam, Ayatollah, Gen., Sardar,
-   Dr., Hajj, Martyr, الشهيد, الفريق, السيد, شهید, حاج, سردار, …), possessives and leading
-   articles dropped.
+0. *Gazetteer*: a mention whose whole text names a place or organisation of
+   :mod:`newsgraph.corpus.gazetteer` (Iran/إيران/ایران, Hezbollah/حزب الله, IRGC/سپاه پاسداران/
+   الحرس الثوري, the agency of a dateline: خبرگزاري فارس, واس, AP) is the entity of that id, with the
+   gazetteer's type whatever the tagger said, and is nobody's short name. A name that is also a
+   person's (فارس, Jordan) tagged as a person goes to a full name of its article first; after a
+   reporting word (به گزارش, خبرنگار) it is the agency. A one-word "person" that is a known place
+   (صيدا, هولندا) is a place.
+1. *Clean the name*: titles and honorifics set aside (Sayyed, Imam, Ayatollah, Gen., Archbishop,
+   Sardar, الشهيد, الفريق, ولي العهد, شهید, …; "the Leader of the Revolution Sayyed Ali Khamenei"
+   becomes Ali Khamenei with the title as the mention's role when the corpus knows the name),
+   possessives, years ("Francis’s 2015"), leading dashes and articles dropped.
 2. *Key the name*: each word becomes its consonant skeleton
    (:func:`newsgraph.text.translit.token_skeleton`), so Qassem/Qasem/Ghasem/قاسم share ``QSM``.
+   An Arabic-script word also keeps its letters, folded only where spellings of one name differ
+   (ي/ی, ك/ک, ة/ه, hamza seats, the article): حسن and حسين, محمد and محمود, سلمان and سليمان are
+   different names. An Arabic-script spelling meets a Latin one only when the long vowels it
+   writes show in the Latin (:func:`newsgraph.text.translit.spellings_agree`: خالد مشعل = Khaled
+   Meshaal; حسين ≠ Hassan).
 3. *Inside one article*, a one-word person mention ("Soleimani", "Qassem" in حاج قاسم) joins
    the full name of that article whose words contain it: the nearest one before it, else the
    first one after it; a word shared by two full names (Ismail Haniyeh, Ismail Qaani) goes to
-   the surname match, never to a first-name match that is ambiguous.
-4. *Across the corpus*, full names merge when their skeletons are equal; a one-word person
-   left over joins the only full name in the corpus whose surname it is, and stays alone
-   when there are several.
-5. *Places and organisations* merge on equal skeletons of three or more consonants, or on equal
-   normalised spelling when shorter.
+   the surname match, never to a first-name match that is ambiguous. In محمد بن سلمان the last
+   word is the father's name, not a surname.
+4. *Across the corpus*: a full name with a middle initial joins the name without it (Donald J.
+   Trump) unless two initials compete; "X bin Y" joins the only longer name it begins; Arabic-script
+   full names join the only Latin full name they agree with; a one-word person left over joins the
+   only full name of its script whose surname it is, or the full name its articles gave it in
+   at least 80% of (and at least 3) articles ("Trump" alone). A place never joins a person.
+5. *Places and organisations* not in the gazetteer merge on equal skeletons of three or more
+   consonants, or on equal normalised spelling when shorter.
 6. *Overrides* (a TOML file the user edits) merge, split and rename afterwards, and every run
    applies them again.
 """
