@@ -288,6 +288,11 @@ def _letters(word: str) -> str:
 
 
 def _keyed_tokens(name: str) -> list[str]:
+    return list(_keyed_tokens_cached(name))
+
+
+@lru_cache(maxsize=200_000)
+def _keyed_tokens_cached(name: str) -> tuple[str, ...]:
     """Per word: consonant skeleton and first-vowel class, "QSM/A"; "/" alone when the script
     does not write the vowel (Arabic قاسم keeps its alif: "QSM/A"; خميني has none: "XMN/").
     Arabic-script words add their letters ("HSN//حسين"): spellings of Arabic-script names that
@@ -312,7 +317,7 @@ def _keyed_tokens(name: str) -> list[str]:
             out.append(skeleton[0] + "/" + first_vowel_class(word) + "/" + _letters(word))
         else:
             out.append(skeleton[0] + "/" + first_vowel_class(word))
-    return out
+    return tuple(out)
 
 
 def _resolve_in_article(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> None:
@@ -438,39 +443,67 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
     for ref in refs:
         if ref.cluster.startswith("P:"):
             spellings[ref.cluster].add(tuple(ref.name.split()))
-    vowelled = [c for c in fulls if all(t.split("/")[1] for t in c[2:].split())]
+    vowelled: dict[str, list[str]] = defaultdict(list)  # blocked by consonants: _same_name needs them equal
+    for c in fulls:
+        if all(t.split("/")[1] for t in c[2:].split()):
+            vowelled[_consonants(c)].append(c)
+    moved: dict[str, str] = {}
+    for c in fulls:
+        if c in vowelled[_consonants(c)]:
+            continue
+        owners = [o for o in vowelled[_consonants(c)] if _same_name(o[2:].split(), c[2:].split())
+                  and _cluster_spellings_agree(spellings[c], spellings[o])]
+        if len(owners) == 1:
+            moved[c] = owners[0]
     for ref in refs:
-        if ref.cluster.startswith("P:") and ref.cluster not in vowelled:
-            owners = [c for c in vowelled if _same_name(c[2:].split(), ref.cluster[2:].split())
-                      and _cluster_spellings_agree(spellings[ref.cluster], spellings[c])]
-            if len(owners) == 1:
-                ref.cluster = owners[0]
+        ref.cluster = moved.get(ref.cluster, ref.cluster)
     fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
     spellings = defaultdict(set)
     for ref in refs:
         if ref.cluster.startswith("P:"):
             spellings[ref.cluster].add(tuple(ref.name.split()))
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for c in fulls:
+        words = c[2:].split()
+        by_surname[words[-1].split("/")[0]].append(c)
+        for t in words:
+            by_word[t.split("/")[0]].add(c)
     evidence: dict[str, Counter] = defaultdict(Counter)
     for token, article, cluster in {(t, o.mention.article_id, o.cluster) for t, o in attached}:
         evidence[token][cluster] += 1  # articles, not mentions
+    decided: dict[tuple[str, str], str | None] = {}
     for ref in refs:
         if ref.cluster.startswith("P1:"):
-            token = ref.cluster[3:]
-            if _is_place_word(ref.name):
-                continue
             script = _script(ref.name)  # across scripts a bare name has too little to go on (بني, Penn)
-            owners = {c for c in fulls if _same_token(c[2:].split()[-1], token)
-                      and not _fathers_name_last(c[2:].split()) and any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])}
-            if len(owners) == 1:
-                ref.cluster = next(iter(owners))
-                continue
-            seen = evidence.get(_bare(token))
-            if seen:
-                (best, count), total = seen.most_common(1)[0], sum(seen.values())
-                holders = {c for c in fulls if any(_same_token(t, token) for t in c[2:].split())
-                           and any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])}
-                if count >= 3 and count >= 0.8 * total and best in holders:
-                    ref.cluster = best  # "Trump" alone, where articles that also name a Trump say Donald Trump
+            key = (ref.cluster, script)
+            if key not in decided:
+                decided[key] = None if _is_place_word(ref.name) else \
+                    _bare_name_owner(ref.cluster[3:], script, by_surname, by_word, spellings, evidence)
+            ref.cluster = decided[key] or ref.cluster
+
+
+def _consonants(cluster: str) -> str:
+    return "".join(t.split("/")[0] for t in cluster[2:].split())
+
+
+def _bare_name_owner(token: str, script: str, by_surname: dict[str, list[str]], by_word: dict[str, set[str]],
+                     spellings: dict[str, set[tuple[str, ...]]], evidence: dict[str, Counter]) -> str | None:
+    def in_script(c: str) -> bool:
+        return any(len(s) > 1 and _script(" ".join(s)) == script for s in spellings[c])
+
+    skeleton = token.split("/")[0]
+    owners = {c for c in by_surname.get(skeleton, ()) if _same_token(c[2:].split()[-1], token)
+              and not _fathers_name_last(c[2:].split()) and in_script(c)}
+    if len(owners) == 1:
+        return next(iter(owners))
+    seen = evidence.get(_bare(token))
+    if seen:
+        (best, count), total = seen.most_common(1)[0], sum(seen.values())
+        if count >= 3 and count >= 0.8 * total and best in by_word.get(skeleton, ()) and in_script(best) \
+                and any(_same_token(t, token) for t in best[2:].split()):
+            return best  # "Trump" alone, where articles that also name a Trump say Donald Trump
+    return None
 
 
 _LINEAGE = {"بن", "ابن", "bin", "ibn", "ben"}
@@ -529,6 +562,11 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
     """An Arabic-script key that is another key with a clitic in front (لحزب الله, وحماس)
     joins that key."""
     keys = {r.cluster for r in refs}
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for c in keys:
+        if c.startswith("P:"):
+            by_surname[c[2:].split()[-1].split("/")[0]].append(c)
+    decided: dict[str, str | None] = {}
     for ref in refs:
         if _script(ref.mention.text) != "arabic":
             continue
@@ -540,12 +578,14 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
         elif key.startswith("P1:"):
             token = key[3:]
             if token[:1] in _CLITICS:
-                parts = token.split("/")
-                stripped = parts[0][1:] + "/" + ("/" + parts[2][1:] if len(parts) > 2 else "")
-                owners = {c for c in keys if c.startswith("P:") and len(c[2:].split()[-1].split("/")) > 2
-                          and _same_token(c[2:].split()[-1], stripped) and not _fathers_name_last(c[2:].split())}  # an Arabic-script full name only
-                if len(owners) == 1:
-                    ref.cluster = next(iter(owners))
+                if key not in decided:
+                    parts = token.split("/")
+                    stripped = parts[0][1:] + "/" + ("/" + parts[2][1:] if len(parts) > 2 else "")
+                    owners = {c for c in by_surname.get(parts[0][1:], ()) if len(c[2:].split()[-1].split("/")) > 2
+                              and _same_token(c[2:].split()[-1], stripped)
+                              and not _fathers_name_last(c[2:].split())}  # an Arabic-script full name only
+                    decided[key] = next(iter(owners)) if len(owners) == 1 else None
+                ref.cluster = decided[key] or key
 
 
 _TYPE_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place", "ORG": "org", "NORP": "group", "EVENT": "event",
