@@ -203,3 +203,12 @@ def test_spellings_agree():
     for arabic, latin in [("حسين", "Hassan"), ("حسن", "Hussein"), ("محمود", "Mohammad"), ("سلمان", "Suleiman"),
                           ("محمد", "Mahmoud")]:
         assert not spellings_agree(arabic, latin), (arabic, latin)
+
+
+def test_across_scripts_a_name_needs_shared_context():
+    en = "Hamas leader Khaled Meshaal spoke in Doha."
+    ar = "حضر خالد مشعل حفل الزفاف في القرية."  # nothing else in common: maybe another Khaled Meshaal
+    mentions = (_mentions("en", en, [("Hamas", "ORG"), ("Khaled Meshaal", "PERSON"), ("Doha", "GPE")])
+                + _mentions("ar", ar, [("خالد مشعل", "PERSON")], "ar"))
+    resolve(mentions, {})
+    assert _entity(mentions, "خالد مشعل", "ar") != _entity(mentions, "Khaled Meshaal", "en")

@@ -443,6 +443,7 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
     for ref in refs:
         if ref.cluster.startswith("P:"):
             spellings[ref.cluster].add(tuple(ref.name.split()))
+    context = _co_mentions(refs)
     vowelled: dict[str, list[str]] = defaultdict(list)  # blocked by consonants: _same_name needs them equal
     for c in fulls:
         if all(t.split("/")[1] for t in c[2:].split()):
@@ -453,7 +454,7 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
             continue
         owners = [o for o in vowelled[_consonants(c)] if _same_name(o[2:].split(), c[2:].split())
                   and _cluster_spellings_agree(spellings[c], spellings[o])]
-        if len(owners) == 1:
+        if len(owners) == 1 and _context_agrees(c, owners[0], spellings, context):
             moved[c] = owners[0]
     for ref in refs:
         ref.cluster = moved.get(ref.cluster, ref.cluster)
@@ -481,6 +482,31 @@ def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> 
                 decided[key] = None if _is_place_word(ref.name) else \
                     _bare_name_owner(ref.cluster[3:], script, by_surname, by_word, spellings, evidence)
             ref.cluster = decided[key] or ref.cluster
+
+
+def _co_mentions(refs: list[_Ref]) -> dict[str, set[str]]:
+    """Per person cluster, the gazetteer entries and other people named in its articles."""
+    by_article: dict[str, set[str]] = defaultdict(set)
+    for ref in refs:
+        if ref.cluster.startswith(("P:", "K:")):
+            by_article[ref.mention.article_id].add(ref.cluster)
+    out: dict[str, set[str]] = defaultdict(set)
+    for keys in by_article.values():
+        for key in keys:
+            if key.startswith("P:"):
+                out[key] |= keys
+    return out
+
+
+def _context_agrees(a: str, b: str, spellings: dict[str, set[tuple[str, ...]]],
+                    context: dict[str, set[str]]) -> bool:
+    """Across scripts, a name joins another only if their articles share a place, organisation
+    or person besides them (خالد مشعل and Khaled Meshaal both next to Hamas)."""
+    scripts_a = {_script(" ".join(s)) for s in spellings[a]}
+    scripts_b = {_script(" ".join(s)) for s in spellings[b]}
+    if scripts_a & scripts_b:
+        return True
+    return bool((context.get(a, set()) & context.get(b, set())) - {a, b})
 
 
 def _consonants(cluster: str) -> str:
