@@ -212,3 +212,26 @@ def test_across_scripts_a_name_needs_shared_context():
                 + _mentions("ar", ar, [("خالد مشعل", "PERSON")], "ar"))
     resolve(mentions, {})
     assert _entity(mentions, "خالد مشعل", "ar") != _entity(mentions, "Khaled Meshaal", "en")
+
+
+def test_a_first_and_last_name_joins_the_only_name_with_a_middle_name():
+    a = "Christine Blasey Ford testified. Christine Ford was calm."
+    b = "Lee Harvey Oswald fired. Lee Oswald was arrested. George Walker Bush and George Herbert Walker Bush."
+    mentions = (_mentions("a", a, [("Christine Blasey Ford", "PERSON"), ("Christine Ford", "PERSON")])
+                + _mentions("b", b, [("Lee Harvey Oswald", "PERSON"), ("Lee Oswald", "PERSON"),
+                                     ("George Walker Bush", "PERSON"), ("George Herbert Walker Bush", "PERSON")]))
+    resolve(mentions, {})
+    assert _entity(mentions, "Christine Ford", "a") == _entity(mentions, "Christine Blasey Ford", "a")
+    assert _entity(mentions, "Lee Oswald", "b") == _entity(mentions, "Lee Harvey Oswald", "b")
+    assert _entity(mentions, "George Walker Bush", "b") != _entity(mentions, "George Herbert Walker Bush", "b")
+
+
+def test_numbers_after_a_name():
+    text = ("Pius XII was silent, unlike Pius XI. Robert Mueller III was appointed; Robert Mueller said nothing. "
+            "John Paul II prayed. Saint Paul wrote.")
+    mentions = _mentions("a", text, [("Pius XII", "PERSON"), ("Pius XI", "PERSON"), ("Robert Mueller III", "PERSON"),
+                                     ("Robert Mueller", "PERSON"), ("John Paul II", "PERSON"), ("Saint Paul", "PERSON")])
+    resolve(mentions, {})
+    assert _entity(mentions, "Pius XII", "a") != _entity(mentions, "Pius XI", "a")
+    assert _entity(mentions, "Robert Mueller III", "a") == _entity(mentions, "Robert Mueller", "a")
+    assert _entity(mentions, "Saint Paul", "a") != _entity(mentions, "John Paul II", "a")

@@ -77,6 +77,7 @@ _TITLES_AR_FA = (
     "الملكي", "معالي", "فخامة", "الوزير", "وزير", "حجت‌الاسلام", "حجت‌الاسلام‌والمسلمین", "حجت", "الاسلام",
     "والمسلمین", "دکتر", "مهندس", "سرتیپ", "سرلشگر", "رئیس‌جمهور", "جمهور", "الرئيس", "خانم",
 )
+_ROMAN = re.compile(r"(?=[IVX]{1,5}$)X{0,3}(?:IX|IV|V?I{0,3})")
 _CONNECTORS = {"of", "the", "and", "for", "in", "al", "el"}
 _PARTICLES = {"bin", "ibn", "bint", "ben", "al", "el", "abu", "abou", "بن", "ابن", "بنت", "آل", "ال", "أبو", "ابو", "عبد"}
 _TITLE_WORDS = {normalize_for_search(t) for t in _TITLES_EN + _TITLES_AR_FA}
@@ -308,6 +309,9 @@ def _keyed_tokens_cached(name: str) -> tuple[str, ...]:
         words = joined
     out = []
     for word in words:
+        if out and _ROMAN.fullmatch(word.rstrip(".,’'s")):
+            out.append("#" + word.rstrip(".,’'s") + "/")  # Pius XI is not Pius XII, John Paul II not John Paul
+            continue
         skeleton = name_skeleton(word)
         if not skeleton:
             continue
@@ -374,7 +378,10 @@ def _fathers_name_last(tokens: list[str]) -> bool:
 
 
 def _given_names(tokens: list[str]) -> list[str]:
-    """The words before the surname, and before any lineage word (محمد of محمد بن سلمان, not سلمان)."""
+    """The words before the surname, and before any lineage word (محمد of محمد بن سلمان, not سلمان);
+    of a regnal name, the first word only."""
+    if tokens[-1].startswith("#"):
+        return tokens[:1]  # Benedict of Benedict XVI; "Paul" is not John Paul II
     head = tokens[:-1]
     for i, token in enumerate(head):
         if _is_lineage(token):
@@ -421,23 +428,28 @@ def _nearest(ref: _Ref, candidates: list[_Ref]) -> _Ref:
 
 
 def _merge_short_persons(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> None:
-    """Corpus-wide, in order: a full name with one middle initial joins the same name without it
-    (unless two initials compete: George H. W. / George W. Bush); full names whose vowels the
+    """Corpus-wide, in order: a full name with one middle initial or number joins the same name
+    without it (unless two compete: George H. W. / George W. Bush; Robert Mueller III joins Robert
+    Mueller, Pius XI and Pius XII stay apart); full names whose vowels the
     script did not write join the only compatible written-out full name whose spelling agrees;
     then one-word persons left over join the only full name with that surname, or the full name
     they were given to in nearly every article where the article itself decided."""
     fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
-    plain = {c for c in fulls if "/." not in c}
+    def optional(t: str) -> bool:  # a middle initial, a generational or regnal number
+        return t.endswith("/.") or t.startswith("#")
+
+    plain = {c for c in fulls if not any(optional(t) for t in c[2:].split())}
     by_plain: dict[str, set[str]] = defaultdict(set)
     for c in fulls:
-        if "/." in c:
-            by_plain["P:" + " ".join(t for t in c[2:].split() if not t.endswith("/."))].add(c)
+        if any(optional(t) for t in c[2:].split()):
+            by_plain["P:" + " ".join(t for t in c[2:].split() if not optional(t))].add(c)
     for target, variants in by_plain.items():
         if target in plain and len(variants) == 1:
             for ref in refs:
                 if ref.cluster in variants:
                     ref.cluster = target
     _merge_lineage_names(refs)
+    _merge_middle_names(refs)
     fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
     spellings: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for ref in refs:
@@ -548,6 +560,26 @@ def _merge_lineage_names(refs: list[_Ref]) -> None:
             for ref in refs:
                 if ref.cluster == longer[0]:
                     ref.cluster = short
+
+
+def _merge_middle_names(refs: list[_Ref]) -> None:
+    """A Latin "First Last" joins the only "First Middle Last" of the corpus (Christine Ford,
+    Christine Blasey Ford; Lee Oswald, Lee Harvey Oswald). Not in Arabic script, where the middle
+    word is usually the father's name and "First Last" may well be another man."""
+    fulls = sorted({r.cluster for r in refs if r.cluster.startswith("P:")})
+    latin = {c for c in fulls if all(len(t.split("/")) == 2 for t in c[2:].split())}
+    three: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for c in latin:
+        words = c[2:].split()
+        if len(words) == 3 and not any(t.endswith("/.") for t in words):
+            three[(words[0], words[2])].append(c)
+    moved = {}
+    for c in latin:
+        words = c[2:].split()
+        if len(words) == 2 and len(three.get((words[0], words[1]), [])) == 1:
+            moved[c] = three[(words[0], words[1])][0]
+    for ref in refs:
+        ref.cluster = moved.get(ref.cluster, ref.cluster)
 
 
 def _cluster_spellings_agree(a: set[tuple[str, ...]], b: set[tuple[str, ...]], last: bool = False) -> bool:
