@@ -60,6 +60,8 @@ def test_gazetteer_lookup_folds_clitics_and_articles_but_needs_the_whole_name():
     assert lookup("سپاه پاسداران", "ORG").entry.id == lookup("الحرس الثوري", "ORG").entry.id == \
         lookup("IRGC", "ORG").entry.id
     assert lookup("Iranian", "NORP") is None
+    assert lookup("لیبی", "GPE", "fa").entry.id == lookup("ليبيا", "GPE", "ar").entry.id
+    assert lookup("ليبي", "GPE", "ar") is None  # Arabic "Libyan", spelled like Persian "Libya"
     assert lookup("Gaza ceasefire", "EVENT") is None
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,7 +84,22 @@ def _table() -> tuple[dict[str, list[Place]], frozenset[str]]:
     # entries re-created above: point every name at the final entry of its id
     for key, bucket in names.items():
         names[key] = [entries[p.id] for p in bucket]
+    # Persian لیبی (Libya) is Arabic ليبي (Libyan): a name that is the nisba of another name of the
+    # same entry is not taken from Arabic text
+    arabic = defaultdict(set)
+    for key, bucket in names.items():
+        if _arabic(key):
+            for p in bucket:
+                arabic[p.id].add(key)
+    for ident, keys in arabic.items():
+        for key in keys:
+            nisba = key[:-1] if key.endswith("يا") else key + "ي"  # ليبيا → ليبي, مصر → مصري
+            if nisba in keys and nisba != key:
+                _NISBA.add((nisba, ident))
     return names, frozenset(person_names)
+
+
+_NISBA: set[tuple[str, str]] = set()
 
 
 def _variants(key: str) -> list[str]:
@@ -99,13 +115,16 @@ def _variants(key: str) -> list[str]:
     return out
 
 
-def lookup(text: str, label: str = "") -> Match | None:
+def lookup(text: str, label: str = "", lang: str | None = None) -> Match | None:
     """The gazetteer entry named by the whole of ``text``, or None. When a spelling names two
     entries (فارس: the agency and the province), the one whose type agrees with ``label`` wins,
-    else the one listed first."""
+    else the one listed first. ``lang="ar"``: a Persian spelling that is an Arabic adjective of the
+    same place (لیبی/ليبي) does not match."""
     names, person_names = _table()
     for key in _variants(fold(text)):
         bucket = names.get(key)
+        if bucket and lang == "ar":
+            bucket = [p for p in bucket if (key, p.id) not in _NISBA]
         if not bucket:
             continue
         wanted = PLACE_TYPES if label in PLACE_TYPES else {label}

@@ -221,9 +221,9 @@ def _prepare(mentions: list[Mention], dates: dict[str, str | None],
             preceding = (before or {}).get((mention.article_id, mention.start), "")
             reported = any(normalize_for_search(w) in _REPORTER_WORDS for w in preceding.split()[-3:])
             # "به گزارش فارس", "خبرنگار فارس": after a reporting word a name is the agency, whatever the tag
-            match = gazetteer_lookup(mention.text, "ORG" if reported else mention.label)
+            match = gazetteer_lookup(mention.text, "ORG" if reported else mention.label, mention.lang)
             if reported and match and match.entry.type != "ORG":
-                match = gazetteer_lookup(mention.text, mention.label)
+                match = gazetteer_lookup(mention.text, mention.label, mention.lang)
             if match and match.person_name and reported and match.entry.type == "ORG":
                 place, label = match.entry, match.entry.type
                 match = None
