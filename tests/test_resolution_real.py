@@ -237,3 +237,12 @@ def test_numbers_after_a_name():
     assert _entity(mentions, "Pius XII", "a") != _entity(mentions, "Pius XI", "a")
     assert _entity(mentions, "Robert Mueller III", "a") == _entity(mentions, "Robert Mueller", "a")
     assert _entity(mentions, "Saint Paul", "a") != _entity(mentions, "John Paul II", "a")
+
+
+def test_a_persian_compound_surname_written_with_a_space_is_the_surname():
+    a = "محمود احمدی‌نژاد در نیویورک سخنرانی کرد."
+    b = "احمدی نژاد گفت که تحریم‌ها اثری ندارد."
+    mentions = (_mentions("a", a, [("محمود احمدی‌نژاد", "PERSON")], "fa")
+                + _mentions("b", b, [("احمدی نژاد", "PERSON")], "fa"))
+    resolve(mentions, {})
+    assert _entity(mentions, "احمدی نژاد", "b") == _entity(mentions, "محمود احمدی‌نژاد", "a")

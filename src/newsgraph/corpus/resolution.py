@@ -52,7 +52,7 @@ from newsgraph.model import Entity, Mention
 from newsgraph.text.normalize import normalize_for_search
 from newsgraph.text.translit import first_vowel_class, name_skeleton, spellings_agree
 
-RESOLUTION_VERSION = "resolution-2026.11.1"
+RESOLUTION_VERSION = "resolution-2026.12.1"
 PERSON = "PERSON"
 PLACE_OR_GROUP = {"ORG", "GPE", "LOC", "NORP", "EVENT", "FAC", "MISC"}
 
@@ -78,6 +78,7 @@ _TITLES_AR_FA = (
     "والمسلمین", "دکتر", "مهندس", "سرتیپ", "سرلشگر", "رئیس‌جمهور", "جمهور", "الرئيس", "خانم",
 )
 _ROMAN = re.compile(r"(?=[IVX]{1,5}$)X{0,3}(?:IX|IV|V?I{0,3})")
+_PERSIAN_SURNAME_ENDINGS = {normalize_for_search(w) for w in ("نژاد", "زاده", "پور", "نیا", "فر", "راد", "منش", "خواه")}
 _CONNECTORS = {"of", "the", "and", "for", "in", "al", "el"}
 _PARTICLES = {"bin", "ibn", "bint", "ben", "al", "el", "abu", "abou", "بن", "ابن", "بنت", "آل", "ال", "أبو", "ابو", "عبد"}
 _TITLE_WORDS = {normalize_for_search(t) for t in _TITLES_EN + _TITLES_AR_FA}
@@ -304,6 +305,8 @@ def _keyed_tokens_cached(name: str) -> tuple[str, ...]:
         for word in words:
             if joined and normalize_for_search(joined[-1]) in ("عبد", "ابو") and len(joined[-1]) <= 3:
                 joined[-1] += word
+            elif joined and normalize_for_search(word) in _PERSIAN_SURNAME_ENDINGS:
+                joined[-1] += word  # احمدی نژاد = احمدی‌نژاد
             else:
                 joined.append(word)
         words = joined
