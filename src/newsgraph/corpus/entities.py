@@ -26,13 +26,21 @@ def role_mentions(store: Store) -> list[tuple[str, Mention]]:
     return out
 
 
+def words_before(store: Store, chars: int = 40) -> dict[tuple[str, int], str]:
+    """The text just before every mention (the dateline's "به گزارش", "reporter of")."""
+    rows = store.conn.execute(
+        "SELECT m.article_id, m.start, substr(a.text, max(1, m.start - ? + 1), min(m.start, ?))"
+        " FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.start > 0", (chars, chars))
+    return {(article, start): text for article, start, text in rows}
+
+
 def resolve_corpus(store: Store, overrides: str | Path | None = None) -> int:
     """Resolve all mentions in ``store``; returns the number of entities."""
     mentions = store.all_mentions()
     roles = role_mentions(store)
     dates = {row["id"]: row["date"] for row in store.article_metadata()}
     loaded = Overrides.load(overrides) if overrides else None
-    resolution = resolve(mentions + [m for _, m in roles], dates, loaded)
+    resolution = resolve(mentions + [m for _, m in roles], dates, loaded, before=words_before(store))
     store.replace_entities(resolution.entities, mentions,
                            [(m.article_id, role, m.entity_id) for role, m in roles if m.entity_id])
     return len(resolution.entities)

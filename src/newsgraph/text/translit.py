@@ -121,3 +121,92 @@ def name_skeleton(name: str) -> list[str]:
 def name_key(name: str) -> str:
     """One string per name, word boundaries ignored (نصر الله = Nasrallah)."""
     return "".join(name_skeleton(name))
+
+
+# --- Vowels between consonants, for checking an Arabic-script spelling against a Latin one ---
+
+_LATIN_LONG = [("ou", "uu"), ("oo", "uu"), ("ee", "ii")]  # digraph vowels the skeleton drops: kept as long here
+
+
+def _latin_slots(token: str) -> list[list[str]] | None:
+    token = unicodedata.normalize("NFKD", token.lower())
+    token = "".join(ch for ch in token if not unicodedata.combining(ch))
+    token = _ARTICLE.sub("", token)
+    token = re.sub(r"[^a-z]", "", token)
+    for digraph, cls in _LATIN_DIGRAPHS:
+        token = token.replace(digraph, dict(_LATIN_LONG).get(digraph, cls))
+    units: list[list[str]] = [["", ""]]  # [consonant class, vowels after it]; the first has no consonant
+    for i, ch in enumerate(token):
+        if ch.isupper():
+            cls = ch
+        elif ch == "c" and i + 1 < len(token) and token[i + 1] in "ei":
+            cls = "S"
+        else:
+            cls = _LATIN_CLASSES.get(ch, "")
+        if cls:
+            units.append([cls, ""])
+        else:
+            units[-1][1] += ch
+    return units
+
+
+def _arabic_slots(token: str) -> list[list[str]] | None:
+    token = _DIACRITICS.sub("", token)
+    token = re.sub(r"ه(?=\u200c|ای$|ي$|ی$)", "", token)
+    token = token.replace(_ZWNJ, "")
+    token = re.sub(r"^(?:وال|بال|فال|كال|لل)(?=..)", "", token)
+    token = _ARTICLE.sub("", token)
+    units: list[list[str]] = [["", ""]]
+    chars = list(token)
+    for i, ch in enumerate(chars):
+        if ch == "و":
+            prev_vowel = i == 0 or chars[i - 1] in "اآى"
+            next_vowel = i + 1 < len(chars) and chars[i + 1] in "اآيیىه"
+            if prev_vowel or next_vowel:
+                units.append(["W", ""])
+            else:
+                units[-1][1] += "U"
+        elif ch in "يی":
+            units[-1][1] += "I"
+        elif ch in "اآى":
+            units[-1][1] += "A"
+        elif _ARABIC_CLASSES.get(ch, ""):
+            units.append([_ARABIC_CLASSES[ch], ""])
+        else:
+            units[-1][1] += "?"  # ع, hamza, ة: a sound Latin spellings write in many ways or not at all
+    return units
+
+
+def _collapse_units(units: list[list[str]]) -> list[list[str]]:
+    out = [list(units[0])]
+    for cls, vowels in units[1:]:
+        if len(out) > 1 and out[-1][0] == cls:
+            out[-1][1] += vowels
+        else:
+            out.append([cls, vowels])
+    if len(out) > 2 and out[-1][0] == "H":
+        out[-2][1] += out.pop()[1]
+    return out
+
+
+def _slot_agrees(arabic: str, latin: str) -> bool:
+    if "?" in arabic:
+        return True
+    if not arabic:  # no long vowel written: one short vowel at most ("Hassan" for حسن, not "Hussein")
+        return len(latin) <= 1 or latin == "y"
+    if arabic[0] == "A":  # alif also writes a foreign short vowel (ترامب Trump)
+        return bool(latin)
+    wanted = {"I": "iey", "U": "ouw"}[arabic[0]]
+    return any(ch in wanted for ch in latin)
+
+
+def spellings_agree(arabic_token: str, latin_token: str) -> bool:
+    """Whether a Latin spelling can transliterate an Arabic-script word: besides equal consonants,
+    every long vowel the Arabic writes between two consonants (ا و ي) shows in the Latin, and where
+    the Arabic writes none the Latin has one short vowel at most. Soleimani/سليماني and
+    Hussein/حسين agree; Hassan/حسين, Hussein/حسن, Mohammad/محمود, Suleiman/سلمان do not."""
+    a = _collapse_units(_arabic_slots(arabic_token) or [])
+    b = _collapse_units(_latin_slots(latin_token) or [])
+    if [u[0] for u in a[1:]] != [u[0] for u in b[1:]] or len(a) < 2:
+        return token_skeleton(arabic_token) == token_skeleton(latin_token)  # alignment unsure: consonants only
+    return all(_slot_agrees(x[1], y[1]) for x, y in zip(a[1:-1], b[1:-1]))
