@@ -104,3 +104,10 @@ def test_real_news_clitics_and_function_words():
     names = [m.text for m in ng.annotate(text, lang="ar").mentions]
     assert "كوريا الجنوبية" in names and "وريا الجنوبية" not in names
     assert "على" not in names
+
+
+def test_a_clause_is_not_a_name():
+    """Seen on Fars News: the Persian tagger called «شاه را شكسته بودند» ("had broken the Shah") a PERSON."""
+    text = "مردم در آن روزها شاه را شكسته بودند و حسن روحانی سخنرانی کرد."
+    spans = [(text.index("شاه"), text.index("بودند") + 5, "PERSON"), (text.index("حسن"), text.index("روحانی") + 6, "PERSON")]
+    assert [text[s:e] for s, e, _ in name_spans(text, spans, "fa")] == ["حسن روحانی"]

@@ -261,12 +261,21 @@ def name_spans(text: str, tagged: list[Span], lang: str = "ar") -> list[Span]:
 
     cleaned = sorted({(s, e, _label_of(text[s:e], label, lang)) for start, end, label in tagged
                       for s, e, _ in clean_span(text, start, end, label, known, keep, lang)
-                      if not _is_function_word(text[s:e])})
+                      if not _is_function_word(text[s:e]) and not _holds_a_clause_word(text[s:e])})
     return sorted(cleaned + every_occurrence(text, cleaned, clitics=lang == "ar"))
 
 
 # Written function words that fold onto names (على → علي "Ali", إلى → الي): the written form decides.
 _FUNCTION_WORDS = frozenset("على إلى الى حتى لدى متى عليه عليها".split())
+
+
+# Words that open or mark a clause: no name holds one («شاه را شکسته بودند» is a clause the Persian
+# tagger called a PERSON). Compared after normalize(), so ي/ی and ك/ک spellings both count.
+_CLAUSE_WORDS = frozenset(normalize(w) for w in "را که الذي التي الذين اللذين إن أن لقد سوف بودند بود است شد".split())
+
+
+def _holds_a_clause_word(surface: str) -> bool:
+    return any(normalize(w) in _CLAUSE_WORDS for w in surface.split()[1:])
 
 
 def _is_function_word(surface: str) -> bool:
