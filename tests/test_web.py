@@ -929,3 +929,13 @@ def test_reuse_page_says_when_there_is_no_network(dash_client: TestClient) -> No
     page = dash_client.get("/reuse", params={"kind": "exact", "min_weight": 100000}).text
     assert 'id="reuse-empty"' in page and "no network to draw" in page
     assert 'id="reuse-empty"' not in dash_client.get("/reuse").text
+
+
+def test_search_in_one_script_offers_the_others(client: TestClient) -> None:
+    page = client.get("/", params={"q": ARABIC_NAME}).text
+    offer = re.search(r'<p class="spellings" id="other-spellings"[^>]*>(.*?)</p>', page, re.S)
+    assert offer and "Soleimani" in offer.group(1) and "search every spelling" in offer.group(1)
+    href = html.unescape(re.search(r'href="([^"]+)">search every spelling', offer.group(1)).group(1))
+    wide = client.get(href).text
+    assert int(re.search(r'id="result-count">(\d+)', wide).group(1)) > int(re.search(r'id="result-count">(\d+)', page).group(1))
+    assert 'id="other-spellings"' not in client.get("/", params={"q": "the"}).text

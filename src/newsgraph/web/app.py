@@ -242,6 +242,7 @@ def _add_search_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
         found = Q.search_articles(conn, f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
         entity_name = Q.entity_name(conn, entity) if entity else ""
         return page("search.html", f=f, found=found, page_no=page_no, page_size=PAGE_SIZE, notes=notes,
+                    spellings=Q.other_spellings(conn, f.q),
                     stats=Q.corpus_stats(conn) if not f.active() else None, entity_name=entity_name)
 
 

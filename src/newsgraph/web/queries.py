@@ -18,6 +18,7 @@ from typing import Any
 import networkx as nx
 
 from newsgraph.store.db import Store, fts_query
+from newsgraph.text.normalize import normalize_for_search
 from newsgraph.web.snapshot import cached, facet_codes, has_snapshot
 
 RANK_WINDOW = 1000  # a query ranks (and facets) at most this many of its most recently added matches
@@ -159,6 +160,41 @@ def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
 
 
 ARTICLE_COLUMNS = "a.id, a.title, a.lang, a.outlet, a.author, a.date, a.word_count, a.source"
+
+
+def _spelling_index(conn: sqlite3.Connection) -> dict[str, tuple[str, str, list[tuple[str, str]]]]:
+    """Normalised spelling -> (entity id, name, [(language, spelling)]) for the entities written in
+    more than one language: a search in one script can offer the others."""
+    index: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}
+    if not has_entities(conn):
+        return index
+    for entity_id, name, aliases in conn.execute(
+            "SELECT id, name, aliases FROM entities WHERE aliases LIKE '%], \"%' ORDER BY mention_count"):
+        by_lang = json.loads(aliases or "{}")
+        if len(by_lang) < 2:
+            continue
+        spellings = [(lang, sp) for lang, values in by_lang.items() for sp in values[:3]]
+        for _, spelling in spellings:
+            index[normalize_for_search(spelling)] = (entity_id, name, spellings)
+    return index
+
+
+def other_spellings(conn: sqlite3.Connection, query: str) -> dict[str, Any] | None:
+    """The entity a one-name query names and its spellings in other languages and scripts
+    (``None`` when the query is not such a name)."""
+    if not query or any(op in query.split() for op in ("OR", "NOT")) or '"' in query or len(query) > 80:
+        return None
+    hit = cached(conn, "spelling_index", _spelling_index).get(normalize_for_search(query.strip()))
+    if hit is None:
+        return None
+    entity_id, name, spellings = hit
+    wanted = normalize_for_search(query.strip())
+    others = [(lang, sp) for lang, sp in spellings if normalize_for_search(sp) != wanted]
+    if not others:
+        return None
+    terms = [query.strip()] + [sp for _, sp in others]
+    return {"entity_id": entity_id, "name": name, "others": others,
+            "query": " OR ".join(f'"{t}"' if " " in t else t for t in terms)}
 
 
 def search_articles(conn: sqlite3.Connection, f: Filters, limit: int = 20, offset: int = 0) -> dict[str, Any]:
