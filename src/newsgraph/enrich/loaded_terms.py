@@ -27,10 +27,11 @@ Hand-written, not measured for recall; the lists are short on purpose and meant 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsgraph.text.arabic import WORD_RUN as WORD
+from newsgraph.text.arabic import light_forms
 from newsgraph.text.normalize import normalize_for_search, normalize_with_offsets, source_span
 
 LEXICON_VERSION = "loaded-terms-1"
@@ -148,7 +149,6 @@ CONTEXT_ONLY = {
                                " السعوديه قطر تركيا روسيا الموساد المخابرات".split()),
 }
 
-WORD = re.compile(r"[^\s.,،:;؛!?؟«»\"“”()\[\]]+")
 
 
 @dataclass(frozen=True)
@@ -176,12 +176,8 @@ def _entries() -> dict[str, dict[tuple[str, ...], tuple[str, str]]]:
 
 
 def _forms(word: str, lang: str) -> list[str]:
-    from newsgraph.enrich.sentiment import _forms_ar, _forms_fa  # the same clitic handling as sentiment
-
-    if lang == "ar":
-        return _forms_ar(word)
-    if lang == "fa":
-        return _forms_fa(word)
+    if lang in ("ar", "fa"):
+        return light_forms(word, lang)  # the same clitic handling as sentiment
     word = word.strip("'’-")
     forms = [word]
     for suffix in ("'s", "’s", "s"):

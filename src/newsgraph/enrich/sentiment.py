@@ -31,6 +31,8 @@ import math
 import re
 from functools import lru_cache
 
+from newsgraph.text.arabic import WORD_RUN as WORD
+from newsgraph.text.arabic import light_forms
 from newsgraph.text.normalize import normalize_for_search
 
 SENTIMENT_VERSION = "sentiment-2 (vaderSentiment; ar/fa lexicons-2; names and loaded terms masked)"
@@ -69,10 +71,6 @@ FA_NEGATIVE = _folded("""
 AR_NEGATORS = frozenset("لا لم لن ليس ليست غير ولا ولم ولن بدون دون".split())
 FA_NEGATORS_BEFORE = frozenset("نه بدون هرگز".split())
 FA_NEGATIVE_AFTER = re.compile(r"^(?:نيست|نبود|نيستند|نبودند|ن(?:مي)?(?:كرد|كن|شد|شو|داشت|دار|بود|است)\w*)$")
-WORD = re.compile(r"[^\s.,،:;؛!?؟«»\"“”()\[\]]+")
-_AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
-_AR_SUFFIXES = ("ات", "ين", "ون", "يه", "ها", "هم", "ه", "ي", "ا")  # ا: the accusative tanween seat (ناجحاً)
-_FA_SUFFIXES = ("هاي", "ها", "ان", "ي", "اي")
 
 
 @lru_cache(maxsize=1)
@@ -83,23 +81,11 @@ def _vader():
 
 
 def _forms_ar(word: str) -> list[str]:
-    forms = [word]
-    for prefix in _AR_PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            forms.append(word[len(prefix):])
-    for form in list(forms):
-        for suffix in _AR_SUFFIXES:
-            if form.endswith(suffix) and len(form) - len(suffix) >= 3:
-                forms.append(form[:-len(suffix)])
-    return forms
+    return light_forms(word, "ar")
 
 
 def _forms_fa(word: str) -> list[str]:
-    forms = [word]
-    for suffix in _FA_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            forms.append(word[:-len(suffix)])
-    return forms
+    return light_forms(word, "fa")
 
 
 def lexicon_hits(text: str, lang: str) -> list[tuple[str, int]]:

@@ -173,3 +173,29 @@ def _written_length(word: str, letters: int) -> int:
         if not _DIACRITICS.match(ch):
             seen += 1
     return len(word)
+
+
+# ---------------------------------------------------------------------------------------------
+# words and light stems of folded text (lexicon matching: sentiment, loaded terms)
+
+# A word of folded text: anything between spaces and punctuation (Arabic and Latin alike).
+WORD_RUN = re.compile(r"[^\s.,،:;؛!?؟«»\"“”()\[\]]+")
+_AR_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
+_AR_SUFFIXES = ("ات", "ين", "ون", "يه", "ها", "هم", "ه", "ي", "ا")  # ا: the accusative tanween seat (ناجحاً)
+_FA_SUFFIXES = ("هاي", "ها", "ان", "ي", "اي")
+
+
+def light_forms(word: str, lang: str) -> list[str]:
+    """``word`` (folded by ``normalize_for_search``) and its light stems: Arabic without a proclitic
+    group and/or a suffix, Persian without a plural or ezafe suffix; each keeps at least three letters."""
+    if lang == "fa":
+        return [word] + [word[:-len(s)] for s in _FA_SUFFIXES if word.endswith(s) and len(word) - len(s) >= 3]
+    forms = [word]
+    for prefix in _AR_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            forms.append(word[len(prefix):])
+    for form in list(forms):
+        for suffix in _AR_SUFFIXES:
+            if form.endswith(suffix) and len(form) - len(suffix) >= 3:
+                forms.append(form[:-len(suffix)])
+    return forms
