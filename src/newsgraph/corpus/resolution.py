@@ -342,11 +342,17 @@ def _resolve_in_article(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> N
         elif ref.is_person:
             ref.cluster = _short_form_key(ref, fulls, attached)
         elif len(ref.tokens) == 1 and not _is_place_word(ref.name) and \
-                any(_same_token(f.tokens[-1], ref.tokens[0]) and _spellings_agree(ref, f, -1) for f in fulls):
+                any(_same_token(f.tokens[-1], ref.tokens[0]) and _spellings_agree(ref, f, -1) for f in fulls) and \
+                (ref.label != "NORP" or any(_same_word(f.name.split()[-1], ref.name) for f in fulls)):
             ref.cluster = _short_form_key(ref, fulls, attached)  # "Soleimani" tagged LOC next to Qassem Soleimani
         if ref.deferred and not ref.cluster.startswith("P:"):
             ref.place, ref.label = ref.deferred, ref.deferred.type  # فارس with no Fares in the article: the agency
             ref.cluster = "K:" + ref.deferred.id
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Spelled alike: a NORP-tagged "Soleimani" is the surname, "Iranian" is not Iran."""
+    return normalize_for_search(a).strip(".,’'") == normalize_for_search(b).strip(".,’'")
 
 
 def _short_form_key(ref: _Ref, fulls: list[_Ref], attached: list[tuple[str, _Ref]] | None = None) -> str:
@@ -627,6 +633,11 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
     for c in keys:
         if c.startswith("P:"):
             by_surname[c[2:].split()[-1].split("/")[0]].append(c)
+    arabic_surnames: dict[str, set[str]] = defaultdict(set)  # the letters of each person's Arabic-script surnames
+    for ref in refs:
+        words = ref.name.split()
+        if ref.cluster.startswith("P:") and len(words) >= 2 and _script(words[-1]) == "arabic":
+            arabic_surnames[ref.cluster].add(_letters(words[-1]))
     decided: dict[str, str | None] = {}
     for ref in refs:
         if _script(ref.mention.text) != "arabic":
@@ -642,9 +653,11 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
                 if key not in decided:
                     parts = token.split("/")
                     stripped = parts[0][1:] + "/" + ("/" + parts[2][1:] if len(parts) > 2 else "")
-                    owners = {c for c in by_surname.get(parts[0][1:], ()) if len(c[2:].split()[-1].split("/")) > 2
-                              and _same_token(c[2:].split()[-1], stripped)
-                              and not _fathers_name_last(c[2:].split())}  # an Arabic-script full name only
+                    letters = parts[2][1:] if len(parts) > 2 else ""
+                    owners = {c for c in by_surname.get(parts[0][1:], ())  # an Arabic-script spelling of it only
+                              if (_same_token(c[2:].split()[-1], stripped) if len(c[2:].split()[-1].split("/")) > 2
+                                  else letters in arabic_surnames[c])
+                              and not _fathers_name_last(c[2:].split())}
                     decided[key] = next(iter(owners)) if len(owners) == 1 else None
                 ref.cluster = decided[key] or key
 
@@ -697,7 +710,7 @@ def _canonical_name(refs: list[_Ref]) -> str:
     longest = max(words.values())
     full = Counter({n: c for n, c in pool.items() if words[n] >= min(longest, 2)})
     plain = Counter({n: c for n, c in full.items() if not re.search(r"(?:^|\s)[A-Z]\.?(?:\s|$)", n)})
-    ranked = sorted((plain or full).items(), key=lambda nc: (-nc[1], -words[nc[0]], nc[0]))
+    ranked = sorted((plain or full).items(), key=lambda nc: (-nc[1], -words[nc[0]]))  # ties: first seen
     return ranked[0][0]
 
 
