@@ -16,8 +16,8 @@ The rules, in order, each conservative (two different people must never merge):
 2. *Key the name*: each word becomes its consonant skeleton
    (:func:`newsgraph.text.translit.token_skeleton`), so Qassem/Qasem/Ghasem/قاسم share ``QSM``.
    An Arabic-script word also keeps its letters, folded only where spellings of one name differ
-   (ي/ی, ك/ک, ة/ه, hamza seats, the article): حسن and حسين, محمد and محمود, سلمان and سليمان are
-   different names. An Arabic-script spelling meets a Latin one only when the long vowels it
+   (ي/ی, ك/ک, ة/ه, hamza seats, the article, ZWNJ; عبد الله = عبدالله, احمدی نژاد = احمدی‌نژاد):
+   حسن and حسين, محمد and محمود, سلمان and سليمان are different names. An Arabic-script spelling meets a Latin one only when the long vowels it
    writes show in the Latin (:func:`newsgraph.text.translit.spellings_agree`: خالد مشعل = Khaled
    Meshaal; حسين ≠ Hassan).
 3. *Inside one article*, a one-word person mention ("Soleimani", "Qassem" in حاج قاسم) joins
@@ -25,8 +25,9 @@ The rules, in order, each conservative (two different people must never merge):
    first one after it; a word shared by two full names (Ismail Haniyeh, Ismail Qaani) goes to
    the surname match, never to a first-name match that is ambiguous. In محمد بن سلمان the last
    word is the father's name, not a surname.
-4. *Across the corpus*: a full name with a middle initial joins the name without it (Donald J.
-   Trump) unless two initials compete; "X bin Y" joins the only longer name it begins; Arabic-script
+4. *Across the corpus*: a full name with a middle initial or a number joins the name without it
+   (Donald J. Trump, Robert Mueller III) unless two compete (Pius XI, Pius XII); a Latin "First
+   Last" joins the only "First Middle Last"; "X bin Y" joins the only longer name it begins; Arabic-script
    full names join the only Latin full name they agree with; a one-word person left over joins the
    only full name of its script whose surname it is, or the full name its articles gave it in
    at least 80% of (and at least 3) articles ("Trump" alone). A place never joins a person.
