@@ -16,8 +16,8 @@ The rules, in order, each conservative (two different people must never merge):
 2. *Key the name*: each word becomes its consonant skeleton
    (:func:`newsgraph.text.translit.token_skeleton`), so Qassem/Qasem/Ghasem/قاسم share ``QSM``.
    An Arabic-script word also keeps its letters, folded only where spellings of one name differ
-   (ي/ی, ك/ک, ة/ه, hamza seats, the article): حسن and حسين, محمد and محمود, سلمان and سليمان are
-   different names. An Arabic-script spelling meets a Latin one only when the long vowels it
+   (ي/ی, ك/ک, ة/ه, hamza seats, the article, ZWNJ; عبد الله = عبدالله, احمدی نژاد = احمدی‌نژاد):
+   حسن and حسين, محمد and محمود, سلمان and سليمان are different names. An Arabic-script spelling meets a Latin one only when the long vowels it
    writes show in the Latin (:func:`newsgraph.text.translit.spellings_agree`: خالد مشعل = Khaled
    Meshaal; حسين ≠ Hassan).
 3. *Inside one article*, a one-word person mention ("Soleimani", "Qassem" in حاج قاسم) joins
@@ -25,8 +25,9 @@ The rules, in order, each conservative (two different people must never merge):
    first one after it; a word shared by two full names (Ismail Haniyeh, Ismail Qaani) goes to
    the surname match, never to a first-name match that is ambiguous. In محمد بن سلمان the last
    word is the father's name, not a surname.
-4. *Across the corpus*: a full name with a middle initial joins the name without it (Donald J.
-   Trump) unless two initials compete; "X bin Y" joins the only longer name it begins; Arabic-script
+4. *Across the corpus*: a full name with a middle initial or a number joins the name without it
+   (Donald J. Trump, Robert Mueller III) unless two compete (Pius XI, Pius XII); a Latin "First
+   Last" joins the only "First Middle Last"; "X bin Y" joins the only longer name it begins; Arabic-script
    full names join the only Latin full name they agree with; a one-word person left over joins the
    only full name of its script whose surname it is, or the full name its articles gave it in
    at least 80% of (and at least 3) articles ("Trump" alone). A place never joins a person.
@@ -342,11 +343,17 @@ def _resolve_in_article(refs: list[_Ref], attached: list[tuple[str, _Ref]]) -> N
         elif ref.is_person:
             ref.cluster = _short_form_key(ref, fulls, attached)
         elif len(ref.tokens) == 1 and not _is_place_word(ref.name) and \
-                any(_same_token(f.tokens[-1], ref.tokens[0]) and _spellings_agree(ref, f, -1) for f in fulls):
+                any(_same_token(f.tokens[-1], ref.tokens[0]) and _spellings_agree(ref, f, -1) for f in fulls) and \
+                (ref.label != "NORP" or any(_same_word(f.name.split()[-1], ref.name) for f in fulls)):
             ref.cluster = _short_form_key(ref, fulls, attached)  # "Soleimani" tagged LOC next to Qassem Soleimani
         if ref.deferred and not ref.cluster.startswith("P:"):
             ref.place, ref.label = ref.deferred, ref.deferred.type  # فارس with no Fares in the article: the agency
             ref.cluster = "K:" + ref.deferred.id
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Spelled alike: a NORP-tagged "Soleimani" is the surname, "Iranian" is not Iran."""
+    return normalize_for_search(a).strip(".,’'") == normalize_for_search(b).strip(".,’'")
 
 
 def _short_form_key(ref: _Ref, fulls: list[_Ref], attached: list[tuple[str, _Ref]] | None = None) -> str:
@@ -627,6 +634,11 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
     for c in keys:
         if c.startswith("P:"):
             by_surname[c[2:].split()[-1].split("/")[0]].append(c)
+    arabic_surnames: dict[str, set[str]] = defaultdict(set)  # the letters of each person's Arabic-script surnames
+    for ref in refs:
+        words = ref.name.split()
+        if ref.cluster.startswith("P:") and len(words) >= 2 and _script(words[-1]) == "arabic":
+            arabic_surnames[ref.cluster].add(_letters(words[-1]))
     decided: dict[str, str | None] = {}
     for ref in refs:
         if _script(ref.mention.text) != "arabic":
@@ -642,9 +654,11 @@ def _strip_clitic_keys(refs: list[_Ref]) -> None:
                 if key not in decided:
                     parts = token.split("/")
                     stripped = parts[0][1:] + "/" + ("/" + parts[2][1:] if len(parts) > 2 else "")
-                    owners = {c for c in by_surname.get(parts[0][1:], ()) if len(c[2:].split()[-1].split("/")) > 2
-                              and _same_token(c[2:].split()[-1], stripped)
-                              and not _fathers_name_last(c[2:].split())}  # an Arabic-script full name only
+                    letters = parts[2][1:] if len(parts) > 2 else ""
+                    owners = {c for c in by_surname.get(parts[0][1:], ())  # an Arabic-script spelling of it only
+                              if (_same_token(c[2:].split()[-1], stripped) if len(c[2:].split()[-1].split("/")) > 2
+                                  else letters in arabic_surnames[c])
+                              and not _fathers_name_last(c[2:].split())}
                     decided[key] = next(iter(owners)) if len(owners) == 1 else None
                 ref.cluster = decided[key] or key
 
@@ -697,7 +711,7 @@ def _canonical_name(refs: list[_Ref]) -> str:
     longest = max(words.values())
     full = Counter({n: c for n, c in pool.items() if words[n] >= min(longest, 2)})
     plain = Counter({n: c for n, c in full.items() if not re.search(r"(?:^|\s)[A-Z]\.?(?:\s|$)", n)})
-    ranked = sorted((plain or full).items(), key=lambda nc: (-nc[1], -words[nc[0]], nc[0]))
+    ranked = sorted((plain or full).items(), key=lambda nc: (-nc[1], -words[nc[0]]))  # ties: first seen
     return ranked[0][0]
 
 
