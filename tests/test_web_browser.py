@@ -6,8 +6,11 @@ Screenshots go to tests/artifacts/. Skips when Chromium, chromedriver or Seleniu
 
 from __future__ import annotations
 
+import json
+
 import shutil
 import socket
+import sqlite3
 import tempfile
 import threading
 import time
@@ -194,6 +197,12 @@ def test_graph_draws_nodes_and_filters(browser: webdriver.Chrome, live: LiveServ
     WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
     time.sleep(2.5)
     shot(browser, "graph-default")
+    assert int(canvas.get_attribute("data-drawn")) <= 60
+    boxes = json.loads(canvas.get_attribute("data-label-boxes"))
+    assert len(boxes) >= 10
+    for i, a in enumerate(boxes):  # no two drawn labels overlap
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
     browser.get(live.url("/graph?min_weight=1&limit=150"))  # everything, then filtered in the page
     canvas = wait_for(browser, "canvas#graph")
     WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
@@ -448,3 +457,29 @@ def test_every_view_works_on_the_seed_corpus(browser: webdriver.Chrome, full_see
     toggle.click()
     WebDriverWait(browser, 5).until(lambda d: mark.value_of_css_property("background-color") != shown)
     shot(browser, "seed-article-all-stages")
+
+
+def test_reader_draws_every_stored_span_of_every_layer(browser: webdriver.Chrome, full_seed_live: LiveServer) -> None:
+    """For every article of the seed corpus with every stage run, and every layer, the spans drawn in the
+    DOM (pieces of one span counted once) are the stored spans inside the kept paragraphs."""
+    db = full_seed_live.db  # type: ignore[attr-defined]
+    tables = {"ent": "mentions", "date": "dates", "quote": "quotes", "technique": "techniques", "relation": "relations"}
+    checked = 0
+    with sqlite3.connect(db) as conn:
+        articles = [r[0] for r in conn.execute("SELECT id FROM articles")]
+        for article_id in articles:
+            browser.get(full_seed_live.url(f"/article/{article_id}"))
+            wait_for(browser, "#article-text")
+            drawn = browser.execute_script(
+                "const out = {}; for (const e of document.querySelectorAll('#article-text .hl')) {"
+                " const layer = [...e.classList].find(c => arguments[0].includes(c)); if (!layer) continue;"
+                " (out[layer] = out[layer] || new Set()).add(e.dataset.span || (e.dataset.start + '-' + e.dataset.end)); }"
+                " return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));", list(tables))
+            paragraphs = conn.execute("SELECT start, end FROM paragraphs WHERE article_id = ?", (article_id,)).fetchall()
+            for layer, table in tables.items():
+                stored = {f"{s}-{e}" for s, e in conn.execute(f"SELECT start, end FROM {table} WHERE article_id = ?",
+                                                               (article_id,))
+                          if any(ps <= s and e <= pe for ps, pe in paragraphs)}
+                assert set(drawn.get(layer, [])) == stored, (article_id, layer)
+                checked += len(stored)
+    assert checked > 500

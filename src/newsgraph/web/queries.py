@@ -658,7 +658,7 @@ def outlets(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [dict(r) | {"entity_id": entity_of.get(r["outlet"])} for r in rows]
 
 
-READABLE_LINKS = 250  # about what a reader can follow on one screen
+READABLE_LINKS = 200  # about what a reader can follow on one screen
 
 
 def readable_min_weight(graph: Any, kind: str = "", limit: int = 60, relations: bool = False,

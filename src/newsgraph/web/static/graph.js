@@ -119,6 +119,8 @@
       ctx.fillStyle = "#1d2330"; ctx.fillText(text, x, y);
     });
     this.canvas.setAttribute("data-drawn", String(this.nodes.length));
+    this.canvas.setAttribute("data-label-boxes", JSON.stringify(boxes.map(function (b) {
+      return [Math.round(b.x0), Math.round(b.y0), Math.round(b.x1), Math.round(b.y1)]; })));
   };
 
   Layout.prototype.nodeAt = function (x, y) {
