@@ -202,6 +202,39 @@ def boilerplate_rows(parts: list[dict[tuple[str, str], dict]]) -> list[dict]:
 CLUSTER_KINDS = ("exact", "near", "passage")
 
 
+def without_boilerplate(conn: sqlite3.Connection, records: list[Reuse], boilerplate: list[dict], min_chars: int
+                        ) -> list[Reuse]:
+    """Passage records between two articles of one outlet whose aligned text is that outlet's
+    boilerplate (what remains without it is shorter than ``min_chars``) are left out: two
+    articles that share a passage also share their outlet's footer, and the alignment finds both."""
+    from newsgraph.text.normalize import normalize_for_search
+
+    plates: dict[str, list[str]] = {}
+    for row in boilerplate:
+        plates.setdefault(row["outlet"], []).append(" ".join(normalize_for_search(row["text"]).split()))
+    if not plates:
+        return records
+    ids = sorted({i for r in records if r.kind == "passage" for i in (r.a_article_id, r.b_article_id)})
+    outlet: dict[str, str | None] = {}
+    for s in range(0, len(ids), 500):
+        part = ids[s:s + 500]
+        outlet.update(conn.execute(f"SELECT id, outlet FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
+    out = []
+    for r in records:
+        same = r.kind == "passage" and r.a_article_id != r.b_article_id and outlet.get(r.a_article_id) is not None \
+            and outlet.get(r.a_article_id) == outlet.get(r.b_article_id) and outlet[r.a_article_id] in plates
+        if same:
+            text = conn.execute("SELECT substr(text, ?, ?) FROM articles WHERE id = ?",
+                                (r.a_start + 1, r.a_end - r.a_start, r.a_article_id)).fetchone()[0]
+            rest = " ".join(normalize_for_search(text).split())
+            for plate in sorted(plates[outlet[r.a_article_id]], key=len, reverse=True):
+                rest = "" if rest.strip() in plate else rest.replace(plate, " ")  # inside it, or holding it
+            if len(rest.strip()) < min_chars:
+                continue
+        out.append(r)
+    return out
+
+
 def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reuse], list[dict], list[dict]]:
     """Reuse clusters: the holders of one text, joined through the records between them.
 
@@ -378,7 +411,8 @@ def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, s
             from newsgraph.corpus.reuse_xling import translation_records
 
             records += translation_records(store, runner)
-    records, clusters, members = clustered(store.conn, deduplicated(records))
+    records = without_boilerplate(store.conn, deduplicated(records), boilerplate, min_chars)
+    records, clusters, members = clustered(store.conn, records)
     store.replace_reuse(records, clusters=clusters, members=members, boilerplate=boilerplate)
     counts = Counter(r.kind for r in records)
     result = {kind: counts.get(kind, 0) for kind in ("exact", "near", "passage", "translation", "repetition")}
