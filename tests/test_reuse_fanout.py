@@ -185,3 +185,35 @@ def test_a_footer_copied_by_another_outlet_is_reuse(tmp_path):
     assert all(outlet_of[r["a_article_id"]] != outlet_of[r["b_article_id"]] for r in reuse)
     tied_copies = {r["a_article_id"] if outlet_of[r["a_article_id"]] == "outlet1" else r["b_article_id"] for r in reuse}
     assert tied_copies == {a["id"] for a in copies}
+
+
+def test_clusters_and_boilerplate_reach_the_cli_and_the_exports(tmp_path):
+    from typer.testing import CliRunner
+
+    import newsgraph.api as ng
+    from newsgraph.cli import app
+
+    arts = synthetic_articles(600, outlets=6, seed=5)
+    for a in [a for a in arts if a["outlet"] == "outlet0"][:60]:
+        a["text"] += " " + FOOTER
+    original, holders, passage = plant(arts, 120, random.Random(5))
+    db = tmp_path / "cli.db"
+    write_store(db, arts)
+    result = CliRunner().invoke(app, ["reuse", "--db", str(db), "--quiet"])
+    assert result.exit_code == 0 and "clusters:" in result.output
+    top = ng.reuse_clusters(db, top=1)[0]
+    assert top["holders"] == 120 and top["source_article_id"] == original and passage in top["text"]
+    assert len(top["outlets"]) == 6
+    result = CliRunner().invoke(app, ["reuse", "--db", str(db), "--top", "3"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and top["id"] in result.output and "120" in result.output
+    result = CliRunner().invoke(app, ["reuse", "--db", str(db), "--boilerplate"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "outlet0" in result.output
+    out = tmp_path / "export"
+    ng.export(db, out, fmt="jsonl")
+    records = [json.loads(line) for line in (out / "reuse.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records and all("cluster_id" in r for r in records)
+    assert {r["cluster_id"] for r in records if original in (r["a_article_id"], r["b_article_id"])} == {top["id"]}
+    clusters = [json.loads(line) for line in (out / "reuse_clusters.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert clusters[0]["id"] == top["id"] and clusters[0]["holders"] == 120 and isinstance(clusters[0]["outlets"], list)
+    plates = [json.loads(line) for line in (out / "boilerplate.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert plates and plates[0]["outlet"] == "outlet0" and plates[0]["articles"] >= 58
