@@ -11,8 +11,9 @@ reuse stage runs in a fresh process (wall time, peak RSS) and the store is score
 - ``holder_recall``: holders with a record (exact, near or passage) to the original naming it as
   source; ``cluster_recall``: holders in a reuse cluster with the original whose likely original is
   the original (0 before clusters existed); ``original_named``: that cluster names the original;
-- ``pair_precision``: of the records that touch a planted copy (a span overlapping it), the share
-  whose other article holds the same passage.
+- ``pair_precision``: of the passage records that touch a planted copy (a span over most of it),
+  the share whose other article holds the same passage (whole-text records, exact and near, are
+  left out: a holder that is a near-duplicate of an article that lacks the passage is right to be).
 
 Corpora: ``synthetic:N`` (bench/reuse_synthetic.py's articles; outlets assigned round-robin to 20),
 ``saudi:N`` (SaudiNewsNet, real outlets and dates; ../shared), ``fars:N`` (Fars news + Varzesh3, the
@@ -149,7 +150,7 @@ def score(db: Path, planted: list[dict]) -> list[dict]:
             s = spans.get(aid)
             return s is not None and min(end, s[1]) - max(start, s[0]) > 0.5 * (s[1] - s[0])
 
-        touching = [r for r in records if on_copy(r["a_article_id"], r["a_start"], r["a_end"])
+        touching = [r for r in records if r["kind"] == "passage" and on_copy(r["a_article_id"], r["a_start"], r["a_end"])
                     or on_copy(r["b_article_id"], r["b_start"], r["b_end"])]
         correct = [r for r in touching if r["a_article_id"] in spans and r["b_article_id"] in spans]
         row = {"fanout": p["fanout"], "passage_chars": p["chars"], "holders": len(holders),
