@@ -371,7 +371,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 class ReportingMapper:
     """A mapper that reports ``(phase, done, total)`` as tasks finish; the phase is the task
-    function's name without ``_task`` (index, exact, band, verify, pair, candidate, align, lead,
+    function's name without ``_task`` (index, exact, band, verify, pair, candidate, align, boilerplate, lead,
     translation)."""
 
     def __init__(self, runner: Mapper, progress: ProgressCallback):
