@@ -217,3 +217,21 @@ def test_clusters_and_boilerplate_reach_the_cli_and_the_exports(tmp_path):
     assert clusters[0]["id"] == top["id"] and clusters[0]["holders"] == 120 and isinstance(clusters[0]["outlets"], list)
     plates = [json.loads(line) for line in (out / "boilerplate.jsonl").read_text(encoding="utf-8").splitlines()]
     assert plates and plates[0]["outlet"] == "outlet0" and plates[0]["articles"] >= 58
+
+
+def test_a_whole_text_cluster_and_a_passage_cluster_over_the_same_span_get_their_own_ids(tmp_path):
+    """Found on SaudiNewsNet: an article that is a near-duplicate of one article and shares its
+    whole text as a passage with another has two nodes with one extent."""
+    from newsgraph.corpus.reuse import clustered
+    from newsgraph.model import Reuse
+
+    arts = synthetic_articles(3, outlets=3, seed=6)
+    write_store(tmp_path / "c.db", arts)
+    a, b, c = (x["id"] for x in arts)
+    n = len(arts[0]["text"])
+    records = [Reuse(a, 0, n, b, 0, len(arts[1]["text"]), 0.9, "near", a),
+               Reuse(a, 0, n, c, 0, len(arts[2]["text"]), 0.8, "passage", a)]
+    with Store(tmp_path / "c.db") as store:
+        out, clusters, members = clustered(store.conn, records)
+        store.replace_reuse(out, clusters=clusters, members=members, boilerplate=[])
+    assert len({x["id"] for x in clusters}) == 2 and out[0].cluster_id != out[1].cluster_id

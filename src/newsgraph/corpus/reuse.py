@@ -260,6 +260,7 @@ def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reus
             spans.setdefault((r.b_article_id, whole), []).append((r.b_start, r.b_end))
     node_of: dict[tuple[str, bool, int, int], int] = {}
     extents: list[tuple[str, int, int]] = []
+    whole_of: list[bool] = []  # whole-text nodes and passage nodes may have the same extent
     for (aid, whole), found in sorted(spans.items()):
         current = -1
         for start, end in sorted(set(found)):
@@ -270,6 +271,7 @@ def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reus
                     node_of[(aid, whole, start, end)] = current
                     continue
             extents.append((aid, start, end))
+            whole_of.append(whole)
             current = len(extents) - 1
             node_of[(aid, whole, start, end)] = current
     parent = list(range(len(extents)))
@@ -323,7 +325,8 @@ def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reus
             source = None
         shown = next(n for n in nodes if extents[n][0] == source) if source else first
         aid, start, end = extents[first]
-        cid = "c" + hashlib.blake2b(f"{aid}:{start}:{end}".encode(), digest_size=8).hexdigest()
+        cid = "c" + hashlib.blake2b(f"{aid}:{start}:{end}:{'whole' if whole_of[first] else 'passage'}".encode(),
+                                    digest_size=8).hexdigest()
         cluster_id[top] = cid
         clusters.append({"id": cid, "holders": len(holders),
                          "outlets": sorted({info[h][1] for h in holders if h in info and info[h][1]}),
