@@ -49,7 +49,7 @@ from newsgraph.model import Reuse
 from newsgraph.store.db import Store
 
 ROWS_PER_INDEX_TASK = 5000  # articles read, hashed and written per index task
-POSTINGS_PER_PARTITION = 6_000_000  # ~120 MB of postings per pair task (20 bytes each), ~0.6 GB at its peak
+POSTINGS_PER_PARTITION = 6_000_000  # ~144 MB of postings per pair task (24 bytes each), ~0.6 GB at its peak
 STAR = 4  # holders of an n-gram each paired with the first STAR holders (see pair_entries)
 KEY_PARTITIONS_PER_HASH_PARTITION = STAR  # ≤ STAR pair entries per posting, so key partitions stay as small
 MIN_ANCHORS = 5  # shared n-grams on one diagonal band: a 200-char passage (~33 words, ~30 4-grams)
@@ -162,8 +162,8 @@ def index_task(task: IndexTask) -> list[tuple[int, Reuse]]:
             every = ngram_hashes_of(hashes, NGRAM)
             grams, first = np.unique(every, return_index=True)
             following = first + NGRAM  # the n-gram after this one: with it, an 8-word run
-            next_all.append(np.where(following < len(every), every[np.minimum(following, max(len(every) - 1, 0))],
-                                     np.uint64(0)).astype(np.uint64))
+            next_all.append((np.where(following < len(every), every[np.minimum(following, max(len(every) - 1, 0))],
+                                      np.uint64(0)) & np.uint64(0xFFFFFFFF)).astype(np.uint32))  # 32 bits: 4 bytes a posting
             grams_all.append(grams)
             positions_all.append(first.astype(np.int32))
             owners_all.append(np.full(len(grams), rowid, dtype=np.int64))
@@ -382,7 +382,7 @@ def pair_entries(hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, 
     else:
         idx = np.arange(count)
     hashes, owners, positions = hashes[idx], owners[idx], positions[idx]
-    following = np.zeros(len(idx), dtype=np.uint64) if following is None else following[idx]
+    following = np.zeros(len(idx), dtype=np.uint32) if following is None else following[idx]
     if meta is None:
         dates, outlets = np.zeros(len(idx), dtype=np.int64), -owners - 1
     else:
@@ -390,7 +390,7 @@ def pair_entries(hashes: np.ndarray, owners: np.ndarray, positions: np.ndarray, 
         dates, outlets = meta[1][at], meta[2][at]
     high = df > MAX_DF
     with np.errstate(over="ignore"):
-        group = np.where(high, (hashes ^ (following * np.uint64(0x9E3779B97F4A7C15))) | np.uint64(1),
+        group = np.where(high, (hashes ^ (following.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))) | np.uint64(1),
                          hashes & ~np.uint64(1))  # low bit: which path, so the two never share a group
     order = np.lexsort((owners, dates, group))
     g = group[order]
