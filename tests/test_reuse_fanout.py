@@ -235,3 +235,20 @@ def test_a_whole_text_cluster_and_a_passage_cluster_over_the_same_span_get_their
         out, clusters, members = clustered(store.conn, records)
         store.replace_reuse(out, clusters=clusters, members=members, boilerplate=[])
     assert len({x["id"] for x in clusters}) == 2 and out[0].cluster_id != out[1].cluster_id
+
+
+def test_exact_copies_of_a_holder_are_holders_of_its_passages_too(tmp_path):
+    """Outlets of a network republish one story word for word: the later copies are not indexed
+    (their reuse is the first copy's), but they hold the passage and count in its cluster."""
+    arts = synthetic_articles(300, outlets=6, seed=7)
+    original, holders, _ = plant(arts, 10, random.Random(7))
+    first = next(a for a in arts if a["id"] == holders[0])
+    copies = [dict(first, id=f"copy{k}", outlet=f"outlet{k}", date="2024-01-03") for k in range(5)]
+    write_store(tmp_path / "x.db", arts + copies)
+    with Store(tmp_path / "x.db") as store:
+        run_reuse(store)
+        top = store.reuse_cluster_rows(limit=1)[0]
+        members = {r[0] for r in store.conn.execute("SELECT article_id FROM reuse_cluster_members WHERE cluster_id = ?",
+                                                    (top["id"],))}
+    assert top["source_article_id"] == original and top["holders"] == 15
+    assert {c["id"] for c in copies} <= members

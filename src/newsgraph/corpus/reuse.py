@@ -298,6 +298,18 @@ def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reus
         for aid, date, outlet, rowid in conn.execute(
                 f"SELECT id, date, outlet, rowid FROM articles WHERE id IN ({','.join('?' * len(part))})", part):
             info[aid] = (date, outlet, rowid)
+    # later copies of an exact duplicate are not indexed (their reuse is the first copy's): they hold
+    # every passage of the first copy, at the same place, so they join its passage clusters
+    passage_nodes: dict[str, list[int]] = {}
+    for node, (aid, _, _) in enumerate(extents):
+        if not whole_of[node]:
+            passage_nodes.setdefault(aid, []).append(node)
+    for r in records:
+        if r.kind == "exact" and r.a_article_id != r.b_article_id and r.b_article_id not in passage_nodes:
+            for node in passage_nodes.get(r.a_article_id, []):
+                extents.append((r.b_article_id, extents[node][1], extents[node][2]))
+                whole_of.append(False)
+                parent.append(root(node))
     members: dict[int, list[int]] = {}
     for node in range(len(extents)):
         members.setdefault(root(node), []).append(node)
