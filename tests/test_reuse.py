@@ -325,7 +325,7 @@ def test_articles_without_words_are_not_duplicates_of_each_other(tmp_path):
 def test_reuse_reports_progress_per_phase_as_tasks_finish(corpus):
     seen: dict[str, list[tuple[int, int]]] = {}
     ng.reuse(corpus["db"], progress=lambda phase, done, total: seen.setdefault(phase, []).append((done, total)))
-    order = ["index", "exact", "band", "verify", "pair", "candidate", "align"]
+    order = ["index", "exact", "band", "verify", "pair", "candidate", "align", "boilerplate"]
     assert {"index", "exact", "band", "pair", "candidate", "align"} <= set(seen) <= set(order)
     assert list(seen) == [p for p in order if p in seen], "phases are reported in the order they run"
     for phase, calls in seen.items():

@@ -116,6 +116,19 @@ def reuse(db: str | Path, *, min_chars: int = 200, cross_lingual: bool = False,
                          work_dir=work_dir, progress=progress)
 
 
+def reuse_clusters(db: str | Path, *, top: int | None = None) -> list[dict[str, Any]]:
+    """The most-copied passages: reuse clusters by holder count (id, holders, outlets, first
+    holder, likely original, the original's span and text), from the last ``reuse`` run."""
+    with Store(db, readonly=True) as store:
+        return store.reuse_cluster_rows(limit=top)
+
+
+def boilerplate(db: str | Path, *, outlet: str | None = None) -> list[dict[str, Any]]:
+    """Each outlet's boilerplate (text it repeats in its own articles), most repeated first."""
+    with Store(db, readonly=True) as store:
+        return store.boilerplate_rows(outlet=outlet)
+
+
 def techniques(db: str | Path, *, article_id: str | None = None, outlet: str | None = None) -> list[dict[str, Any]]:
     """Persuasion-technique spans with their evidence text and the rule or model that found them."""
     with Store(db, readonly=True) as store:

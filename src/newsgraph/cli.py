@@ -275,7 +275,8 @@ def entity(name_or_id: str = typer.Argument(..., help="Entity id, name, or any s
 
 REUSE_PHASES = {"index": "indexing articles", "exact": "exact duplicates", "band": "near-duplicate buckets",
                 "verify": "near-duplicate checks", "pair": "shared 4-grams", "candidate": "passage candidates",
-                "align": "aligning passages", "lead": "embedding leads", "translation": "checking translations"}
+                "align": "aligning passages", "boilerplate": "outlet boilerplate", "lead": "embedding leads",
+                "translation": "checking translations"}
 
 
 @app.command()
@@ -284,8 +285,15 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
           scheduler: Optional[str] = typer.Option(None, help="Dask scheduler: local, processes or tcp://HOST:PORT."),
           work_dir: Optional[Path] = typer.Option(None, help="Directory for the Parquet intermediates (default: beside "
                                                   "the database; every worker of a multi-machine cluster must see it)."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars.")) -> None:
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+          top: Optional[int] = typer.Option(None, "--top", min=1, help="List the N most-copied passages (reuse "
+                                            "clusters by holders) of the last run instead of running the stage."),
+          boilerplate: bool = typer.Option(False, "--boilerplate", help="List each outlet's boilerplate of the last "
+                                           "run instead of running the stage.")) -> None:
     """Find who copies whom: duplicates, reused passages, translations, repetition inside pages."""
+    if top is not None or boilerplate:
+        _reuse_listing(_existing_db(db), top, boilerplate)
+        return
     if scheduler is not None:
         _check_dask()
     if work_dir is not None and not work_dir.is_dir():
@@ -309,6 +317,28 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
             return
     for kind, count in counts.items():
         console.print(f"{kind}: {count}")
+
+
+def _reuse_listing(path: Path, top: int | None, boilerplate: bool) -> None:
+    """``reuse --top N`` / ``--boilerplate``: what the last run stored, as tables."""
+    if top is not None:
+        table = Table(title=f"most-copied passages (top {top})")
+        for column, width in (("cluster", 17), ("holders", 7), ("outlets", 24), ("original", 16), ("date", 10),
+                              ("passage", 60)):
+            table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column != "passage")
+        for row in api.reuse_clusters(path, top=top):
+            text = " ".join(row["text"].split())
+            table.add_row(row["id"], str(row["holders"]), escape(", ".join(row["outlets"])),
+                          escape(row["source_article_id"] or f"? (first {row['first_holder']})"),
+                          (row["first_date"] or "")[:10], escape(text[:240] + ("…" if len(text) > 240 else "")))
+        console.print(table)
+    if boilerplate:
+        table = Table(title="outlet boilerplate")
+        for column, width in (("outlet", 20), ("articles", 8), ("text", 80)):
+            table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column != "text")
+        for row in api.boilerplate(path):
+            table.add_row(escape(row["outlet"]), str(row["articles"]), escape(" ".join(row["text"].split())[:240]))
+        console.print(table)
 
 
 @app.command()

@@ -229,6 +229,7 @@ class Reuse:
     similarity: float
     kind: str  # exact | near | passage | translation | repetition (inside one page or article)
     source_article_id: str | None = None  # the likely original (earliest date, else other evidence)
+    cluster_id: str | None = None  # the reuse cluster: every holder of the same text (exact, near, passage)
 
 
 @dataclass

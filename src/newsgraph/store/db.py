@@ -250,18 +250,53 @@ class Store:
             " GROUP BY e.id ORDER BY articles DESC, e.name LIMIT 25", (row["id"],))]
         return entity
 
-    def replace_reuse(self, records: list[Reuse], kinds: tuple[str, ...] | None = None) -> None:
-        """Write a fresh reuse result (of the given kinds, or all)."""
+    def replace_reuse(self, records: list[Reuse], kinds: tuple[str, ...] | None = None,
+                      clusters: list[dict] | None = None, members: list[dict] | None = None,
+                      boilerplate: list[dict] | None = None) -> None:
+        """Write a fresh reuse result (of the given kinds, or all); with ``clusters``/``members``
+        and ``boilerplate``, replace those tables too."""
         with self.conn:
             if kinds:
                 self.conn.execute(f"DELETE FROM reuse WHERE kind IN ({','.join('?' * len(kinds))})", kinds)
             else:
                 self.conn.execute("DELETE FROM reuse")
             self.conn.executemany(
-                "INSERT OR REPLACE INTO reuse VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO reuse (a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity,"
+                " kind, source_article_id, cluster_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(r.a_article_id, r.a_start, r.a_end, r.b_article_id, r.b_start, r.b_end, r.similarity, r.kind,
-                  r.source_article_id) for r in records],
+                  r.source_article_id, r.cluster_id) for r in records],
             )
+            if clusters is not None:
+                self.conn.execute("DELETE FROM reuse_cluster_members")
+                self.conn.execute("DELETE FROM reuse_clusters")
+                self.conn.executemany(
+                    "INSERT INTO reuse_clusters (id, holders, outlets, first_holder, source_article_id, article_id,"
+                    " start, end, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(c["id"], c["holders"], json.dumps(c["outlets"], ensure_ascii=False), c["first_holder"],
+                      c["source_article_id"], c["article_id"], c["start"], c["end"], c["text"]) for c in clusters])
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO reuse_cluster_members (cluster_id, article_id, start, end) VALUES (?, ?, ?, ?)",
+                    [(m["cluster_id"], m["article_id"], m["start"], m["end"]) for m in members or []])
+            if boilerplate is not None:
+                self.conn.execute("DELETE FROM boilerplate")
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO boilerplate (outlet, text, articles, article_id, start, end)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [(b["outlet"], b["text"], b["articles"], b["article_id"], b["start"], b["end"]) for b in boilerplate])
+
+    def reuse_cluster_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Reuse clusters, most holders first (the most-copied passages)."""
+        rows = self.conn.execute(
+            "SELECT c.*, a.date AS first_date, a.outlet AS first_outlet FROM reuse_clusters c"
+            " JOIN articles a ON a.id = c.first_holder ORDER BY c.holders DESC, c.id LIMIT ?",
+            (-1 if limit is None else limit,)).fetchall()
+        return [dict(r) | {"outlets": json.loads(r["outlets"])} for r in rows]
+
+    def boilerplate_rows(self, outlet: str | None = None) -> list[dict[str, Any]]:
+        """Each outlet's boilerplate, most repeated first."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT * FROM boilerplate WHERE ? IS NULL OR outlet = ? ORDER BY articles DESC, outlet, text",
+            (outlet, outlet))]
 
     def quote_rows(self, speaker: str | None = None, article_id: str | None = None) -> list[dict[str, Any]]:
         """Quotes with their speaker's entity; ``speaker`` matches the entity name or the written speaker."""

@@ -97,8 +97,14 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
         " AND m.end = r.attributed_mention_end LIMIT 1) AS attributed_to, r.polarity, r.negated, r.subject_text,"
         " r.subject_start, r.subject_end, r.object_text, r.object_start, r.object_end, r.cue, r.cue_start, r.cue_end,"
         " r.quote_start, r.quote_end, r.attributed_text, r.method FROM relations r ORDER BY r.article_id, r.start, r.cue_start"),
-    "reuse": _rows("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity, kind, source_article_id"
-                   " FROM reuse ORDER BY a_article_id, a_start"),
+    "reuse": _rows("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity, kind, source_article_id,"
+                   " cluster_id FROM reuse ORDER BY a_article_id, a_start"),
+    "reuse_clusters": _rows("SELECT id, holders, outlets, first_holder, source_article_id, article_id, start, end, text"
+                            " FROM reuse_clusters ORDER BY holders DESC, id", ("outlets",)),
+    "reuse_cluster_members": _rows("SELECT cluster_id, article_id, start, end FROM reuse_cluster_members"
+                                   " ORDER BY cluster_id, article_id, start"),
+    "boilerplate": _rows("SELECT outlet, text, articles, article_id, start, end FROM boilerplate"
+                         " ORDER BY outlet, articles DESC, text"),
     "techniques": _rows("SELECT t.article_id, t.start, t.end, substr(a.text, t.start + 1, t.end - t.start) AS text,"
                         " t.technique, t.technique_group, t.confidence, t.method FROM techniques t"
                         " JOIN articles a ON a.id = t.article_id ORDER BY t.article_id, t.start"),

@@ -325,3 +325,43 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 11: reuse at any fan-out — every holder of one passage in one cluster with its likely original,
+    # and text an outlet repeats in its own articles kept as that outlet's boilerplate, not as reuse
+    """
+    ALTER TABLE reuse ADD COLUMN cluster_id TEXT;
+    CREATE INDEX reuse_cluster ON reuse(cluster_id);
+    CREATE TABLE reuse_clusters (
+        id TEXT PRIMARY KEY,
+        holders INTEGER NOT NULL,        -- articles holding the text
+        outlets TEXT NOT NULL,           -- JSON list of their outlets
+        first_holder TEXT NOT NULL REFERENCES articles(id),  -- earliest date, then rowid
+        source_article_id TEXT,          -- the likely original (NULL: unknown)
+        article_id TEXT NOT NULL,        -- the holder whose span is shown: the original, else the first holder
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX reuse_clusters_holders ON reuse_clusters(holders);
+    CREATE TABLE reuse_cluster_members (
+        cluster_id TEXT NOT NULL REFERENCES reuse_clusters(id),
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        PRIMARY KEY (cluster_id, article_id, start)
+    );
+    CREATE INDEX reuse_cluster_members_article ON reuse_cluster_members(article_id);
+    CREATE TABLE boilerplate (
+        outlet TEXT NOT NULL,
+        text TEXT NOT NULL,
+        articles INTEGER NOT NULL,       -- articles of the outlet holding it
+        article_id TEXT NOT NULL,        -- the first of them, with the span
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        PRIMARY KEY (outlet, text)
+    );
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
