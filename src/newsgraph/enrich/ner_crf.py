@@ -560,16 +560,17 @@ def _resolve_loc(text: str, gaz: Gazetteer | None, lang: str) -> str:
     return "LOC"
 
 
-def extract_entities(text: str, lang: str) -> list[tuple[int, int, str]]:
+def extract_entities(text: str, lang: str, model_dir: Path = MODEL_DIR) -> list[tuple[int, int, str]]:
     """Named entities in Arabic (``lang="ar"``) or Persian (``"fa"``) text.
 
     Returns ``(start, end, label)`` with ``text[start:end]`` the entity's surface form (clitics
     such as Arabic و/ب/ل/ال stay attached, as in the training corpora) and ``label`` one of
     PERSON, ORG, GPE, LOC, FAC, EVENT, MISC (see the module docstring for the mapping).
+    ``model_dir`` selects another model folder (benchmarks of candidate models).
     """
     if not text or not text.strip():
         return []
-    model = get_model(lang)
+    model = get_model(lang, model_dir)
     spans = tokenize(text)
     out: list[tuple[int, int, str]] = []
     sents = split_sentences(text, spans)

@@ -100,6 +100,113 @@ def read_conll(path: Path) -> list[Sentence]:
     return sents
 
 
+def read_delimited(path: Path, sep: str) -> list[Sentence]:
+    """``token<sep>TAG`` lines (split on the last ``sep``; PEYMA's ``B_PER`` becomes ``B-PER``)."""
+    sents: list[Sentence] = []
+    toks: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if toks:
+                    sents.append((toks, tags))
+                    toks, tags = [], []
+                continue
+            parts = line.rsplit(sep, 1)
+            if len(parts) != 2 or not parts[0].strip():
+                continue
+            tag = parts[1].strip()
+            if tag[:2] in ("B_", "I_"):
+                tag = tag[0] + "-" + tag[2:]
+            toks.append(parts[0].strip())
+            tags.append(tag)
+    if toks:
+        sents.append((toks, tags))
+    return sents
+
+
+def read_wojood(path: Path) -> list[Sentence]:
+    """Wojood ``token TAG [TAG ...]``: the outermost layer (first tag) only; the creators'
+    ``$#$`` segment markers are dropped."""
+    sents: list[Sentence] = []
+    toks: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in list(fh) + [""]:
+            parts = line.split()
+            if not parts:
+                if toks:
+                    sents.append((toks, tags))
+                    toks, tags = [], []
+                continue
+            if parts[0] == "$#$" or len(parts) < 2:
+                continue
+            toks.append(parts[0])
+            tags.append(parts[1])
+    return sents
+
+
+# Labelled corpora: name -> (path, reader). Test splits of PEYMA, ParsTwiNER and Wojood are not
+# in shared/data (kept aside by the data owner); their train/dev splits are.
+CORPORA = {
+    "anercorp-train": ("anercorp-full/train.txt", read_conll),
+    "anercorp-test": ("anercorp-full/test_reconstructed.txt", read_conll),
+    "arman-train": ("armanpersoner/train/train_fold1.txt", read_conll),
+    "arman-test": ("armanpersoner/test_fold1.txt", read_conll),
+    "peyma-train": ("peyma-fa-ner/train.txt", lambda p: read_delimited(p, "|")),
+    "peyma-dev": ("peyma-fa-ner/dev.txt", lambda p: read_delimited(p, "|")),
+    "parstwiner-train": ("parstwiner-fa-ner/train.txt", lambda p: read_delimited(p, "\t")),
+    "parstwiner-dev": ("parstwiner-fa-ner/dev.txt", lambda p: read_delimited(p, "\t")),
+    "wojood-train": ("wojood-sample-ar-ner/train.txt", read_wojood),
+    "wojood-val": ("wojood-sample-ar-ner/val.txt", read_wojood),
+}
+
+# Evaluation sets (bench and model selection), all scored on PER/ORG/LOC with ``to_pol``.
+EVAL_SETS = {
+    "ar": [("anercorp-test", "test"), ("wojood-val", "dev")],
+    "fa": [("arman-test", "test"), ("peyma-dev", "dev"), ("parstwiner-dev", "dev")],
+}
+
+# Any corpus tag -> PER / ORG / LOC (everything else O). Wojood: PERS->PER, ORG, GPE+LOC->LOC
+# (outer layer); ParsTwiNER: POG (political groups) -> ORG, NAT/EVE -> O; PEYMA: DAT/TIM/MON/PCT
+# -> O; Arman: fac/event/pro -> O; ANERcorp: MISC -> O. Applied to gold and predictions alike.
+POL_MAP = {"PER": "PER", "PERS": "PER", "ORG": "ORG", "POG": "ORG", "LOC": "LOC", "GPE": "LOC"}
+
+# Training label scheme per language: corpus tag (upper-cased) -> model tag (None = O).
+# Persian: PER/ORG/LOC + Arman's FAC/EVENT/PRO (ParsTwiNER EVE -> EVENT, POG -> ORG).
+# Arabic: ANERcorp's PERS/ORG/LOC/MISC (Wojood GPE/LOC -> LOC, EVENT/PRODUCT -> MISC).
+TRAIN_MAP = {
+    "fa": {"PER": "PER", "PERS": "PER", "ORG": "ORG", "POG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "FAC",
+           "EVENT": "EVENT", "EVE": "EVENT", "PRO": "PRO"},
+    "ar": {"PERS": "PERS", "PER": "PERS", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC",
+           "EVENT": "MISC", "PRODUCT": "MISC"},
+}
+
+
+def map_tags(tags: list[str], mapping: dict[str, str | None]) -> list[str]:
+    """Re-label BIO tags; types missing from ``mapping`` become O (a following I- then opens a
+    span of its own only if its type maps, as conlleval would read it)."""
+    out = []
+    for t in tags:
+        if t == "O" or len(t) < 3:
+            out.append("O")
+            continue
+        m = mapping.get(t[2:].upper())
+        out.append(f"{t[0]}-{m}" if m else "O")
+    return out
+
+
+def to_pol(tags: list[str]) -> list[str]:
+    return map_tags(tags, POL_MAP)
+
+
+def load_corpus(data: Path, name: str) -> list[Sentence] | None:
+    rel, reader = CORPORA[name]
+    p = data / rel
+    return reader(p) if p.is_file() else None
+
+
 def load_lang(data: Path, lang: str) -> dict[str, list[Sentence]]:
     train_p, test_p = PATHS[lang]
     train = read_conll(data / train_p)
@@ -386,17 +493,42 @@ def tag_all(model_path: Path, X) -> tuple[list[list[str]], float]:
     return out, time.time() - t0
 
 
-def score(gold: list[list[str]], pred: list[list[str]]) -> dict:
-    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+def _span_counts(gold: list[list[str]], pred: list[list[str]]) -> dict[str, list[int]]:
+    """Per type [true positives, predicted, gold] of exact (first, last, type) span matches,
+    conlleval convention (an I- without a B- opens a span), as seqeval's default mode."""
+    from newsgraph.enrich.ner_crf import bio_spans
 
-    rep = classification_report(gold, pred, output_dict=True, zero_division=0)
-    return {
-        "precision": round(precision_score(gold, pred), 4),
-        "recall": round(recall_score(gold, pred), 4),
-        "f1": round(f1_score(gold, pred), 4),
-        "by_type": {k: {m: round(float(v[m]), 4) for m in ("precision", "recall", "f1-score", "support")}
-                    for k, v in rep.items() if k not in ("micro avg", "macro avg", "weighted avg")},
-    }
+    c: dict[str, list[int]] = {}
+    for g, p in zip(gold, pred):
+        gs, ps = set(bio_spans(g)), set(bio_spans(p))
+        for _, _, t in gs:
+            c.setdefault(t, [0, 0, 0])[2] += 1
+        for span in ps:
+            row = c.setdefault(span[2], [0, 0, 0])
+            row[1] += 1
+            row[0] += span in gs
+    return c
+
+
+def _prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+    p = tp / npred if npred else 0.0
+    r = tp / ngold if ngold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score(gold: list[list[str]], pred: list[list[str]]) -> dict:
+    """Span-exact micro P/R/F1 and per-type scores (same numbers as seqeval's default mode)."""
+    c = _span_counts(gold, pred)
+    p, r, f = _prf(*(sum(v[i] for v in c.values()) for i in range(3)))
+    by_type = {}
+    for t in sorted(c):
+        tp, npred, ngold = c[t]
+        if ngold == 0:
+            continue  # seqeval reports gold types only
+        tp_, tr_, tf_ = _prf(tp, npred, ngold)
+        by_type[t] = {"precision": round(tp_, 4), "recall": round(tr_, 4), "f1-score": round(tf_, 4),
+                      "support": float(ngold)}
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "by_type": by_type}
 
 
 def make_resources(lang: str, cfg: FeatureConfig, gaz: Gazetteer | None, clusters) -> Resources:
