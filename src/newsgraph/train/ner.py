@@ -670,7 +670,7 @@ def run_config(lang: str, d: dict, spec: dict, gaz: Gazetteer | None, clusters_d
     res = make_resources(lang, cfg, gaz, clusters_all if final else clusters_dev)
     train = d["train_all"] if final else d["train"]
     model_path = workdir / f"ner-{lang}.crfsuite"
-    timing = train_model(lang, train, res, spec["crf"], model_path)
+    timing = train_model(lang, train, res, spec["crf"], model_path, folds=spec.get("doc_folds", 5))
     out = {"lang": lang, "spec": spec, "final": final, "train_sentences": len(train),
            "train_tokens": sum(len(t) for t, _ in train), **timing}
     sets = {"test": d["test"]} if final else {"main-dev": d["dev"], **d["devs"]}
