@@ -17,7 +17,8 @@ numbers of seqeval's default mode). The model tags each file in "documents" of 2
 sentences (the Arabic second pass sees only those). For the two test sets the score in the
 corpus's own tag set is also given (``f1_corpus_tags``), and throughput: on the gold tokens
 (features + CRF passes) and through ``extract_entities`` on raw text (tokenisation, sentence
-splitting and span mapping included).
+splitting and span mapping included), per wall-clock second and per CPU second of this process
+(the latter is the per-core figure, steadier on a shared machine).
 
     python bench/ner.py [--out bench/results/ner.json] [--model-dir DIR]
 """
@@ -51,9 +52,9 @@ def bench_set(lang: str, name: str, split: str, sents, model_dir: Path) -> dict:
 
     model = get_model(lang, model_dir)
     ntok = sum(len(t) for t, _ in sents)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     pred = _tag(model, sents)
-    tag_s = time.perf_counter() - t0
+    tag_s, tag_cpu = time.perf_counter() - t0, time.process_time() - c0
     gold = [t for _, t in sents]
     s = score([to_pol(g) for g in gold], [to_pol(p) for p in pred])
     out = {"file": CORPORA[name][0], "split": split, "sentences": len(sents), "tokens": ntok,
@@ -63,10 +64,12 @@ def bench_set(lang: str, name: str, split: str, sents, model_dir: Path) -> dict:
     if split == "test":
         out["f1_corpus_tags"] = score(gold, pred)["f1"]
         out["tokens_per_s_gold_tokens"] = round(ntok / tag_s)
+        out["tokens_per_cpu_s_gold_tokens"] = round(ntok / tag_cpu)
         texts = [" ".join(" ".join(t) for t, _ in sents[i:i + DOC_SENTENCES]) for i in range(0, len(sents), DOC_SENTENCES)]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out["entities_from_raw_text"] = sum(len(extract_entities(x, lang, model_dir)) for x in texts)
         out["tokens_per_s_extract_entities"] = round(ntok / (time.perf_counter() - t0))
+        out["tokens_per_cpu_s_extract_entities"] = round(ntok / (time.process_time() - c0))
     return out
 
 
@@ -110,7 +113,8 @@ def main() -> int:
         if r["split"] == "test":
             print(f"{name}: F1 in the corpus's own tag set {r['f1_corpus_tags']*100:.2f}; {r['tokens']} tokens; "
                   f"{r['tokens_per_s_gold_tokens']} tokens/s on gold tokens, {r['tokens_per_s_extract_entities']} "
-                  f"tokens/s extract_entities on raw text; model load {load_s[r['lang']]} s")
+                  f"tokens/s extract_entities on raw text (per CPU second: {r['tokens_per_cpu_s_gold_tokens']} / "
+                  f"{r['tokens_per_cpu_s_extract_entities']}); model load {load_s[r['lang']]} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"benchmark": "ner", "scoring": "entity-level exact match (conlleval convention) "
                                     "on PER/ORG/LOC, see bench/ner.py for the tag mapping",
