@@ -37,7 +37,7 @@ SHARED = Path(os.environ.get("NEWSGRAPH_SHARED", ROOT.parent / "shared"))
 DOC_SENTENCES = 20
 
 # one reader, one tag mapping and one scorer for training and the bench
-from newsgraph.train.ner import CORPORA, EVAL_SETS, load_corpus, score, to_pol  # noqa: E402
+from newsgraph.train.ner import CORPORA, EVAL_SETS, TRAIN_MAP, load_corpus, map_tags, score, to_pol  # noqa: E402
 
 
 def _tag(model, sents) -> list[list[str]]:
@@ -62,7 +62,9 @@ def bench_set(lang: str, name: str, split: str, sents, model_dir: Path) -> dict:
            "by_type": {k: {"precision": v["precision"], "recall": v["recall"], "f1": v["f1-score"],
                            "support": int(v["support"])} for k, v in s["by_type"].items()}}
     if split == "test":
-        out["f1_corpus_tags"] = score(gold, pred)["f1"]
+        # corpus tag set, spelled as the training scheme (Arman pers -> PER, pro -> PRO, ...)
+        out["f1_corpus_tags"] = score([map_tags(g, TRAIN_MAP[lang]) for g in gold],
+                                      [map_tags(p, TRAIN_MAP[lang]) for p in pred])["f1"]
         out["tokens_per_s_gold_tokens"] = round(ntok / tag_s)
         out["tokens_per_cpu_s_gold_tokens"] = round(ntok / tag_cpu)
         texts = [" ".join(" ".join(t) for t, _ in sents[i:i + DOC_SENTENCES]) for i in range(0, len(sents), DOC_SENTENCES)]

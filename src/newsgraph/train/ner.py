@@ -749,8 +749,8 @@ def update_card(root: Path) -> None:
     card = root / "src" / "newsgraph" / "data" / "models" / "NER_MODEL_CARD.md"
     text = card.read_text(encoding="utf-8")
     for name, table in card_tables(root).items():
-        pat = re.compile(rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(\n<!-- END generated:{re.escape(name)} -->)", re.S)
-        text = pat.sub(lambda m: m.group(1) + table + m.group(2), text)
+        pat = re.compile(rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(<!-- END generated:{re.escape(name)} -->)", re.S)
+        text = pat.sub(lambda m: m.group(1) + table + "\n" + m.group(2), text)
     card.write_text(text, encoding="utf-8")
 
 
