@@ -219,7 +219,10 @@ def load_lang(data: Path, lang: str, extra: list[str] | None = None, subsample: 
     the main corpus's last 10%; the other dev sets are the corpora's own dev splits."""
     mapping = TRAIN_MAP[lang]
     train_name, test_name = MAIN[lang]
-    relabel = lambda ss: [(t, map_tags(g, mapping)) for t, g in ss]  # noqa: E731
+
+    def relabel(ss: list[Sentence]) -> list[Sentence]:
+        return [(t, map_tags(g, mapping)) for t, g in ss]
+
     main = relabel(load_corpus(data, train_name))
     test = relabel(load_corpus(data, test_name))
     devs = {name: relabel(ss) for name in DEVS[lang] if (ss := load_corpus(data, name)) is not None}
@@ -389,7 +392,9 @@ def _news_texts(data: Path, source: str, max_tokens: int):
     n = 0
     if source == "fa-news":
         for f in sorted(glob.glob(str(data / "fa-news-farsnews-varzesh3" / "*.json.gz"))):
-            for a in json.load(gzip.open(f, "rt", encoding="utf-8")):
+            with gzip.open(f, "rt", encoding="utf-8") as fh:
+                arts = json.load(fh)
+            for a in arts:
                 for para in [a.get("title") or "", a.get("abstract") or ""] + (a.get("paragraphs") or []):
                     if para.strip():
                         n += len(para.split())
@@ -715,8 +720,8 @@ def card_tables(root: Path) -> dict[str, str]:
                      f"**{_pct(r['f1'])}** | " + " | ".join(_pct(r['by_type'].get(t, {}).get('f1')) for t in ("PER", "ORG", "LOC"))
                      + f" | {sum(v['support'] for v in r['by_type'].values()):,} |")
     out["bench"] = "\n".join(lines)
-    lines = ["| test set | P | R | F1 (PER/ORG/LOC) | F1 in the corpus's own tags | tokens per CPU s, gold tokens | "
-             "tokens per CPU s, extract_entities | tokens/s wall, extract_entities |",
+    lines = [("| test set | P | R | F1 (PER/ORG/LOC) | F1 in the corpus's own tags | tokens per CPU s, gold tokens | "
+              "tokens per CPU s, extract_entities | tokens/s wall, extract_entities |"),
              "|---|---|---|---|---|---|---|---|"]
     for name, r in now.items():
         if r["split"] == "test":
@@ -749,8 +754,9 @@ def update_card(root: Path) -> None:
     card = root / "src" / "newsgraph" / "data" / "models" / "NER_MODEL_CARD.md"
     text = card.read_text(encoding="utf-8")
     for name, table in card_tables(root).items():
-        pat = re.compile(rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(<!-- END generated:{re.escape(name)} -->)", re.S)
-        text = pat.sub(lambda m: m.group(1) + table + "\n" + m.group(2), text)
+        pat = re.compile(rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(<!-- END generated:{re.escape(name)} -->)",
+                         re.DOTALL)
+        text = pat.sub(lambda m, table=table: m.group(1) + table + "\n" + m.group(2), text)
     card.write_text(text, encoding="utf-8")
 
 
