@@ -2,34 +2,40 @@
 
 ``extract_entities(text, lang)`` returns ``(start, end, label)`` character spans into ``text``
 for ``lang`` in ``{"ar", "fa"}``. The models are trained by ``python -m newsgraph.train.ner``
-(ANERcorp for Arabic, ArmanPersoNER fold 1 for Persian) and shipped in
-``newsgraph/data/models/`` (``ner-ar.crfsuite``/``ner-ar.json``, ``ner-fa.*``), together with
-a compact gazetteer (``ner-gazetteer.tsv.gz``), word clusters (``ner-<lang>.clusters.tsv.gz``) and, for
-Persian, a lexicon of the training labels' entity strings (``ner-fa.trainlex.tsv.gz``); see
-``NER_MODEL_CARD.md`` there for data, licences, scores and limits. Loading is lazy and cached per language; nothing is downloaded.
+(Arabic: ANERcorp + the Wojood public sample; Persian: ArmanPersoNER fold 1 + PEYMA + ParsTwiNER)
+and shipped in ``newsgraph/data/models/`` (``ner-ar.crfsuite``/``ner-ar.json``, ``ner-fa.*``),
+together with a compact gazetteer (``ner-gazetteer.tsv.gz``), word clusters
+(``ner-<lang>.clusters.tsv.gz``) and, for Persian, a lexicon of the training labels' entity
+strings (``ner-fa.trainlex.tsv.gz``); see ``NER_MODEL_CARD.md`` there for data, licences, scores
+and limits. Loading is lazy and cached per language; nothing is downloaded.
 
-Label mapping (corpus tag -> newsgraph label):
+Label mapping (model tag -> newsgraph label). The training corpora are first mapped onto one
+tag set per language (``newsgraph.train.ner.TRAIN_MAP``); older models used the corpus tags
+directly, which map the same way:
 
-============  =========  ======================================================
-corpus        tag        newsgraph label
-============  =========  ======================================================
-ANERcorp      PERS       PERSON
-ANERcorp      ORG        ORG
-ANERcorp      LOC        GPE if the span (or, after clitic stripping, its head)
-                         is a country, capital, city or province in the
-                         gazetteer, else LOC (ANERcorp does not separate
-                         geopolitical entities from other places)
-ANERcorp      MISC       MISC
-Arman         pers       PERSON
-Arman         org        ORG
-Arman         loc        GPE / LOC by the same gazetteer rule as ANERcorp LOC
-Arman         fac        FAC
-Arman         event      EVENT
-Arman         pro        MISC (products; newsgraph has no PRODUCT label)
-============  =========  ======================================================
+============================  ===========  ==============================================
+corpus tags                   model tag    newsgraph label
+============================  ===========  ==============================================
+ANERcorp PERS, Wojood PERS    PERS         PERSON
+Arman pers, PEYMA/Twi PER     PER          PERSON
+ORG (all), ParsTwiNER POG     ORG          ORG
+ANERcorp LOC, Wojood GPE/LOC  LOC          GPE if the span (or, after clitic stripping,
+Arman loc, PEYMA/Twi LOC                   its head) is a country, capital, city or
+                                           province in the gazetteer, else LOC (the
+                                           corpora do not separate geopolitical
+                                           entities from other places)
+ANERcorp MISC, Wojood         MISC         MISC
+EVENT/PRODUCT
+Arman fac                     FAC          FAC
+Arman event, ParsTwiNER EVE   EVENT        EVENT
+Arman pro                     PRO          MISC (newsgraph has no PRODUCT label)
+============================  ===========  ==============================================
 
-NORP is in the label set for parity with the English pipeline but neither corpus annotates
-nationalities or groups as such, so these models never produce it.
+Other corpus types (PEYMA dates/times/money/percent, Wojood OCC/NORP/DATE/…, ParsTwiNER NAT)
+are trained as O.
+NORP is in the label set for parity with the English pipeline but the models are not trained
+on nationalities or groups as such (Wojood NORP and ParsTwiNER NAT are trained as O), so they
+never produce it.
 
 The feature extractor here is shared by training (``newsgraph.train.ner``) and runtime, so the
 two cannot drift apart: the model's JSON sidecar records the feature configuration it was
@@ -471,16 +477,24 @@ def _resolve_loc(text: str, gaz: Gazetteer | None, lang: str) -> str:
     return "LOC"
 
 
-def extract_entities(text: str, lang: str) -> list[tuple[int, int, str]]:
+# PEYMA and ParsTwiNER leave honorifics outside PER spans, so the models tag only "قاسم" in
+# "حاج قاسم". A bare first name is ambiguous; with حاج it is the conventional way of naming one person
+# (the round-2 model returned "حاج قاسم", and entity resolution links that form), so a one-token
+# PERSON span keeps a directly preceding حاج/حاجی/الحاج. Longer names are left as tagged.
+_HAJ = {normalize(w) for w in ("حاج", "حاجی", "الحاج")}
+
+
+def extract_entities(text: str, lang: str, model_dir: Path = MODEL_DIR) -> list[tuple[int, int, str]]:
     """Named entities in Arabic (``lang="ar"``) or Persian (``"fa"``) text.
 
     Returns ``(start, end, label)`` with ``text[start:end]`` the entity's surface form (clitics
     such as Arabic و/ب/ل/ال stay attached, as in the training corpora) and ``label`` one of
     PERSON, ORG, GPE, LOC, FAC, EVENT, MISC (see the module docstring for the mapping).
+    ``model_dir`` selects another model folder (benchmarks of candidate models).
     """
     if not text or not text.strip():
         return []
-    model = get_model(lang)
+    model = get_model(lang, model_dir)
     spans = tokenize(text)
     out: list[tuple[int, int, str]] = []
     sents = split_sentences(text, spans)
@@ -488,6 +502,8 @@ def extract_entities(text: str, lang: str) -> list[tuple[int, int, str]]:
     for sent, tags in zip(sents, all_tags):
         for a, b, typ in bio_spans(tags):
             label = TAG_MAP.get(typ.upper(), "MISC")
+            if label == "PERSON" and b - a == 1 and a > 0 and normalize(text[slice(*sent[a - 1])]) in _HAJ:
+                a -= 1  # "حاج قاسم": a bare first name keeps the honorific that makes it a name (see below)
             start, end = sent[a][0], sent[b - 1][1]
             if label == "LOC":
                 label = _resolve_loc(text[start:end], model.resources.gazetteer, lang)

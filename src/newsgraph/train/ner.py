@@ -100,15 +100,152 @@ def read_conll(path: Path) -> list[Sentence]:
     return sents
 
 
-def load_lang(data: Path, lang: str) -> dict[str, list[Sentence]]:
-    train_p, test_p = PATHS[lang]
-    train = read_conll(data / train_p)
-    test = read_conll(data / test_p)
-    test_keys = {tuple(t) for t, _ in test}
-    dups = [i for i, (t, _) in enumerate(train) if tuple(t) in test_keys]
-    train = [s for i, s in enumerate(train) if i not in set(dups)]
-    cut = int(len(train) * 0.9)
-    return {"train_all": train, "train": train[:cut], "dev": train[cut:], "test": test, "removed_duplicates": dups}
+def read_delimited(path: Path, sep: str) -> list[Sentence]:
+    """``token<sep>TAG`` lines (split on the last ``sep``; PEYMA's ``B_PER`` becomes ``B-PER``)."""
+    sents: list[Sentence] = []
+    toks: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                if toks:
+                    sents.append((toks, tags))
+                    toks, tags = [], []
+                continue
+            parts = line.rsplit(sep, 1)
+            if len(parts) != 2 or not parts[0].strip():
+                continue
+            tag = parts[1].strip()
+            if tag[:2] in ("B_", "I_"):
+                tag = tag[0] + "-" + tag[2:]
+            toks.append(parts[0].strip())
+            tags.append(tag)
+    if toks:
+        sents.append((toks, tags))
+    return sents
+
+
+def read_wojood(path: Path) -> list[Sentence]:
+    """Wojood ``token TAG [TAG ...]``: the outermost layer (first tag) only; the creators'
+    ``$#$`` segment markers are dropped."""
+    sents: list[Sentence] = []
+    toks: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in list(fh) + [""]:
+            parts = line.split()
+            if not parts:
+                if toks:
+                    sents.append((toks, tags))
+                    toks, tags = [], []
+                continue
+            if parts[0] == "$#$" or len(parts) < 2:
+                continue
+            toks.append(parts[0])
+            tags.append(parts[1])
+    return sents
+
+
+# Labelled corpora: name -> (path, reader). Test splits of PEYMA, ParsTwiNER and Wojood are not
+# in shared/data (kept aside by the data owner); their train/dev splits are.
+CORPORA = {
+    "anercorp-train": ("anercorp-full/train.txt", read_conll),
+    "anercorp-test": ("anercorp-full/test_reconstructed.txt", read_conll),
+    "arman-train": ("armanpersoner/train/train_fold1.txt", read_conll),
+    "arman-test": ("armanpersoner/test_fold1.txt", read_conll),
+    "peyma-train": ("peyma-fa-ner/train.txt", lambda p: read_delimited(p, "|")),
+    "peyma-dev": ("peyma-fa-ner/dev.txt", lambda p: read_delimited(p, "|")),
+    "parstwiner-train": ("parstwiner-fa-ner/train.txt", lambda p: read_delimited(p, "\t")),
+    "parstwiner-dev": ("parstwiner-fa-ner/dev.txt", lambda p: read_delimited(p, "\t")),
+    "wojood-train": ("wojood-sample-ar-ner/train.txt", read_wojood),
+    "wojood-val": ("wojood-sample-ar-ner/val.txt", read_wojood),
+}
+
+# Evaluation sets (bench and model selection), all scored on PER/ORG/LOC with ``to_pol``.
+EVAL_SETS = {
+    "ar": [("anercorp-test", "test"), ("wojood-val", "dev")],
+    "fa": [("arman-test", "test"), ("peyma-dev", "dev"), ("parstwiner-dev", "dev")],
+}
+
+# Any corpus tag -> PER / ORG / LOC (everything else O). Wojood: PERS->PER, ORG, GPE+LOC->LOC
+# (outer layer); ParsTwiNER: POG (political groups) -> ORG, NAT/EVE -> O; PEYMA: DAT/TIM/MON/PCT
+# -> O; Arman: fac/event/pro -> O; ANERcorp: MISC -> O. Applied to gold and predictions alike.
+POL_MAP = {"PER": "PER", "PERS": "PER", "ORG": "ORG", "POG": "ORG", "LOC": "LOC", "GPE": "LOC"}
+
+# Training label scheme per language: corpus tag (upper-cased) -> model tag (None = O).
+# Persian: PER/ORG/LOC + Arman's FAC/EVENT/PRO (ParsTwiNER EVE -> EVENT, POG -> ORG).
+# Arabic: ANERcorp's PERS/ORG/LOC/MISC (Wojood GPE/LOC -> LOC, EVENT/PRODUCT -> MISC).
+TRAIN_MAP = {
+    "fa": {"PER": "PER", "PERS": "PER", "ORG": "ORG", "POG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "FAC",
+           "EVENT": "EVENT", "EVE": "EVENT", "PRO": "PRO"},
+    "ar": {"PERS": "PERS", "PER": "PERS", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC",
+           "EVENT": "MISC", "PRODUCT": "MISC"},
+}
+
+
+def map_tags(tags: list[str], mapping: dict[str, str | None]) -> list[str]:
+    """Re-label BIO tags; types missing from ``mapping`` become O (a following I- then opens a
+    span of its own only if its type maps, as conlleval would read it)."""
+    out = []
+    for t in tags:
+        if t == "O" or len(t) < 3:
+            out.append("O")
+            continue
+        m = mapping.get(t[2:].upper())
+        out.append(f"{t[0]}-{m}" if m else "O")
+    return out
+
+
+def to_pol(tags: list[str]) -> list[str]:
+    return map_tags(tags, POL_MAP)
+
+
+def load_corpus(data: Path, name: str) -> list[Sentence] | None:
+    rel, reader = CORPORA[name]
+    p = data / rel
+    return reader(p) if p.is_file() else None
+
+
+MAIN = {"ar": ("anercorp-train", "anercorp-test"), "fa": ("arman-train", "arman-test")}
+DEVS = {"ar": ["wojood-val"], "fa": ["peyma-dev", "parstwiner-dev"]}
+
+
+def load_lang(data: Path, lang: str, extra: list[str] | None = None, subsample: float = 1.0) -> dict:
+    """Training and evaluation sentences for ``lang``, tags in the language's training scheme
+    (``TRAIN_MAP``). ``extra`` names more training corpora (``"peyma-train"``, or
+    ``"wojood-train*2"`` to repeat one). Any training sentence that also occurs in a test or dev
+    set is removed. ``train`` = first 90% of the main corpus + the extra corpora; ``main-dev`` =
+    the main corpus's last 10%; the other dev sets are the corpora's own dev splits."""
+    mapping = TRAIN_MAP[lang]
+    train_name, test_name = MAIN[lang]
+
+    def relabel(ss: list[Sentence]) -> list[Sentence]:
+        return [(t, map_tags(g, mapping)) for t, g in ss]
+
+    main = relabel(load_corpus(data, train_name))
+    test = relabel(load_corpus(data, test_name))
+    devs = {name: relabel(ss) for name in DEVS[lang] if (ss := load_corpus(data, name)) is not None}
+    held_out = {tuple(t) for t, _ in test} | {tuple(t) for ss in devs.values() for t, _ in ss}
+    dups = [i for i, (t, _) in enumerate(main) if tuple(t) in held_out]
+    main = [s for i, s in enumerate(main) if i not in set(dups)]
+    cut = int(len(main) * 0.9)
+    extras: list[Sentence] = []
+    removed = {train_name: len(dups)}
+    for spec in extra or []:
+        name, _, times = spec.partition("*")
+        ss = load_corpus(data, name)
+        if ss is None:
+            raise FileNotFoundError(f"{name}: {data / CORPORA[name][0]} not found")
+        keep = [s for s in relabel(ss) if tuple(s[0]) not in held_out]
+        removed[name] = len(ss) - len(keep)
+        extras += keep * int(times or 1)
+    train = main[:cut] + extras
+    if subsample < 1.0:  # quick experiments: every k-th sentence of the training part
+        k = round(1 / subsample)
+        train = train[::k]
+    return {"train_all": main + extras, "train": train, "dev": main[cut:], "devs": devs, "test": test,
+            "removed_duplicates": dups, "removed": removed}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,8 +382,47 @@ def write_gazetteer(rows: list[tuple[str, str, str]], path: Path) -> None:
 # word clusters
 
 
-def _unlabelled_sentences(data: Path, lang: str, train: list[Sentence]) -> list[list[str]]:
-    from newsgraph.enrich.ner_crf import tokenize
+def _news_texts(data: Path, source: str, max_tokens: int):
+    """Paragraphs of the unlabelled news corpora, up to about ``max_tokens`` whitespace tokens.
+    ``fa-news``: Fars News + Varzesh3 (all files); ``saudinewsnet``: SaudiNewsNet articles, every
+    k-th article so that the cap is met across all days and outlets."""
+    import glob
+    import zipfile
+
+    n = 0
+    if source == "fa-news":
+        for f in sorted(glob.glob(str(data / "fa-news-farsnews-varzesh3" / "*.json.gz"))):
+            with gzip.open(f, "rt", encoding="utf-8") as fh:
+                arts = json.load(fh)
+            for a in arts:
+                for para in [a.get("title") or "", a.get("abstract") or ""] + (a.get("paragraphs") or []):
+                    if para.strip():
+                        n += len(para.split())
+                        yield para
+                        if n >= max_tokens:
+                            return
+    elif source == "saudinewsnet":
+        arts = []
+        for z in sorted(glob.glob(str(data / "saudinewsnet-ar" / "dataset" / "*.zip"))):
+            with zipfile.ZipFile(z) as zf:
+                for name in sorted(zf.namelist()):
+                    arts += [a["content"] for a in json.loads(zf.read(name).decode("utf-8")) if (a.get("content") or "").strip()]
+        total = sum(len(a.split()) for a in arts)
+        step = max(1, round(total / max_tokens)) if total > max_tokens else 1
+        for a in arts[::step]:
+            for para in a.split("\n"):
+                if para.strip():
+                    n += len(para.split())
+                    yield para
+                    if n >= max_tokens:
+                        return
+    else:
+        raise ValueError(source)
+
+
+def _unlabelled_sentences(data: Path, lang: str, train: list[Sentence], news: dict[str, int] | None = None
+                          ) -> list[list[str]]:
+    from newsgraph.enrich.ner_crf import split_sentences, tokenize
 
     sents = [[normalize(t) for t in toks] for toks, _ in train]
     for rel in UNLABELLED[lang]:
@@ -255,6 +431,10 @@ def _unlabelled_sentences(data: Path, lang: str, train: list[Sentence]) -> list[
             for line in p.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     sents.append([normalize(line[s:e]) for s, e in tokenize(line)])
+    for source, max_tokens in (news or {}).items():
+        for para in _news_texts(data, source, max_tokens):
+            spans = tokenize(para)
+            sents += [[normalize(para[s:e]) for s, e in sent] for sent in split_sentences(para, spans)]
     return sents
 
 
@@ -267,7 +447,8 @@ def _stable_hash(s: str) -> int:
 
 
 def build_clusters(data: Path, lang: str, train: list[Sentence], sizes=CLUSTER_SIZES,
-                   dim: int = 100, seed: int = 1) -> dict[str, tuple[str, ...]]:
+                   dim: int = 100, seed: int = 1, news: dict[str, int] | None = None, epochs: int = 15,
+                   min_count: int = 2) -> dict[str, tuple[str, ...]]:
     """Word -> (cluster id per granularity), from word2vec (skip-gram) + k-means on unlabelled
     text (the training tokens without their tags, plus NTREX)."""
     import numpy as np
@@ -276,11 +457,12 @@ def build_clusters(data: Path, lang: str, train: list[Sentence], sizes=CLUSTER_S
 
     from newsgraph.enrich.ner_crf import strip_clitic
 
-    sents = _unlabelled_sentences(data, lang, train)
+    sents = _unlabelled_sentences(data, lang, train, news)
+    print(f"[{lang}] word2vec on {len(sents)} sentences, {sum(map(len, sents))} tokens", flush=True)
     # stems too, so that clitic-attached forms share vectors with bare ones
     sents = sents + [[strip_clitic(w, lang)[1] for w in s] for s in sents] if lang == "ar" else sents
-    w2v = Word2Vec(sentences=sents, vector_size=dim, window=5, min_count=2, sg=1, negative=10, epochs=15,
-                   workers=1, seed=seed, hashfxn=_stable_hash)
+    w2v = Word2Vec(sentences=sents, vector_size=dim, window=5, min_count=min_count, sg=1, negative=10,
+                   epochs=epochs, workers=1, seed=seed, hashfxn=_stable_hash)
     words = w2v.wv.index_to_key
     vecs = w2v.wv.vectors / (np.linalg.norm(w2v.wv.vectors, axis=1, keepdims=True) + 1e-9)
     labels = []
@@ -386,17 +568,42 @@ def tag_all(model_path: Path, X) -> tuple[list[list[str]], float]:
     return out, time.time() - t0
 
 
-def score(gold: list[list[str]], pred: list[list[str]]) -> dict:
-    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+def _span_counts(gold: list[list[str]], pred: list[list[str]]) -> dict[str, list[int]]:
+    """Per type [true positives, predicted, gold] of exact (first, last, type) span matches,
+    conlleval convention (an I- without a B- opens a span), as seqeval's default mode."""
+    from newsgraph.enrich.ner_crf import bio_spans
 
-    rep = classification_report(gold, pred, output_dict=True, zero_division=0)
-    return {
-        "precision": round(precision_score(gold, pred), 4),
-        "recall": round(recall_score(gold, pred), 4),
-        "f1": round(f1_score(gold, pred), 4),
-        "by_type": {k: {m: round(float(v[m]), 4) for m in ("precision", "recall", "f1-score", "support")}
-                    for k, v in rep.items() if k not in ("micro avg", "macro avg", "weighted avg")},
-    }
+    c: dict[str, list[int]] = {}
+    for g, p in zip(gold, pred):
+        gs, ps = set(bio_spans(g)), set(bio_spans(p))
+        for _, _, t in gs:
+            c.setdefault(t, [0, 0, 0])[2] += 1
+        for span in ps:
+            row = c.setdefault(span[2], [0, 0, 0])
+            row[1] += 1
+            row[0] += span in gs
+    return c
+
+
+def _prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
+    p = tp / npred if npred else 0.0
+    r = tp / ngold if ngold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score(gold: list[list[str]], pred: list[list[str]]) -> dict:
+    """Span-exact micro P/R/F1 and per-type scores (same numbers as seqeval's default mode)."""
+    c = _span_counts(gold, pred)
+    p, r, f = _prf(*(sum(v[i] for v in c.values()) for i in range(3)))
+    by_type = {}
+    for t in sorted(c):
+        tp, npred, ngold = c[t]
+        if ngold == 0:
+            continue  # seqeval reports gold types only
+        tp_, tr_, tf_ = _prf(tp, npred, ngold)
+        by_type[t] = {"precision": round(tp_, 4), "recall": round(tr_, 4), "f1-score": round(tf_, 4),
+                      "support": float(ngold)}
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "by_type": by_type}
 
 
 def make_resources(lang: str, cfg: FeatureConfig, gaz: Gazetteer | None, clusters) -> Resources:
@@ -452,25 +659,105 @@ def predict(lang: str, sents: list[Sentence], res: Resources, model_path: Path) 
     return _tag_with(model_path, [[f + e for f, e in zip(xs, es)] for xs, es in zip(X, extra)])
 
 
+def _scores(sents: list[Sentence], pred: list[list[str]]) -> dict:
+    """PER/ORG/LOC span-exact scores (``to_pol``), plus the F1 in the training tag scheme."""
+    gold = [t for _, t in sents]
+    out = score([to_pol(g) for g in gold], [to_pol(p) for p in pred])
+    out["f1_all_tags"] = score(gold, pred)["f1"]
+    return out
+
+
 def run_config(lang: str, d: dict, spec: dict, gaz: Gazetteer | None, clusters_dev, clusters_all,
                workdir: Path, final: bool, evaluate_test: bool = True) -> dict:
-    """Train on train (dev-scored) or, if final, on train_all; returns scores and timings."""
+    """Train on train (scored on the dev sets) or, if final, on train_all (scored on test);
+    returns PER/ORG/LOC scores and timings."""
     cfg = FeatureConfig.from_dict(spec["features"])
     res = make_resources(lang, cfg, gaz, clusters_all if final else clusters_dev)
     train = d["train_all"] if final else d["train"]
     model_path = workdir / f"ner-{lang}.crfsuite"
-    timing = train_model(lang, train, res, spec["crf"], model_path)
+    timing = train_model(lang, train, res, spec["crf"], model_path, folds=spec.get("doc_folds", 5))
     out = {"lang": lang, "spec": spec, "final": final, "train_sentences": len(train),
            "train_tokens": sum(len(t) for t, _ in train), **timing}
-    sets = ["dev"] + (["test"] if evaluate_test else [])
-    for name in sets:
+    sets = {"test": d["test"]} if final else {"main-dev": d["dev"], **d["devs"]}
+    if final and not evaluate_test:
+        sets = {}
+    for name, sents in sets.items():
         t0 = time.time()
-        pred = predict(lang, d[name], res, model_path)
+        pred = predict(lang, sents, res, model_path)
         total = time.time() - t0
-        ntok = sum(len(t) for t, _ in d[name])
-        out[name] = score([t for _, t in d[name]], pred)
-        out[name]["tokens_per_s"] = round(ntok / total)
+        out[name] = _scores(sents, pred)
+        out[name]["tokens_per_s"] = round(sum(len(t) for t, _ in sents) / total)
     return out
+
+
+def _summary(out: dict) -> str:
+    return "  ".join(f"{k} {v['f1'] * 100:.2f}" for k, v in out.items() if isinstance(v, dict) and "f1" in v)
+
+
+# ---------------------------------------------------------------------------------------------
+# model card tables (generated from the written JSON, never typed by hand)
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:.2f}"
+
+
+def card_tables(root: Path) -> dict[str, str]:
+    """Markdown tables for NER_MODEL_CARD.md from ``bench/results/ner.json`` (shipped models),
+    ``bench/results/ner-before.json`` (the models they replaced) and
+    ``bench/results/ner-experiments.json`` (dev-only runs)."""
+    res = root / "bench" / "results"
+    out: dict[str, str] = {}
+    now = json.loads((res / "ner.json").read_text(encoding="utf-8"))["results"]
+    before_p = res / "ner-before.json"
+    before = json.loads(before_p.read_text(encoding="utf-8"))["results"] if before_p.is_file() else {}
+    lines = ["| set | split | lang | before: P / R / F1 | now: P / R / F1 | now PER F1 | now ORG F1 | now LOC F1 | entities |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, r in now.items():
+        b = before.get(name)
+        bt = f"{_pct(b['precision'])} / {_pct(b['recall'])} / {_pct(b['f1'])}" if b else "–"
+        lines.append(f"| {name} | {r['split']} | {r['lang']} | {bt} | {_pct(r['precision'])} / {_pct(r['recall'])} / "
+                     f"**{_pct(r['f1'])}** | " + " | ".join(_pct(r['by_type'].get(t, {}).get('f1')) for t in ("PER", "ORG", "LOC"))
+                     + f" | {sum(v['support'] for v in r['by_type'].values()):,} |")
+    out["bench"] = "\n".join(lines)
+    lines = [("| test set | P | R | F1 (PER/ORG/LOC) | F1 in the corpus's own tags | tokens per CPU s, gold tokens | "
+              "tokens per CPU s, extract_entities | tokens/s wall, extract_entities |"),
+             "|---|---|---|---|---|---|---|---|"]
+    for name, r in now.items():
+        if r["split"] == "test":
+            lines.append(f"| {name} | {_pct(r['precision'])} | {_pct(r['recall'])} | {_pct(r['f1'])} | "
+                         f"{_pct(r.get('f1_corpus_tags'))} | {r.get('tokens_per_cpu_s_gold_tokens', 0):,} | "
+                         f"{r.get('tokens_per_cpu_s_extract_entities', 0):,} | {r['tokens_per_s_extract_entities']:,} |")
+    out["test"] = "\n".join(lines)
+    exp_p = res / "ner-experiments.json"
+    if exp_p.is_file():
+        exps = json.loads(exp_p.read_text(encoding="utf-8"))
+        for lang, runs in exps.items():
+            devs = ["main-dev"] + DEVS[lang]
+            lines = ["| run | train sentences | " + " | ".join(f"{d} F1" for d in devs) + " | mean |",
+                     "|---|---|" + "---|" * (len(devs) + 1)]
+            for key, r in runs.items():
+                f1s = [r.get(d, {}).get("f1") for d in devs]
+                got = [f for f in f1s if f is not None]
+                sub = "" if r.get("subsample", 1.0) == 1.0 else f" (1/{round(1 / r['subsample'])} of train)"
+                lines.append(f"| {key}{sub} | {r['train_sentences']:,} | " + " | ".join(_pct(f) for f in f1s)
+                             + f" | {_pct(sum(got) / len(got)) if got else '–'} |")
+            out[f"experiments-{lang}"] = "\n".join(lines)
+    return out
+
+
+def update_card(root: Path) -> None:
+    """Replace each ``<!-- BEGIN generated:NAME -->`` … ``<!-- END generated:NAME -->`` block of
+    the model card with the table of that name."""
+    import re
+
+    card = root / "src" / "newsgraph" / "data" / "models" / "NER_MODEL_CARD.md"
+    text = card.read_text(encoding="utf-8")
+    for name, table in card_tables(root).items():
+        pat = re.compile(rf"(<!-- BEGIN generated:{re.escape(name)} -->\n).*?(<!-- END generated:{re.escape(name)} -->)",
+                         re.DOTALL)
+        text = pat.sub(lambda m, table=table: m.group(1) + table + "\n" + m.group(2), text)
+    card.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -479,7 +766,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEWSGRAPH_SHARED", "../shared")) / "data")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "models")
     ap.add_argument("--spec", type=str, default=None, help="JSON feature/CRF spec overriding the chosen one")
+    ap.add_argument("--dev-only", action="store_true", help="experiment: train on the train part, score the dev sets only")
+    ap.add_argument("--experiments", type=Path, default=None,
+                    help="JSON of dev-only runs (written by --dev-only, read by --final-only); default OUT/ner-experiments.json")
+    ap.add_argument("--final-only", action="store_true",
+                    help="train and test-score the final model only (its dev run done separately with --dev-only)")
+    ap.add_argument("--subsample", type=float, default=1.0, help="experiment: keep every 1/x-th training sentence")
+    ap.add_argument("--cluster-cache", type=Path, default=None, help="reuse/store the word clusters in this file")
+    ap.add_argument("--card", action="store_true", help="only regenerate the model card's tables from the JSON")
     args = ap.parse_args(argv)
+    if args.card:
+        update_card(Path(__file__).resolve().parents[3])
+        return 0
     if not (args.data / "anercorp-full").is_dir():
         print(f"no training data under {args.data}", file=sys.stderr)
         return 2
@@ -490,38 +788,66 @@ def main(argv: list[str] | None = None) -> int:
     rows = build_gazetteer(args.data)
     write_gazetteer(rows, args.out / GAZETTEER_FILE)
     gaz = Gazetteer((p, t) for p, t, _ in rows)
-    print(f"gazetteer: {len(rows)} entries ({dict(Counter(s for _, _, s in rows))})")
+    print(f"gazetteer: {len(rows)} entries ({dict(Counter(s for _, _, s in rows))})", flush=True)
 
-    scores_path = args.out / "ner-scores.json"
+    exp_p = args.experiments or args.out / "ner-experiments.json"
+    scores_path = exp_p if args.dev_only else args.out / "ner-scores.json"
     all_scores = json.loads(scores_path.read_text()) if scores_path.is_file() else {}
     for lang in langs:
         spec = json.loads(args.spec) if args.spec else FINAL[lang]
-        d = load_lang(args.data, lang)
-        print(f"[{lang}] train {len(d['train_all'])} sentences (removed {len(d['removed_duplicates'])} also in test), "
-              f"dev {len(d['dev'])}, test {len(d['test'])}")
+        d = load_lang(args.data, lang, spec.get("extra_train"), args.subsample)
+        print(f"[{lang}] train {len(d['train_all'])} sentences (removed as also in test/dev: {d['removed']}), "
+              f"train part {len(d['train'])}, main dev {len(d['dev'])}, test {len(d['test'])}", flush=True)
         t0 = time.time()
         clusters = None
+        cpath = args.out / f"ner-{lang}.clusters.tsv.gz"
         if spec["features"].get("clusters"):
-            clusters = build_clusters(args.data, lang, d["train_all"],
-                                      sizes=tuple(spec.get("cluster_sizes", CLUSTER_SIZES)))
-            write_clusters(clusters, args.out / f"ner-{lang}.clusters.tsv.gz")
+            if args.cluster_cache and args.cluster_cache.is_file():
+                from newsgraph.enrich.ner_crf import _load_clusters
+
+                clusters = _load_clusters(args.cluster_cache)
+            else:
+                clusters = build_clusters(args.data, lang, d["train_all"],
+                                          sizes=tuple(spec.get("cluster_sizes", CLUSTER_SIZES)),
+                                          news=spec.get("news"), epochs=spec.get("w2v_epochs", 15),
+                                          min_count=spec.get("cluster_min_count", 2))
+                if args.cluster_cache:
+                    write_clusters(clusters, args.cluster_cache)
+            write_clusters(clusters, cpath)
         cluster_time = time.time() - t0
-        # dev score of the setting (trained on the 90% part; clusters from all train text — no labels)
-        dev_run = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=False, evaluate_test=False)
+        print(f"[{lang}] clusters: {len(clusters or {})} words, {cluster_time:.0f}s", flush=True)
+        # dev score of the setting (trained on the train part; clusters from all train text — no labels)
+        if args.final_only:
+            exps = json.loads(exp_p.read_text()) if exp_p.is_file() else {}
+            dev_run = exps.get(lang, {}).get(spec.get("name", json.dumps(spec, sort_keys=True)), {})
+        else:
+            dev_run = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=False, evaluate_test=False)
+            print(f"[{lang}] dev: {_summary(dev_run)}  train {dev_run['train_time_s']}s", flush=True)
+        if args.dev_only:
+            key = spec.get("name", json.dumps(spec, sort_keys=True))
+            all_scores.setdefault(lang, {})[key] = {"subsample": args.subsample, **dev_run}
+            scores_path.write_text(json.dumps(all_scores, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            continue
         final = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=True)
+        sources = [MAIN[lang][0]] + list(spec.get("extra_train") or [])
         meta = {"lang": lang, "features": spec["features"], "crf": spec["crf"],
                 "cluster_sizes": list(spec.get("cluster_sizes", CLUSTER_SIZES)),
-                "labels_source": "ANERcorp" if lang == "ar" else "ArmanPersoNER fold 1",
+                "labels_source": sources, "unlabelled_news_for_clusters": spec.get("news") or {},
                 "trained": {"sentences": final["train_sentences"], "tokens": final["train_tokens"],
-                            "removed_test_duplicates": len(d["removed_duplicates"])},
-                "scores": {"dev_trained_on_90pct": dev_run["dev"]["f1"], "test": final["test"]["f1"]}}
+                            "removed_as_in_test_or_dev": d["removed"]},
+                "scores_per_org_loc": {"dev": {k: v["f1"] for k, v in dev_run.items()
+                                               if isinstance(v, dict) and "f1" in v},
+                                       "test": final["test"]["f1"]}}
         (args.out / f"ner-{lang}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        all_scores[lang] = {"dev (model trained on first 90% of train)": dev_run["dev"], "test": final["test"],
-                            "train_time_s": final["train_time_s"], "feature_time_s": final["feature_time_s"],
-                            "cluster_time_s": round(cluster_time, 1), "spec": spec,
-                            "removed_test_duplicates": len(d["removed_duplicates"])}
-        print(f"[{lang}] dev F1 {dev_run['dev']['f1']:.4f}  test P {final['test']['precision']:.4f} "
-              f"R {final['test']['recall']:.4f} F1 {final['test']['f1']:.4f}  train {final['train_time_s']}s")
+        all_scores[lang] = {"scoring": "span-exact, PER/ORG/LOC (newsgraph.train.ner.to_pol); f1_all_tags = all "
+                                       "types of the training tag scheme",
+                            "dev (model trained on the train part)": {k: v for k, v in dev_run.items()
+                                                                      if isinstance(v, dict) and "f1" in v},
+                            "test": final["test"], "train_time_s": final["train_time_s"],
+                            "feature_time_s": final["feature_time_s"], "cluster_time_s": round(cluster_time, 1),
+                            "spec": spec, "removed_as_in_test_or_dev": d["removed"]}
+        print(f"[{lang}] test P {final['test']['precision']:.4f} R {final['test']['recall']:.4f} "
+              f"F1 {final['test']['f1']:.4f}  train {final['train_time_s']}s", flush=True)
         scores_path.write_text(json.dumps(all_scores, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
