@@ -5,11 +5,16 @@ worker thread):
 
     python -m newsgraph.train.ner --lang ar|fa|all --data ../shared/data --out src/newsgraph/data/models/
 
-Data (never copied into the repository):
+Data (never copied into the repository; ``CORPORA`` lists the paths):
 
-* Arabic: ``anercorp-full/train.txt`` (train), ``anercorp-full/test_reconstructed.txt`` (test).
-* Persian: ``armanpersoner/train/train_fold1.txt`` (train), ``armanpersoner/test_fold1.txt``
-  (test). Training sentences that also occur in the test file are removed first (6 in Arman).
+* Arabic labels: ANERcorp ``anercorp-full/train.txt`` + the Wojood public sample
+  ``wojood-sample-ar-ner/train.txt``; dev: the last 10% of ANERcorp train + Wojood ``val.txt``;
+  test: ``anercorp-full/test_reconstructed.txt``.
+* Persian labels: ArmanPersoNER ``armanpersoner/train/train_fold1.txt`` + PEYMA
+  ``peyma-fa-ner/train.txt`` + ParsTwiNER ``parstwiner-fa-ner/train.txt``; dev: the last 10% of
+  Arman train + PEYMA ``dev.txt`` + ParsTwiNER ``dev.txt``; test: ``armanpersoner/test_fold1.txt``.
+  All corpora are mapped onto one tag set per language (``TRAIN_MAP``); training sentences that
+  also occur in a test or dev set are removed first.
 * Gazetteers: ``gazetteer-countries-en-ar-fa`` (ODbL), ``gazetteer-world-cities-en-ar``
   (CC BY 4.0; admin prefixes stripped, Latin and known-wrong entries dropped),
   ``gazetteer-iran-provinces-cities-en-fa`` (MIT), ``gazetteer-person-name-tokens-en-ar``
@@ -17,14 +22,17 @@ Data (never copied into the repository):
   Wikidata person names (CC0) of its ``names.sqlite3``. They are merged into
   ``ner-gazetteer.tsv.gz`` (phrase, type, source) next to the models.
 * Word clusters: k-means over word2vec vectors trained (gensim, if installed) on the training
-  sentences plus the NTREX-128 ar/fa(/prs) sentences (CC BY-SA 4.0) — unsupervised, no labels.
+  sentences plus the NTREX-128 ar/fa(/prs) sentences (CC BY-SA 4.0) plus unlabelled news (spec key
+  ``news``: ``saudinewsnet`` (CC BY-NC-SA 4.0) for Arabic, ``fa-news`` (Fars/Varzesh3) for
+  Persian) — unsupervised, no labels.
 * Training-label lexicon (``train_lexicon``, Persian): entity strings of the gold training spans,
   jackknifed over 5 contiguous folds during training, written to ``ner-<lang>.trainlex.tsv.gz``.
 
-Method: the last contiguous 10% of the training sentences is a dev set for choosing settings;
-the shipped model is then retrained on all training sentences with the chosen setting and scored
-once on dev (as a sanity check, it is now in training) and on test. Scores are written to
-``ner-scores.json`` in ``--out``.
+Method: settings are chosen on the dev sets (``--dev-only`` trains on the train part and scores
+them, PER/ORG/LOC span-exact); the shipped model is then retrained on all training sentences
+with the chosen setting (``--final-only``, or without either flag: dev run, then final run) and
+scored once on test. Scores are written to ``ner-scores.json`` in ``--out``; ``--card``
+regenerates the model card's tables from the written JSON.
 """
 
 from __future__ import annotations
@@ -53,25 +61,41 @@ from newsgraph.enrich.ner_crf import (
 
 Sentence = tuple[list[str], list[str]]
 
-PATHS = {
-    "ar": ("anercorp-full/train.txt", "anercorp-full/test_reconstructed.txt"),
-    "fa": ("armanpersoner/train/train_fold1.txt", "armanpersoner/test_fold1.txt"),
-}
 UNLABELLED = {
     "ar": ["ntrex128-en-ar-fa/newstest2019-ref.arb.txt"],
     "fa": ["ntrex128-en-ar-fa/newstest2019-ref.fas.txt", "ntrex128-en-ar-fa/newstest2019-ref.prs.txt"],
 }
 
-# chosen on dev F1 (see NER_MODEL_CARD.md for the full table)
-FINAL: dict[str, dict] = {
-    "ar": {"features": {"window": 2, "affix_max": 4, "gazetteer": True, "gaz_window": 2, "clusters": True,
-                        "cluster_window": 2, "doc_stack": True, "doc_window": 10},
-           "crf": {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.01, "max_iterations": 150}},
-    "fa": {"features": {"window": 2, "affix_max": 3, "gazetteer": True, "gaz_window": 1, "clusters": True,
-                        "cluster_window": 1, "doc_stack": False, "train_lexicon": True},
-           "crf": {"algorithm": "lbfgs", "c1": 0.02, "c2": 0.05, "max_iterations": 150},
-           "cluster_sizes": [16, 32, 64, 128, 256, 512, 1024, 2048]},
-}
+# chosen on the dev sets (see NER_MODEL_CARD.md and bench/results/ner-experiments.json)
+FINAL: dict[str, dict] = {"ar": {"name": "A2 aner+wojood, saudinewsnet clusters, 1 pass",
+            "features": {"window": 2,
+                         "affix_max": 4,
+                         "gazetteer": True,
+                         "gaz_window": 2,
+                         "clusters": True,
+                         "cluster_window": 2,
+                         "doc_stack": False,
+                         "doc_window": 10},
+            "crf": {"algorithm": "lbfgs", "c1": 0.05, "c2": 0.01, "max_iterations": 150},
+            "extra_train": ["wojood-train"],
+            "news": {"saudinewsnet": 3000000},
+            "w2v_epochs": 5,
+            "cluster_min_count": 3},
+     "fa": {"name": "F6 arman+peyma+parstwiner, news clusters, c1 0.3, 100 iterations",
+            "features": {"window": 2,
+                         "affix_max": 3,
+                         "gazetteer": True,
+                         "gaz_window": 1,
+                         "clusters": True,
+                         "cluster_window": 1,
+                         "doc_stack": False,
+                         "train_lexicon": True},
+            "crf": {"algorithm": "lbfgs", "c1": 0.3, "c2": 0.05, "max_iterations": 100},
+            "cluster_sizes": [16, 32, 64, 128, 256, 512, 1024, 2048],
+            "extra_train": ["peyma-train", "parstwiner-train"],
+            "news": {"fa-news": 1400000},
+            "w2v_epochs": 10,
+            "cluster_min_count": 2}}
 CLUSTER_SIZES = (64, 256, 1024)
 
 # ---------------------------------------------------------------------------------------------
