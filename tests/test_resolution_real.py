@@ -11,13 +11,7 @@ from newsgraph.model import Mention
 from newsgraph.text.translit import spellings_agree
 
 
-def _mentions(article_id: str, text: str, names: list[tuple[str, str]], lang: str = "en") -> list[Mention]:
-    out, pos = [], 0
-    for name, label in names:
-        start = text.index(name, pos)
-        out.append(Mention(article_id, start, start + len(name), name, label, lang, "test"))
-        pos = start + len(name)
-    return out
+from test_resolution import _mentions  # noqa: E402  (one helper for both resolution test modules)
 
 
 def _entity(mentions: list[Mention], text: str, article: str) -> str:

@@ -103,25 +103,8 @@ CLUSTER_SIZES = (64, 256, 1024)
 
 
 def read_conll(path: Path) -> list[Sentence]:
-    sents: list[Sentence] = []
-    toks: list[str] = []
-    tags: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if toks:
-                    sents.append((toks, tags))
-                    toks, tags = [], []
-                continue
-            parts = line.rsplit(" ", 1)
-            if len(parts) != 2 or not parts[0].strip():
-                continue
-            toks.append(parts[0].strip())
-            tags.append(parts[1].strip())
-    if toks:
-        sents.append((toks, tags))
-    return sents
+    """``token TAG`` lines (CoNLL, split on the last space), sentences between blank lines."""
+    return read_delimited(path, " ")
 
 
 def read_delimited(path: Path, sep: str) -> list[Sentence]:
