@@ -38,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+from reuse_synthetic import write_store  # noqa: E402  (one store writer for the reuse benches)
 from reuse_synthetic import Generator, corpus, run_stage  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -117,22 +118,6 @@ def plant(arts: list[dict], fanouts: list[int], rng: random.Random, min_len: int
                         "spans": spans, "chars": len(passage),
                         "middle": passage[len(passage) // 2 - 50:len(passage) // 2 + 50]})
     return planted
-
-
-def write_store(db: Path, arts: list[dict]) -> None:
-    from newsgraph.model import Article, Paragraph, SourceDocument, content_hash
-    from newsgraph.store.db import Store
-
-    if db.exists():
-        db.unlink()
-    with Store(db) as store:
-        for a in arts:
-            doc = SourceDocument(id=content_hash(a["id"] + a["text"]), source=a["id"], path=a["id"], record=None,
-                                 format="text", encoding="utf-8", text=a["text"])
-            art = Article(id=a["id"], document_id=doc.id, source=a["id"], source_index=0, text=a["text"],
-                          paragraphs=[Paragraph(0, len(a["text"]), 0, len(a["text"]), a["lang"])], lang=a["lang"],
-                          date=a["date"], outlet=a["outlet"])
-            store.add_document(doc, [art], None)
 
 
 def score(db: Path, planted: list[dict]) -> list[dict]:

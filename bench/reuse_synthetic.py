@@ -173,6 +173,8 @@ def ntrex_corpus(docs: int) -> tuple[list[dict], list[dict]]:
 
 
 def write_store(db: Path, arts: list[dict]) -> None:
+    """Store ``arts`` (id, text, lang, and date and outlet when given) as one-paragraph text articles,
+    without the per-article stages (the reuse benches and tests need only the text)."""
     from newsgraph.model import Article, Paragraph, SourceDocument, content_hash
     from newsgraph.store.db import Store
 
@@ -183,7 +185,8 @@ def write_store(db: Path, arts: list[dict]) -> None:
             doc = SourceDocument(id=content_hash(a["id"] + a["text"]), source=a["id"], path=a["id"], record=None,
                                  format="text", encoding="utf-8", text=a["text"])
             art = Article(id=a["id"], document_id=doc.id, source=a["id"], source_index=0, text=a["text"],
-                          paragraphs=[Paragraph(0, len(a["text"]), 0, len(a["text"]), a["lang"])], lang=a["lang"])
+                          paragraphs=[Paragraph(0, len(a["text"]), 0, len(a["text"]), a["lang"])], lang=a["lang"],
+                          date=a.get("date"), outlet=a.get("outlet"))
             store.add_document(doc, [art], None)
 
 

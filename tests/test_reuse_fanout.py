@@ -11,14 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from newsgraph.corpus.reuse import run_reuse
-from newsgraph.model import Article, Paragraph, SourceDocument, content_hash
 from newsgraph.store.db import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from reuse_synthetic import write_store  # noqa: E402  (the reuse benches' store writer)
 
 SAUDI = Path(__file__).resolve().parents[2] / "shared" / "data" / "saudinewsnet-ar" / "dataset" / "2015-07-21.zip"
 
@@ -78,17 +81,6 @@ def plant(arts: list[dict], fanout: int, rng: random.Random, min_len: int = 300)
         cut = rng.randint(1, len(parts) - 1)
         arts[k]["text"] = " ".join(parts[:cut] + [passage] + parts[cut:])
     return original["id"], [arts[k]["id"] for k in holders], passage
-
-
-def write_store(db: Path, arts: list[dict]) -> None:
-    with Store(db) as store:
-        for a in arts:
-            doc = SourceDocument(id=content_hash(a["id"] + a["text"]), source=a["id"], path=a["id"], record=None,
-                                 format="text", encoding="utf-8", text=a["text"])
-            art = Article(id=a["id"], document_id=doc.id, source=a["id"], source_index=0, text=a["text"],
-                          paragraphs=[Paragraph(0, len(a["text"]), 0, len(a["text"]), a["lang"])], lang=a["lang"],
-                          date=a["date"], outlet=a["outlet"])
-            store.add_document(doc, [art], None)
 
 
 def tied(db: Path, original: str, holders: list[str]) -> dict:
