@@ -46,6 +46,7 @@ _WEAK = 2  # a score difference this small is a guess (one function word is 3)
 _ARABIC_SCRIPT_LANGS = ("ar", "fa", "ur", "ps", "ku", "sd", "ckb")
 
 
+@lru_cache(maxsize=1024)  # a paragraph is weighed when it is read and again when its article is settled
 def _script_evidence(text: str) -> tuple[float, float, int]:
     """(Persian score, Arabic score, Urdu letters) from letters, function words and the article ال."""
     words = _WORD.findall(_MARKS.sub("", text))  # "شدّدت" is one word, not Persian "شد" + "دت"
@@ -129,8 +130,14 @@ def article_language(text: str) -> str | None:
     """The language of a whole text, decided as an article's: per paragraph (lines), weak
     Arabic/Persian paragraphs settled by the article, then the language holding the most characters."""
     paragraphs = [line for line in text.split("\n") if line.strip()]
-    langs = settle_paragraph_languages(paragraphs, [detect_language(p) for p in paragraphs])
-    return majority_language([(lang, len(p)) for p, lang in zip(paragraphs, langs)])
+    return article_languages(paragraphs, [detect_language(p) for p in paragraphs])[1]
+
+
+def article_languages(texts: list[str], langs: list[str | None]) -> tuple[list[str | None], str | None]:
+    """One article's paragraph languages settled by the article (:func:`settle_paragraph_languages`),
+    and the article's language: the one holding the most characters."""
+    settled = settle_paragraph_languages(texts, langs)
+    return settled, majority_language([(lang, len(t)) for t, lang in zip(texts, settled)])
 
 
 def majority_language(parts: list[tuple[str | None, int]]) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from newsgraph.enrich.language import detect_language, majority_language, settle_paragraph_languages
+from newsgraph.enrich.language import article_languages, detect_language
 from newsgraph.model import Article, Block, Paragraph, SourceDocument, article_id_for
 from newsgraph.segment import rules
 from newsgraph.segment.articles import Draft, is_title_like, segment_lines
@@ -95,10 +95,9 @@ def build_article(doc: SourceDocument, draft: Draft, index: int, exact: bool) ->
         parts.append(text)
         offset += len(text)
     text = PARAGRAPH_SEPARATOR.join(parts)
-    settled = settle_paragraph_languages(parts, [p.lang for p in paragraphs])
+    settled, lang = article_languages(parts, [p.lang for p in paragraphs])
     for para, para_lang in zip(paragraphs, settled):
         para.lang = para_lang
-    lang = majority_language([(p.lang, p.end - p.start) for p in paragraphs])
     return Article(
         id=article_id, document_id=doc.id, source=doc.source, source_index=index, text=text,
         paragraphs=paragraphs, title=_clean(draft.title), author=_clean(draft.author), date=draft.date,
@@ -120,11 +119,11 @@ def text_article(text: str, lang: str | None = None, title: str | None = None, d
             para.start = para.source_start = para.start + 1
         while text[para.end - 1].isspace():
             para.end = para.source_end = para.end - 1
-    if lang is None:
-        settled = settle_paragraph_languages([text[p.start:p.end] for p in paragraphs], [p.lang for p in paragraphs])
+    article_lang = lang
+    if lang is None:  # a language the caller gives is taken as it is
+        settled, article_lang = article_languages([text[p.start:p.end] for p in paragraphs], [p.lang for p in paragraphs])
         for para, para_lang in zip(paragraphs, settled):
             para.lang = para_lang
-    article_lang = lang or majority_language([(p.lang, p.end - p.start) for p in paragraphs])
     return Article(id=digest, document_id=digest, source="<text>", source_index=0, text=text, paragraphs=paragraphs,
                    title=title, date=date, lang=article_lang)
 
