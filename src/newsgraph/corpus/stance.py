@@ -108,8 +108,7 @@ def stance(store: Store, actor: str) -> dict[str, Any] | None:
                 voice.relations[r["predicate"]] += 1
                 voice.net += r["polarity"]
 
-    has_loaded = store.conn.execute(  # a store written before migration 10, opened read-only, has no such table
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'loaded_terms'").fetchone() is not None
+    has_loaded = store.has_table("loaded_terms")
     by_article: dict[str, list] = defaultdict(list)
     for m in store.conn.execute("SELECT article_id, start, end, lang FROM mentions WHERE entity_id = ? ORDER BY article_id,"
                                 " start", (entity_id,)):

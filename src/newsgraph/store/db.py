@@ -353,7 +353,7 @@ class Store:
                          limit: int | None = None) -> list[dict[str, Any]]:
         """Loaded terms (framing vocabulary) with their article's outlet, date and language, filtered; [] for a
         store written before the layer existed (opened read-only, so not migrated)."""
-        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'loaded_terms'").fetchone() is None:
+        if not self.has_table("loaded_terms"):
             return []
         rows = self.conn.execute(
             "SELECT t.*, a.outlet, a.date FROM loaded_terms t JOIN articles a ON a.id = t.article_id"
@@ -475,9 +475,8 @@ class Store:
         or tables an older database lacks, stay empty)."""
         import newsgraph.model as records
 
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         for attribute, (table, record, columns) in self._LAYERS.items():
-            if table not in tables:
+            if not self.has_table(table):
                 continue
             make = getattr(records, record)
             rows = self.conn.execute(f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY start, end",
@@ -489,7 +488,7 @@ class Store:
             relation.negated = bool(relation.negated)
         for date in article.dates:
             date.resolved, date.relative = bool(date.resolved), bool(date.relative)
-        if "techniques" in tables:
+        if self.has_table("techniques"):
             from newsgraph.enrich.techniques import TechniqueSpan  # the record lives with its stage
 
             article.techniques = [TechniqueSpan(*r) for r in self.conn.execute(
@@ -499,6 +498,12 @@ class Store:
     def document_text(self, document_id: str) -> str | None:
         row = self.conn.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
         return row[0] if row else None
+
+    def has_table(self, name: str) -> bool:
+        """Whether the database has table ``name``: one written by an older newsgraph and opened read-only
+        (so not migrated) lacks the newer ones."""
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() \
+            is not None
 
     def counts(self) -> dict[str, int]:
         tables = ("documents", "articles", "paragraphs", "removed_blocks", "rejected", "errors", "runs", "mentions",

@@ -55,7 +55,7 @@ def _rows(sql: str, json_columns: tuple[str, ...] = ()) -> Callable[[Store], Ite
 
     def records(store: Store) -> Iterator[dict[str, Any]]:
         # a database written by an older newsgraph, opened read-only, lacks the newer tables: nothing to export
-        if not store.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone():
+        if not store.has_table(table):
             return
         for row in store.conn.execute(sql):
             record = dict(row)
