@@ -184,11 +184,11 @@ def other_spellings(conn: sqlite3.Connection, query: str) -> dict[str, Any] | No
     (``None`` when the query is not such a name)."""
     if not query or any(op in query.split() for op in ("OR", "NOT")) or '"' in query or len(query) > 80:
         return None
-    hit = cached(conn, "spelling_index", _spelling_index).get(normalize_for_search(query.strip()))
+    wanted = normalize_for_search(query.strip())
+    hit = cached(conn, "spelling_index", _spelling_index).get(wanted)
     if hit is None:
         return None
     entity_id, name, spellings = hit
-    wanted = normalize_for_search(query.strip())
     others = [(lang, sp) for lang, sp in spellings if normalize_for_search(sp) != wanted]
     if not others:
         return None
