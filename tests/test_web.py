@@ -939,3 +939,17 @@ def test_search_in_one_script_offers_the_others(client: TestClient) -> None:
     wide = client.get(href).text
     assert int(re.search(r'id="result-count">(\d+)', wide).group(1)) > int(re.search(r'id="result-count">(\d+)', page).group(1))
     assert 'id="other-spellings"' not in client.get("/", params={"q": "the"}).text
+
+
+def test_other_spellings_leave_out_a_lone_given_name() -> None:
+    """«قاسم» alone, an alias of Qassem Soleimani, would find every Qasem: it is offered only inside full names."""
+    from newsgraph.web.queries import other_spellings
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("CREATE TABLE mentions (x); CREATE TABLE article_roles (x);"
+                       "CREATE TABLE entities (id, name, type, aliases, mention_count)")
+    aliases = {"fa": ["قاسم", "قاسم سلیمانی", "حاج قاسم"], "en": ["Soleimani", "Qassem Soleimani"], "ar": ["سليماني"]}
+    conn.execute("INSERT INTO entities VALUES ('e1', 'Qassem Soleimani', 'PERSON', ?, 9)",
+                 (json.dumps(aliases, ensure_ascii=False),))
+    offer = other_spellings(conn, "سليماني")
+    assert offer and {sp for _, sp in offer["others"]} == {"قاسم سلیمانی", "حاج قاسم", "Soleimani", "Qassem Soleimani"}

@@ -173,7 +173,11 @@ def _spelling_index(conn: sqlite3.Connection) -> dict[str, tuple[str, str, list[
         by_lang = json.loads(aliases or "{}")
         if len(by_lang) < 2:
             continue
-        spellings = [(lang, sp) for lang, values in by_lang.items() for sp in values[:3]]
+        every = [sp for values in by_lang.values() for sp in values]
+        # a lone given name (قاسم of قاسم سلیمانی) would find everyone who bears it: offered only in full names
+        given = {sp.split()[0] for sp in every if len(sp.split()) > 1}
+        spellings = [(lang, sp) for lang, values in by_lang.items() for sp in values[:3]
+                     if len(sp.split()) > 1 or sp not in given]
         for _, spelling in spellings:
             index[normalize_for_search(spelling)] = (entity_id, name, spellings)
     return index
