@@ -20,7 +20,10 @@ corpus's own tag set is also given (``f1_corpus_tags``), and throughput: on the 
 splitting and span mapping included), per wall-clock second and per CPU second of this process
 (the latter is the per-core figure, steadier on a shared machine).
 
-    python bench/ner.py [--out bench/results/ner.json] [--model-dir DIR]
+    python bench/ner.py [--distribution core|research] [--out FILE] [--model-dir DIR]
+
+``core`` (default) scores the models of the core package and writes ``bench/results/ner.json``;
+``research`` scores the research distribution's (``research-models/``) and writes ``bench/results/ner-research.json``.
 """
 
 from __future__ import annotations
@@ -79,10 +82,16 @@ def main() -> int:
     from newsgraph.enrich.ner_crf import MODEL_DIR, available, get_model
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ner.json")
-    ap.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    ap.add_argument("--distribution", choices=["core", "research"], default="core",
+                    help="score the core package's models (bench/results/ner.json) or the research "
+                         "distribution's (research-models/, bench/results/ner-research.json)")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--model-dir", type=Path, default=None)
     ap.add_argument("--lang", choices=["ar", "fa", "all"], default="all")
     args = ap.parse_args()
+    research_dir = ROOT / "research-models" / "src" / "newsgraph_research_models" / "data" / "models"
+    args.model_dir = args.model_dir or (MODEL_DIR if args.distribution == "core" else research_dir)
+    args.out = args.out or ROOT / "bench" / "results" / ("ner.json" if args.distribution == "core" else "ner-research.json")
     data = SHARED / "data"
     results: dict[str, dict] = {}
     load_s: dict[str, float] = {}
@@ -118,7 +127,7 @@ def main() -> int:
                   f"tokens/s extract_entities on raw text (per CPU second: {r['tokens_per_cpu_s_gold_tokens']} / "
                   f"{r['tokens_per_cpu_s_extract_entities']}); model load {load_s[r['lang']]} s")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"benchmark": "ner", "scoring": "entity-level exact match (conlleval convention) "
+    args.out.write_text(json.dumps({"benchmark": "ner", "distribution": args.distribution, "scoring": "entity-level exact match (conlleval convention) "
                                     "on PER/ORG/LOC, see bench/ner.py for the tag mapping",
                                     "model_dir": str(args.model_dir.resolve().relative_to(ROOT)
                                                      if args.model_dir.resolve().is_relative_to(ROOT) else args.model_dir),

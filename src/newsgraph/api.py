@@ -54,6 +54,14 @@ def analyze(paths: list[str | Path], db: str | Path, *, max_doc_mb: float = 50, 
                     progress=progress, overrides=overrides, workers=workers, scheduler=scheduler)
 
 
+def models() -> list[dict[str, Any]]:
+    """Every model newsgraph knows: name, stage, distribution (core / research / pypi), training data, licence,
+    headline score, installed, in use (``newsgraph models``)."""
+    from newsgraph.weights import model_rows
+
+    return model_rows()
+
+
 def entities(db: str | Path, *, kind: str | None = None, lang: str | None = None,
              limit: int | None = None) -> list[dict[str, Any]]:
     """Canonical entities, most mentioned first (``kind``: PERSON, ORG, GPE, …; ``lang``: has a spelling in it)."""

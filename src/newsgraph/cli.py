@@ -487,6 +487,43 @@ def export(db: Path = DbOption, fmt: str = typer.Option("jsonl", "--format", "-f
             console.print(f"{name}.{fmt}: {count} rows")
 
 
+@app.command()
+def models(as_json: bool = typer.Option(False, "--json", help="One JSON array on stdout.")) -> None:
+    """List every model: stage, training data, licence, headline score, installed, in use.
+
+    The core package ships only weights whose terms allow any use. Research-only and non-commercial
+    weights come in the research distribution (pip install ./research-models; see research-models/TERMS.md);
+    when it is installed they replace or add to the core ones. NEWSGRAPH_MODELS=core hides it."""
+    import json
+
+    from newsgraph.weights import RESEARCH, research_data, research_version
+
+    rows = api.models()
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("model", no_wrap=True, min_width=15)
+    table.add_column("stage / distribution", min_width=14)
+    table.add_column("licence", min_width=10)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("state", no_wrap=True, min_width=6)
+    for row in rows:
+        state = "in use" if row["in_use"] else ("replaced" if row["installed"] else "absent")
+        score = f"{row['score']:.3f}" if isinstance(row["score"], float) else ""
+        table.add_row(row["name"], escape(f"{row['stage']} ({row['distribution']})"), escape(row["licence"]), score,
+                      state)
+    console.print(table)
+    if research_data():
+        console.print(f"research distribution {research_version() or ''} installed: research and non-commercial "
+                      "use only (research-models/TERMS.md)")
+    else:
+        console.print("research distribution not installed: the stages run on the core models and rules "
+                      f"({sum(r['distribution'] == RESEARCH for r in rows)} research models absent)")
+    console.print("score: test F1 (NER) or held-out micro-F1 (technique classifier) from the model's own "
+                  "scores file; the model cards have the full figures")
+
+
 def _export_help() -> None:
     """``export --help`` lists every file it writes, from the export module itself."""
     from newsgraph.store.export import GRAPHS, TABLES

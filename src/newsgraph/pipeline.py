@@ -64,7 +64,17 @@ def component_versions() -> dict[str, str]:
         "quotes": _stage_versions("newsgraph.enrich.quotes"),
         "relations": _stage_versions("newsgraph.enrich.relations"),
         "loaded_terms": _stage_versions("newsgraph.enrich.loaded_terms"),
+        "models": _models_in_use(),
     }
+
+
+def _models_in_use() -> str:
+    """Which models the stages ran on, and from which distribution (core / research / pypi)."""
+    from newsgraph.weights import models_in_use, research_version
+
+    used = ", ".join(f"{name} ({dist})" for name, dist in models_in_use().items())
+    research = research_version()
+    return f"{used}; research distribution {research if research else 'not installed'}"
 
 
 def _stage_versions(module: str, fallback: str = "rules") -> str:

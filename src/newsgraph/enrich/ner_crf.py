@@ -53,7 +53,7 @@ from pathlib import Path
 
 from newsgraph.text.arabic import normalize, split_sentences, strip_clitic, tokenize
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models"
+MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "models"  # the core package's models
 GAZETTEER_FILE = "ner-gazetteer.tsv.gz"
 LANGS = ("ar", "fa")
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "NORP", "MISC")
@@ -378,6 +378,14 @@ def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
 # model loading (lazy, cached)
 
 
+def installed_model_dir(lang: str) -> Path:
+    """The folder of the ``lang`` model the stage runs on: the research distribution's when it is
+    installed (``newsgraph.weights``), else the core package's."""
+    from newsgraph.weights import folder_of
+
+    return folder_of(f"models/ner-{lang}.crfsuite", "models")
+
+
 class CRFModel:
     def __init__(self, lang: str, model_dir: Path = MODEL_DIR):
         import pycrfsuite  # python-crfsuite
@@ -386,7 +394,9 @@ class CRFModel:
         self.lang = lang
         self.meta = meta
         cfg = FeatureConfig.from_dict(meta["features"])
-        gaz = load_gazetteer(model_dir) if cfg.gazetteer else None
+        # the gazetteer (open data) ships with the core package only
+        gaz_dir = model_dir if (model_dir / GAZETTEER_FILE).is_file() else MODEL_DIR
+        gaz = load_gazetteer(gaz_dir) if cfg.gazetteer else None
         clusters = None
         if cfg.clusters:
             clusters = _load_clusters(model_dir / f"ner-{lang}.clusters.tsv.gz")
@@ -405,11 +415,13 @@ class CRFModel:
         feats = [sentence_features(toks, self.resources) if toks else [] for toks in sents]
         with self._lock:
             if self.stage1 is None:
-                return [list(self.tagger.tag(f)) if f else [] for f in feats]
-            first = [list(self.stage1.tag(f)) if f else [] for f in feats]
-            extra = document_features(sents, first, self.lang, self.resources.config.doc_window)
-            return [list(self.tagger.tag([a + b for a, b in zip(f, e)])) if f else []
-                    for f, e in zip(feats, extra)]
+                tags = [list(self.tagger.tag(f)) if f else [] for f in feats]
+            else:
+                first = [list(self.stage1.tag(f)) if f else [] for f in feats]
+                extra = document_features(sents, first, self.lang, self.resources.config.doc_window)
+                tags = [list(self.tagger.tag([a + b for a, b in zip(f, e)])) if f else []
+                        for f, e in zip(feats, extra)]
+        return tags
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         return self.tag_document([tokens])[0] if tokens else []
@@ -438,9 +450,10 @@ def load_gazetteer(model_dir: Path = MODEL_DIR) -> Gazetteer:
         return _GAZ_CACHE[path]
 
 
-def get_model(lang: str, model_dir: Path = MODEL_DIR) -> CRFModel:
+def get_model(lang: str, model_dir: Path | None = None) -> CRFModel:
     if lang not in LANGS:
         raise ValueError(f"no NER model for language {lang!r} (have {', '.join(LANGS)})")
+    model_dir = model_dir or installed_model_dir(lang)
     key = (lang, model_dir)
     m = _MODEL_CACHE.get(key)
     if m is None:
@@ -450,8 +463,25 @@ def get_model(lang: str, model_dir: Path = MODEL_DIR) -> CRFModel:
     return m
 
 
-def available(lang: str, model_dir: Path = MODEL_DIR) -> bool:
+def available(lang: str, model_dir: Path | None = None) -> bool:
+    model_dir = model_dir or installed_model_dir(lang)
     return (model_dir / f"ner-{lang}.crfsuite").is_file() and (model_dir / f"ner-{lang}.json").is_file()
+
+
+def model_versions() -> str:
+    """The installed Arabic and Persian models, by name and file digest (for the ``runs`` table)."""
+    import hashlib
+
+    parts = []
+    for lang in LANGS:
+        if not available(lang):
+            parts.append(f"ner-{lang}: not installed")
+            continue
+        folder = installed_model_dir(lang)
+        meta = json.loads((folder / f"ner-{lang}.json").read_text(encoding="utf-8"))
+        digest = hashlib.sha256((folder / f"ner-{lang}.crfsuite").read_bytes()).hexdigest()[:12]
+        parts.append(f"ner-{lang}: {meta.get('name', '?')} ({digest})")
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -484,13 +514,14 @@ def _resolve_loc(text: str, gaz: Gazetteer | None, lang: str) -> str:
 _HAJ = {normalize(w) for w in ("حاج", "حاجی", "الحاج")}
 
 
-def extract_entities(text: str, lang: str, model_dir: Path = MODEL_DIR) -> list[tuple[int, int, str]]:
+def extract_entities(text: str, lang: str, model_dir: Path | None = None) -> list[tuple[int, int, str]]:
     """Named entities in Arabic (``lang="ar"``) or Persian (``"fa"``) text.
 
     Returns ``(start, end, label)`` with ``text[start:end]`` the entity's surface form (clitics
     such as Arabic و/ب/ل/ال stay attached, as in the training corpora) and ``label`` one of
     PERSON, ORG, GPE, LOC, FAC, EVENT, MISC (see the module docstring for the mapping).
-    ``model_dir`` selects another model folder (benchmarks of candidate models).
+    ``model_dir`` selects another model folder (benchmarks of candidate models); by default the
+    installed one (:func:`installed_model_dir`).
     """
     if not text or not text.strip():
         return []

@@ -17,6 +17,7 @@ or stay unresolved (``speaker_resolved=False``). Every span indexes ``article.te
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from newsgraph.enrich.quotes_arfa import AR_CUE, FA_CUE, arabic_candidates, persian_candidates
 from newsgraph.enrich.quotes_en import Candidate, english_candidates, in_source_candidates, is_pronoun, parse_batch
@@ -607,10 +608,11 @@ def model_versions() -> str:
     """What shaped the output, for the ``runs`` table: the rules' version and the shipped model file."""
     import hashlib
 
-    from newsgraph.enrich.quotes_model import MODEL_PATH
+    from newsgraph.enrich.quotes_model import MODEL_FILE, model_path
 
-    digest = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12] if MODEL_PATH.is_file() else "no model"
-    return f"{QUOTES_VERSION}; {MODEL_PATH.name}:{digest}"
+    path = model_path()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path else "no model (rules only)"
+    return f"{QUOTES_VERSION}; {Path(MODEL_FILE).name}:{digest}"
 
 
 def quotes_component(article: Article) -> Article:

@@ -31,7 +31,7 @@ import numpy as np
 
 from newsgraph.enrich.quotes_en import Candidate, _speaker_span, subject_of
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "quotes" / "attribution-en.npz"
+MODEL_FILE = "quotes/attribution-en.npz"  # research distribution (PolNeAR terms): see newsgraph.weights
 CUE_POS = frozenset({"VERB", "NOUN", "AUX", "ADJ"})
 QUOTE_CHARS = set("“”\"‘’«»")
 # children that never hold the content on their own (the subject and agent are the source)
@@ -216,7 +216,7 @@ class AttributionModel:
     rule_floor: float  # a rule's cue word the model scores below this is no cue
 
     @classmethod
-    def load(cls, path: str | Path = MODEL_PATH) -> "AttributionModel":
+    def load(cls, path: str | Path) -> "AttributionModel":
         data = np.load(path, allow_pickle=False)
         return cls(LinearScorer(data["cue_vocab"], data["cue_weights"], float(data["cue_intercept"][0])),
                    LinearScorer(data["content_vocab"], data["content_weights"], float(data["content_intercept"][0])),
@@ -225,8 +225,15 @@ class AttributionModel:
 
 @lru_cache(maxsize=1)
 def attribution_model() -> AttributionModel | None:
-    """The shipped model, or None when the file is missing (the rules still run)."""
-    return AttributionModel.load() if MODEL_PATH.is_file() else None
+    """The installed model, or None without the research distribution (the rules still run)."""
+    path = model_path()
+    return AttributionModel.load(path) if path else None
+
+
+def model_path() -> Path | None:
+    from newsgraph.weights import locate
+
+    return locate(MODEL_FILE)
 
 
 def best_content(model: AttributionModel, token):

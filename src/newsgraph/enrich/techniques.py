@@ -117,9 +117,10 @@ def model_versions() -> str:
     """What shaped the output, for the ``runs`` table: rule/lexicon versions and the shipped model files."""
     import hashlib
 
-    from newsgraph.enrich.techniques_models import MODEL_DIR
+    from newsgraph.weights import locate
 
-    files = sorted(p for p in MODEL_DIR.glob("*") if p.suffix in {".crfsuite", ".npz", ".json"})
+    folder = (locate("techniques/scores.json") or locate("techniques/si-ar.json"))
+    files = sorted(p for p in folder.parent.glob("*") if p.suffix in {".crfsuite", ".npz", ".json"}) if folder else []
     digests = ", ".join(f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()[:12]}" for p in files)
     return f"{TECHNIQUES_VERSION}; {digests or 'no models'}"
 

@@ -21,7 +21,15 @@ from newsgraph.enrich.techniques_features import (
     tokens_with_offsets,
 )
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "techniques"
+from newsgraph.weights import locate
+
+# The trained technique models are research-only or non-commercial (PTC, ArPro): they ship in the research
+# distribution (newsgraph.weights). Without it, classifier/span_tagger/arabic_tagger return None and the
+# techniques stage runs on its rules.
+
+
+def _model_file(name: str) -> Path | None:
+    return locate(f"techniques/{name}")
 
 
 def _tfidf(vocab: np.ndarray, idf: np.ndarray, **params):
@@ -121,23 +129,23 @@ class SpanTagger:
 
 @lru_cache(maxsize=4)
 def classifier(lang: str) -> TechniqueClassifier | None:
-    path = MODEL_DIR / f"tc-{lang}.npz"
-    return TechniqueClassifier(path) if path.exists() else None
+    path = _model_file(f"tc-{lang}.npz")
+    return TechniqueClassifier(path) if path else None
 
 
 @lru_cache(maxsize=2)
 def span_tagger(lang: str) -> SpanTagger | None:
     import json
 
-    path, scores = MODEL_DIR / f"si-{lang}.crfsuite", MODEL_DIR / "scores.json"
-    if not path.exists() or not scores.exists():
+    path, scores = _model_file(f"si-{lang}.crfsuite"), _model_file("scores.json")
+    if path is None or scores is None:
         return None
     from newsgraph.enrich.techniques_rules import english_lexicon
 
     chosen = json.loads(scores.read_text()).get(f"si-{lang}", {})
     threshold = chosen.get("threshold", 0.3)
-    sentence_model = MODEL_DIR / f"sent-{lang}.npz"
-    return SpanTagger(path, english_lexicon(), threshold, SentenceScorer(sentence_model) if sentence_model.exists() else None,
+    sentence_model = _model_file(f"sent-{lang}.npz")
+    return SpanTagger(path, english_lexicon(), threshold, SentenceScorer(sentence_model) if sentence_model else None,
                       chosen.get("grow"))
 
 
@@ -189,5 +197,5 @@ def _binned(bins: dict[str, list[float]], value: float) -> float:
 
 @lru_cache(maxsize=1)
 def arabic_tagger() -> ArabicSpanTagger | None:
-    path = MODEL_DIR / "si-ar.json"
-    return ArabicSpanTagger(path) if path.exists() else None
+    path = _model_file("si-ar.json")
+    return ArabicSpanTagger(path) if path else None

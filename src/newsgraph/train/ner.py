@@ -66,8 +66,10 @@ UNLABELLED = {
     "fa": ["ntrex128-en-ar-fa/newstest2019-ref.fas.txt", "ntrex128-en-ar-fa/newstest2019-ref.prs.txt"],
 }
 
-# chosen on the dev sets (see NER_MODEL_CARD.md and bench/results/ner-experiments.json)
-FINAL: dict[str, dict] = {"ar": {"name": "A2 aner+wojood, saudinewsnet clusters, 1 pass",
+# chosen on the dev sets (see NER_MODEL_CARD.md and bench/results/ner-experiments.json).
+# RESEARCH: the models of the research distribution (research-models/: labels or text under research-only or
+# non-commercial terms). CORE: the models of the core package, trained only on data whose terms allow any use.
+RESEARCH: dict[str, dict] = {"ar": {"name": "A2 aner+wojood, saudinewsnet clusters, 1 pass",
             "features": {"window": 2,
                          "affix_max": 4,
                          "gazetteer": True,
@@ -96,6 +98,21 @@ FINAL: dict[str, dict] = {"ar": {"name": "A2 aner+wojood, saudinewsnet clusters,
             "news": {"fa-news": 1400000},
             "w2v_epochs": 10,
             "cluster_min_count": 2}}
+CORE: dict[str, dict] = {
+    # A1: ANERcorp (CC BY-SA 4.0) + Wojood sample (MIT), clusters from their tokens + NTREX (CC BY-SA 4.0)
+    "ar": {"name": "A1 aner+wojood, shipped clusters, 1 pass",
+           "features": dict(RESEARCH["ar"]["features"]),
+           "crf": dict(RESEARCH["ar"]["crf"]),
+           "extra_train": ["wojood-train"]},
+    # ParsTwiNER (MIT) is the only Persian NER corpus whose terms allow any use; clusters from its tokens + NTREX
+    "fa": {"name": "FC parstwiner only, NTREX clusters (core)",
+           "main": "parstwiner-train",
+           "features": dict(RESEARCH["fa"]["features"]),
+           "crf": dict(RESEARCH["fa"]["crf"]),
+           "cluster_sizes": list(RESEARCH["fa"]["cluster_sizes"]),
+           "w2v_epochs": 10,
+           "cluster_min_count": 2}}
+FINAL = {"core": CORE, "research": RESEARCH}
 CLUSTER_SIZES = (64, 256, 1024)
 
 # ---------------------------------------------------------------------------------------------
@@ -218,14 +235,17 @@ MAIN = {"ar": ("anercorp-train", "anercorp-test"), "fa": ("arman-train", "arman-
 DEVS = {"ar": ["wojood-val"], "fa": ["peyma-dev", "parstwiner-dev"]}
 
 
-def load_lang(data: Path, lang: str, extra: list[str] | None = None, subsample: float = 1.0) -> dict:
+def load_lang(data: Path, lang: str, extra: list[str] | None = None, subsample: float = 1.0,
+              main_corpus: str | None = None) -> dict:
     """Training and evaluation sentences for ``lang``, tags in the language's training scheme
     (``TRAIN_MAP``). ``extra`` names more training corpora (``"peyma-train"``, or
     ``"wojood-train*2"`` to repeat one). Any training sentence that also occurs in a test or dev
-    set is removed. ``train`` = first 90% of the main corpus + the extra corpora; ``main-dev`` =
+    set is removed. ``main_corpus`` replaces the language's main training corpus (``MAIN``; its test
+    set stays the test set). ``train`` = first 90% of the main corpus + the extra corpora; ``main-dev`` =
     the main corpus's last 10%; the other dev sets are the corpora's own dev splits."""
     mapping = TRAIN_MAP[lang]
     train_name, test_name = MAIN[lang]
+    train_name = main_corpus or train_name
 
     def relabel(ss: list[Sentence]) -> list[Sentence]:
         return [(t, map_tags(g, mapping)) for t, g in ss]
@@ -710,29 +730,32 @@ def _pct(x: float | None) -> str:
 
 
 def card_tables(root: Path) -> dict[str, str]:
-    """Markdown tables for NER_MODEL_CARD.md from ``bench/results/ner.json`` (shipped models),
-    ``bench/results/ner-before.json`` (the models they replaced) and
+    """Markdown tables for NER_MODEL_CARD.md from ``bench/results/ner.json`` (the core models),
+    ``bench/results/ner-research.json`` (the research distribution's) and
     ``bench/results/ner-experiments.json`` (dev-only runs)."""
     res = root / "bench" / "results"
     out: dict[str, str] = {}
     now = json.loads((res / "ner.json").read_text(encoding="utf-8"))["results"]
-    before_p = res / "ner-before.json"
-    before = json.loads(before_p.read_text(encoding="utf-8"))["results"] if before_p.is_file() else {}
-    lines = ["| set | split | lang | before: P / R / F1 | now: P / R / F1 | now PER F1 | now ORG F1 | now LOC F1 | entities |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    research_p = res / "ner-research.json"
+    research = json.loads(research_p.read_text(encoding="utf-8"))["results"] if research_p.is_file() else {}
+    lines = ["| set | split | lang | core: P / R / F1 | core PER F1 | core ORG F1 | core LOC F1 | research: P / R / F1 "
+             "| research PER / ORG / LOC F1 | entities |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, r in now.items():
-        b = before.get(name)
-        bt = f"{_pct(b['precision'])} / {_pct(b['recall'])} / {_pct(b['f1'])}" if b else "–"
-        lines.append(f"| {name} | {r['split']} | {r['lang']} | {bt} | {_pct(r['precision'])} / {_pct(r['recall'])} / "
+        b = research.get(name)
+        bt = f"{_pct(b['precision'])} / {_pct(b['recall'])} / **{_pct(b['f1'])}**" if b else "–"
+        bty = " / ".join(_pct(b["by_type"].get(t, {}).get("f1")) for t in ("PER", "ORG", "LOC")) if b else "–"
+        lines.append(f"| {name} | {r['split']} | {r['lang']} | {_pct(r['precision'])} / {_pct(r['recall'])} / "
                      f"**{_pct(r['f1'])}** | " + " | ".join(_pct(r['by_type'].get(t, {}).get('f1')) for t in ("PER", "ORG", "LOC"))
-                     + f" | {sum(v['support'] for v in r['by_type'].values()):,} |")
+                     + f" | {bt} | {bty} | {sum(v['support'] for v in r['by_type'].values()):,} |")
     out["bench"] = "\n".join(lines)
-    lines = [("| test set | P | R | F1 (PER/ORG/LOC) | F1 in the corpus's own tags | tokens per CPU s, gold tokens | "
+    lines = [("| test set | models | P | R | F1 (PER/ORG/LOC) | F1 in the corpus's own tags | tokens per CPU s, gold tokens | "
               "tokens per CPU s, extract_entities | tokens/s wall, extract_entities |"),
-             "|---|---|---|---|---|---|---|---|"]
-    for name, r in now.items():
+             "|---|---|---|---|---|---|---|---|---|"]
+    for (dist, results), (name, r) in ((d, item) for d in (("core", now), ("research", research))
+                                       for item in d[1].items()):
         if r["split"] == "test":
-            lines.append(f"| {name} | {_pct(r['precision'])} | {_pct(r['recall'])} | {_pct(r['f1'])} | "
+            lines.append(f"| {name} | {dist} | {_pct(r['precision'])} | {_pct(r['recall'])} | {_pct(r['f1'])} | "
                          f"{_pct(r.get('f1_corpus_tags'))} | {r.get('tokens_per_cpu_s_gold_tokens', 0):,} | "
                          f"{r.get('tokens_per_cpu_s_extract_entities', 0):,} | {r['tokens_per_s_extract_entities']:,} |")
     out["test"] = "\n".join(lines)
@@ -771,7 +794,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lang", choices=["ar", "fa", "all"], default="all")
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEWSGRAPH_SHARED", "../shared")) / "data")
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "data" / "models")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="default: the distribution's model folder (src/newsgraph/data/models or research-models/…)")
+    ap.add_argument("--distribution", choices=["core", "research"], default="core",
+                    help="which shipped spec to train: the core package's or the research distribution's")
     ap.add_argument("--spec", type=str, default=None, help="JSON feature/CRF spec overriding the chosen one")
     ap.add_argument("--dev-only", action="store_true", help="experiment: train on the train part, score the dev sets only")
     ap.add_argument("--experiments", type=Path, default=None,
@@ -788,6 +814,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "anercorp-full").is_dir():
         print(f"no training data under {args.data}", file=sys.stderr)
         return 2
+    if args.out is None:
+        root = Path(__file__).resolve().parents[3]
+        args.out = (root / "src" / "newsgraph" / "data" / "models" if args.distribution == "core"
+                    else root / "research-models" / "src" / "newsgraph_research_models" / "data" / "models")
     random.seed(0)
     args.out.mkdir(parents=True, exist_ok=True)
     langs = ["ar", "fa"] if args.lang == "all" else [args.lang]
@@ -801,8 +831,8 @@ def main(argv: list[str] | None = None) -> int:
     scores_path = exp_p if args.dev_only else args.out / "ner-scores.json"
     all_scores = json.loads(scores_path.read_text()) if scores_path.is_file() else {}
     for lang in langs:
-        spec = json.loads(args.spec) if args.spec else FINAL[lang]
-        d = load_lang(args.data, lang, spec.get("extra_train"), args.subsample)
+        spec = json.loads(args.spec) if args.spec else FINAL[args.distribution][lang]
+        d = load_lang(args.data, lang, spec.get("extra_train"), args.subsample, spec.get("main"))
         print(f"[{lang}] train {len(d['train_all'])} sentences (removed as also in test/dev: {d['removed']}), "
               f"train part {len(d['train'])}, main dev {len(d['dev'])}, test {len(d['test'])}", flush=True)
         t0 = time.time()
@@ -836,7 +866,7 @@ def main(argv: list[str] | None = None) -> int:
             scores_path.write_text(json.dumps(all_scores, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             continue
         final = run_config(lang, d, spec, gaz, clusters, clusters, args.out, final=True)
-        sources = [MAIN[lang][0]] + list(spec.get("extra_train") or [])
+        sources = [spec.get("main") or MAIN[lang][0]] + list(spec.get("extra_train") or [])
         meta = {"lang": lang, "features": spec["features"], "crf": spec["crf"],
                 "cluster_sizes": list(spec.get("cluster_sizes", CLUSTER_SIZES)),
                 "labels_source": sources, "unlabelled_news_for_clusters": spec.get("news") or {},

@@ -1,6 +1,6 @@
-"""Train the English attribution model shipped in ``newsgraph/data/quotes/`` (see its MODEL_CARD.md).
+"""Train the English attribution model shipped in the research distribution (``research-models/src/newsgraph_research_models/data/quotes/``) (see its MODEL_CARD.md).
 
-    nice -n 19 python -m newsgraph.train.quotes --data ../shared/data --out src/newsgraph/data/quotes/ [--cache DIR]
+    nice -n 19 python -m newsgraph.train.quotes --data ../shared/data --out research-models/src/newsgraph_research_models/data/quotes/ [--cache DIR]
 
 Data: PolNeAR ``train/`` only (840 articles; one annotator's file per article, the first by name, as
 ``bench/quotes.py`` reads dev and test). Articles are cut into paragraphs at line breaks and parsed
@@ -191,7 +191,7 @@ def fit(features: list[list[str]], labels: list[int], c: float, min_count: int =
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--out", type=Path, default=Path("src/newsgraph/data/quotes"))
+    parser.add_argument("--out", type=Path, default=Path("research-models/src/newsgraph_research_models/data/quotes"))
     parser.add_argument("--cache", type=Path, default=None, help="keep the spaCy parses of train here")
     parser.add_argument("--cue-c", type=float, default=0.3, help="chosen on dev (cue average precision)")
     parser.add_argument("--content-c", type=float, default=1.0)

@@ -1,8 +1,8 @@
-"""Train the persuasion-technique models shipped in ``newsgraph/data/techniques/``.
+"""Train the persuasion-technique models shipped in the research distribution (``research-models/src/newsgraph_research_models/data/techniques/``).
 
 One reproducible command (L-BFGS and liblinear are deterministic; the split is by sorted article id):
 
-    nice -n 10 python -m newsgraph.train.techniques --data ../shared/data --out src/newsgraph/data/techniques/
+    nice -n 10 python -m newsgraph.train.techniques --data ../shared/data --out research-models/src/newsgraph_research_models/data/techniques/
 
 Models:
 
@@ -251,7 +251,7 @@ def arabic_tc_examples(root: Path) -> tuple[list[str], list[str], list[list[floa
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="../shared/data")
-    parser.add_argument("--out", default="src/newsgraph/data/techniques")
+    parser.add_argument("--out", default="research-models/src/newsgraph_research_models/data/techniques")
     parser.add_argument("--only", choices=["all", "si", "tc"], default="all")
     args = parser.parse_args(argv)
     root, out = Path(args.data), Path(args.out)

@@ -1,6 +1,6 @@
-"""Train the Arabic span tagger ``si-ar`` shipped in ``newsgraph/data/techniques/``.
+"""Train the Arabic span tagger ``si-ar`` shipped in the research distribution (``research-models/src/newsgraph_research_models/data/techniques/``).
 
-    nice -n 19 python -m newsgraph.train.techniques_ar --data ../shared/data --out src/newsgraph/data/techniques/
+    nice -n 19 python -m newsgraph.train.techniques_ar --data ../shared/data --out research-models/src/newsgraph_research_models/data/techniques/
 
 Training data (the ArPro *train* split is not available here):
 
@@ -226,7 +226,7 @@ def page_folds(items: list[dict], k: int = 5) -> list[int]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="../shared/data")
-    parser.add_argument("--out", default="src/newsgraph/data/techniques")
+    parser.add_argument("--out", default="research-models/src/newsgraph_research_models/data/techniques")
     args = parser.parse_args(argv)
     root, out = Path(args.data), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
