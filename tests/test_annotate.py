@@ -36,3 +36,15 @@ def test_english_spans_leave_out_possessives_and_leading_dashes():
     names = {m.text for m in ng.annotate(text).mentions}
     assert {"Francis", "Donald J. Trump", "Soleimani"} <= names
     assert not any(n[0] in "—-’'" or "’s" in n or any(ch.isdigit() for ch in n) for n in names if n != "St. Peter's Square")
+
+
+def test_a_name_inside_the_title_of_a_work_is_no_person():
+    """"Watts Up With That?" is a blog: the tagger's "Watts Up" is not a person (on PTC it took 108 mentions of
+    Anthony Watts); a title-case headline keeps its names."""
+    from newsgraph.api import annotate
+
+    running = annotate("As the sun grows more blank each day, it is also dimming, says the website Watts Up With That?",
+                       lang="en")  # en_core_web_sm tags "Watts Up" PERSON here
+    assert not [m for m in running.mentions if m.label == "PERSON" and m.text.startswith("Watts Up")]
+    headline = annotate("Donald Trump To Meet Kim Jong Un In Singapore", lang="en")
+    assert "Donald Trump" in {m.text for m in headline.mentions if m.label == "PERSON"}

@@ -69,6 +69,8 @@ def find_mentions(article: Article) -> list[Mention]:
         text = article.text[para.start : para.end]
         if lang == "en":
             for start, end, label in english_found[id(para)]:
+                if label == "PERSON" and _inside_title(text, end):
+                    continue  # "Watts Up With That?": a blog's name, not a person
                 if label in KEEP_LABELS and (span := _trimmed(text, start, end)):
                     mentions.append(_mention(article, para.start + span[0], para.start + span[1], label, lang, _method(lang)))
         elif lang in ("ar", "fa"):
@@ -102,6 +104,21 @@ def find_mentions(article: Article) -> list[Mention]:
                     method = f"doc:{lang}"
                 mentions.append(_mention(article, start, end, label, lang, method))
     return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+# a capitalised function word followed by another capitalised word: the run is the title of a work, a blog,
+# a programme ("Watts Up With That", "Keeping Up With The Kardashians"), and a person span in it is no person
+_TITLE_CONTINUES = re.compile(r"\s+(?:With|That|The|Of|And|For|To|From|In|On|At|Is|Are|Was|About|Without)\s+[A-Z]")
+
+
+def _inside_title(text: str, end: int) -> bool:
+    """In running text (a headline in title case capitalises every word: "Trump To Meet Kim" keeps Trump)."""
+    return bool(_TITLE_CONTINUES.match(text, end)) and not _title_case(text)
+
+
+def _title_case(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", text)
+    return len(words) > 0 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
