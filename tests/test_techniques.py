@@ -282,3 +282,42 @@ def test_persian_rules_are_precise_on_the_gold_set():
             total += 1
             hits += any(min(s.end, g["end"]) > max(s.start, g["start"]) for g in r["spans"])
     assert total >= 20 and hits / total >= 0.6
+
+
+# ------------------------------------------------------------------ calibration
+
+
+def test_a_span_carries_the_measured_precision_of_its_detector_and_language():
+    """The confidence of a span is the share of its detector's spans of that technique found right on
+    held-out gold in its language (data/techniques/calibration.json, bench/technique_calibration.py)."""
+    table = json.loads((ROOT / "src" / "newsgraph" / "data" / "techniques" / "calibration.json")
+                       .read_text(encoding="utf-8"))["table"]
+    waters = '"Lies, lies, and more despicable lies," Waters said in a statement on Twitter.'
+    (span,) = rule_spans(waters, "en")
+    rule = table["en"]["rule"]
+    assert span.confidence == round(rule.get(span.technique, rule["*"]), 3)
+    fa = "رژیم صهیونیستی جنایتکار بار دیگر به غزه حمله کرد."
+    spans = rule_spans(fa, "fa")
+    assert spans and all(s.confidence == round(table["fa"]["rule"].get(s.technique, table["fa"]["rule"]["*"]), 3)
+                         for s in spans)
+
+
+def test_raw_detector_confidences_are_kept_for_the_calibration_bench(monkeypatch):
+    waters = '"Lies, lies, and more despicable lies," Waters said in a statement on Twitter.'
+    calibrated = rule_spans(waters, "en")[0].confidence
+    monkeypatch.setenv("NEWSGRAPH_TECHNIQUES_RAW", "1")
+    raw = rule_spans(waters, "en")[0].confidence
+    assert raw != calibrated and raw >= tq.MIN_CONFIDENCE
+
+
+def test_the_dashboard_warns_when_columns_come_from_different_detectors():
+    from newsgraph.web.queries import detector_warning
+
+    same = [{"outlet": "A", "lang": "en", "family": "rule", "spans": 10, "mean_confidence": 0.22},
+            {"outlet": "B", "lang": "en", "family": "rule", "spans": 4, "mean_confidence": 0.25}]
+    assert detector_warning(same) is None
+    mixed = same + [{"outlet": "C", "lang": "ar", "family": "model", "spans": 30, "mean_confidence": 0.37}]
+    assert "different detectors" in detector_warning(mixed)
+    apart = [{"outlet": "A", "lang": "fa", "family": "rule", "spans": 10, "mean_confidence": 0.9},
+             {"outlet": "B", "lang": "en", "family": "rule", "spans": 10, "mean_confidence": 0.22}]
+    assert "differ in measured precision" in detector_warning(apart)

@@ -740,7 +740,8 @@ def dash_client(reuse_db: Path) -> TestClient:
     return TestClient(create_app(reuse_db))
 
 
-CELL = re.compile(r'<a href="(/techniques/evidence\?[^"]+)" title="(\d+) spans in (\d+) words')
+CELL = re.compile(r'<a href="(/techniques/evidence\?[^"]+)" title="(\d+) spans \(([\d.]+) per 1,000 words before weighting\)')
+MIN_CONF = 0.1  # the dashboard's default minimum confidence (web.queries.DEFAULT_MIN_CONFIDENCE)
 
 
 def test_technique_dashboard_cells_link_to_their_evidence(dash_client: TestClient, reuse_db: Path) -> None:
@@ -750,8 +751,11 @@ def test_technique_dashboard_cells_link_to_their_evidence(dash_client: TestClien
     for needle in ('id="by-outlet"', 'id="by-month"', '<svg class="chart"', 'id="nav-techniques"', "Wire A", "2024-02"):
         assert needle in r.text, needle
     cells = CELL.findall(r.text)
-    stats = ng.technique_stats(reuse_db, by=("outlet",)) + ng.technique_stats(reuse_db, by=("month",))
-    assert len(cells) == len(stats) + len(ng.technique_stats(reuse_db, by=())), "one link per non-empty cell"
+    stats = ng.technique_stats(reuse_db, by=("outlet",), min_confidence=MIN_CONF) + \
+        ng.technique_stats(reuse_db, by=("month",), min_confidence=MIN_CONF)
+    assert len(cells) == len(stats) + len(ng.technique_stats(reuse_db, by=(), min_confidence=MIN_CONF)), \
+        "one link per non-empty cell"
+    assert 'id="method-mix"' in r.text and "minimum confidence" in r.text
     texts = dict(_all(reuse_db, "SELECT id, text FROM articles"))
     for href, spans, _words in cells:
         api = href.replace("&amp;", "&").replace("/techniques/", "/api/techniques/", 1) + "&limit=500"
@@ -768,15 +772,26 @@ def test_technique_dashboard_cells_link_to_their_evidence(dash_client: TestClien
 def test_technique_dashboard_json_is_the_cli_statistics(dash_client: TestClient, reuse_db: Path) -> None:
     data = dash_client.get("/api/techniques").json()
     assert data["analysed"] is True
-    assert data["by_outlet"] == ng.technique_stats(reuse_db, by=("outlet",))
-    assert data["by_month"] == ng.technique_stats(reuse_db, by=("month",))
+    assert data["min_confidence"] == MIN_CONF
+    assert data["by_outlet"] == ng.technique_stats(reuse_db, by=("outlet",), min_confidence=MIN_CONF)
+    assert data["by_month"] == ng.technique_stats(reuse_db, by=("month",), min_confidence=MIN_CONF)
+    confidences = [c for (c,) in _all(reuse_db, "SELECT confidence FROM techniques")]
+    kept = [c for c in confidences if c >= MIN_CONF]
+    assert sum(r["spans"] for r in data["overall"]) == len(kept)
+    assert abs(sum(r["expected"] for r in data["overall"]) - sum(kept)) < 0.01 * max(1, len(kept))
+    for row in data["overall"]:
+        assert row["weighted_per_1000_words"] == round(1000 * row["expected"] / row["words"], 2)
+        assert row["weighted_per_1000_words"] <= row["per_1000_words"]
+    assert sum(m["spans"] for m in data["methods"]) == len(kept)
+    everything = dash_client.get("/api/techniques", params={"min_conf": 0}).json()
+    assert sum(r["spans"] for r in everything["overall"]) == len(confidences)
     assert {m["month"] for m in data["months"]} == {"", "2024-01", "2024-02"}
     for total in data["month_totals"]:
         spans = sum(r["spans"] for r in data["by_month"] if r["month"] == total["month"])
         assert total["spans"] == spans and total["per_1000_words"] == round(1000 * spans / total["words"], 2)
     arabic = dash_client.get("/api/techniques", params={"lang": "ar"}).json()
     assert {o["outlet"] for o in arabic["outlets"]} == {"الأخبار"}
-    assert arabic["by_outlet"] == ng.technique_stats(reuse_db, lang="ar", by=("outlet",))
+    assert arabic["by_outlet"] == ng.technique_stats(reuse_db, lang="ar", by=("outlet",), min_confidence=MIN_CONF)
     one = dash_client.get("/api/techniques", params={"outlet": "Daily B"}).json()
     assert {o["outlet"] for o in one["outlets"]} == {"Daily B"} and all(r["outlet"] == "Daily B" for r in one["by_outlet"])
     page = dash_client.get("/techniques", params={"outlet": "Daily B", "lang": "en"})

@@ -144,11 +144,12 @@ def techniques(db: str | Path, *, article_id: str | None = None, outlet: str | N
 
 
 def technique_stats(db: str | Path, *, outlet: str | None = None, lang: str | None = None,
-                    by: tuple[str, ...] = ("outlet", "month")) -> list[dict[str, Any]]:
+                    by: tuple[str, ...] = ("outlet", "month"), min_confidence: float = 0.0) -> list[dict[str, Any]]:
     """Techniques per 1,000 words by technique and ``by`` (outlet, month, lang), with the spans,
-    the articles having the technique and the words of the group."""
+    the articles having the technique and the words of the group, raw and weighted by calibrated confidence
+    (``weighted_per_1000_words``); spans below ``min_confidence`` left out."""
     with Store(db, readonly=True) as store:
-        return store.technique_stats(outlet=outlet, lang=lang, by=by)
+        return store.technique_stats(outlet=outlet, lang=lang, by=by, min_confidence=min_confidence)
 
 
 def loaded_terms(db: str | Path, *, article_id: str | None = None, category: str | None = None) -> list[dict[str, Any]]:

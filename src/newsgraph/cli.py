@@ -439,21 +439,26 @@ def techniques(db: Path = DbOption, article: Optional[str] = typer.Option(None, 
                outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
                stats: bool = typer.Option(False, "--stats", help="Per 1,000 words by technique, outlet and month."),
                lang: Optional[str] = typer.Option(None, help="With --stats: only articles in this language."),
-               by: str = typer.Option("outlet,month", help="With --stats: group by these (outlet, month, lang).")
+               by: str = typer.Option("outlet,month", help="With --stats: group by these (outlet, month, lang)."),
+               min_conf: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0,
+                                              help="With --stats: leave out spans below this calibrated confidence.")
                ) -> None:
     """Persuasion techniques found, with the evidence span and what found it."""
     if stats:
         keys = tuple(k.strip() for k in by.split(",") if k.strip() not in ("", "technique"))
         try:
-            rows = api.technique_stats(_existing_db(db), outlet=outlet, lang=lang, by=keys)
+            rows = api.technique_stats(_existing_db(db), outlet=outlet, lang=lang, by=keys, min_confidence=min_conf)
         except ValueError as exc:
             _fail(str(exc))
             return
-        table = Table("technique", *keys, "spans", "words", "per 1,000 words")
+        table = Table("technique", *keys, "spans", "words", "per 1,000 words", "weighted")
         for row in rows:
             table.add_row(row["technique"], *(escape(row[k]) for k in keys), str(row["spans"]), str(row["words"]),
-                          str(row["per_1000_words"]))
+                          str(row["per_1000_words"]), str(row["weighted_per_1000_words"]))
         console.print(table)
+        console.print("weighted: each span counted by its calibrated confidence, the share of its detector's spans of "
+                      "that technique found right on held-out gold (bench/technique_calibration.py); compare outlets "
+                      "and languages on it")
         return
     rows = api.techniques(_existing_db(db), article_id=article, outlet=outlet)
     table = Table()

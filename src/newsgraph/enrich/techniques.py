@@ -17,14 +17,18 @@ trained technique classifiers (en, ar) for a span found otherwise.
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
 
 from newsgraph.enrich.techniques_lexicons import LEXICON_VERSION
 from newsgraph.enrich.techniques_rules import repetition_hits, rule_hits
 from newsgraph.model import Article
 
-TECHNIQUES_VERSION = f"techniques-2; {LEXICON_VERSION}"
+TECHNIQUES_VERSION = f"techniques-3; {LEXICON_VERSION}"  # 3: confidences calibrated per language and method
 
 
 @dataclass
@@ -212,8 +216,43 @@ def find_techniques(article: Article, min_confidence: float = MIN_CONFIDENCE) ->
         for s, e, technique, confidence, name in repetition_hits(article.text, article.lang or ""):
             _keep(best, TechniqueSpan(article.id, s, e, technique, group_of(technique), confidence,
                                       f"rule:{article.lang}:{name}"))
-    kept = (t for t in best.values() if t.confidence >= min_confidence or t.method.startswith("crf:"))
+    kept = [t for t in best.values() if t.confidence >= min_confidence or t.method.startswith("crf:")]
+    if not os.environ.get("NEWSGRAPH_TECHNIQUES_RAW"):  # the calibration bench measures the raw detectors
+        kept = [_calibrated(t, para_lang(article, t.start)) for t in kept]
     return sorted(kept, key=lambda t: (t.start, t.end, t.technique))
+
+
+def method_family(method: str) -> str:
+    """``model`` when a trained model found the span (alone or with a rule agreeing), else ``rule``."""
+    return "rule" if method.startswith("rule:") else "model"
+
+
+def para_lang(article: Article, at: int) -> str:
+    for para in article.paragraphs:
+        if para.start <= at < para.end:
+            return para.lang or article.lang or ""
+    return article.lang or ""
+
+
+@lru_cache(maxsize=1)
+def calibration_table() -> dict[str, dict[str, dict[str, float]]]:
+    """lang -> method family -> technique (or "*") -> measured precision (``data/techniques/calibration.json``,
+    written by ``bench/technique_calibration.py`` from held-out gold)."""
+    path = Path(__file__).resolve().parents[1] / "data" / "techniques" / "calibration.json"
+    return json.loads(path.read_text(encoding="utf-8"))["table"] if path.is_file() else {}
+
+
+def calibrated_confidence(lang: str, method: str, technique: str) -> float | None:
+    """The share of such spans that are right on held-out gold: by technique when measured, else the family's."""
+    entry = calibration_table().get(lang, {}).get(method_family(method))
+    if not entry:
+        return None
+    return entry.get(technique, entry.get("*"))
+
+
+def _calibrated(span: TechniqueSpan, lang: str) -> TechniqueSpan:
+    value = calibrated_confidence(lang, span.method, span.technique)
+    return span if value is None else replace(span, confidence=round(value, 3))
 
 
 def _keep(best: dict[tuple[int, int, str], TechniqueSpan], span: TechniqueSpan) -> None:

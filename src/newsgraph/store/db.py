@@ -364,10 +364,11 @@ class Store:
 
     def technique_rows(self, article_id: str | None = None, outlet: str | None = None, *, technique: str | None = None,
                        month: str | None = None, lang: str | None = None, limit: int | None = None, offset: int = 0,
-                       context: int = 0) -> list[dict[str, Any]]:
+                       context: int = 0, min_confidence: float = 0.0) -> list[dict[str, Any]]:
         """Technique spans with their evidence text (and ``context`` characters either side as
         ``context_before``/``context_after``), filtered; ``outlet``/``month`` "" select articles without one."""
         where, params = _technique_filter(article_id, outlet, technique, month, lang)
+        where, params = f"{where} AND t.confidence >= :min_conf", {**params, "min_conf": min_confidence}
         rows = self.conn.execute(
             "SELECT t.*, a.outlet, a.date, a.title, a.lang, substr(a.text, t.start + 1, t.end - t.start) AS evidence,"
             " substr(a.text, max(t.start - :context, 0) + 1, t.start - max(t.start - :context, 0)) AS context_before,"
@@ -377,17 +378,19 @@ class Store:
         return [dict(r) for r in rows]
 
     def technique_count(self, article_id: str | None = None, outlet: str | None = None, *, technique: str | None = None,
-                        month: str | None = None, lang: str | None = None) -> int:
+                        month: str | None = None, lang: str | None = None, min_confidence: float = 0.0) -> int:
         """How many spans :meth:`technique_rows` would list without a limit."""
         where, params = _technique_filter(article_id, outlet, technique, month, lang)
+        where, params = f"{where} AND t.confidence >= :min_conf", {**params, "min_conf": min_confidence}
         return self.conn.execute(f"SELECT count(*) FROM techniques t JOIN articles a ON a.id = t.article_id WHERE {where}",
                                  params).fetchone()[0]
 
     def technique_stats(self, outlet: str | None = None, *, lang: str | None = None,
-                        by: tuple[str, ...] = ("outlet", "month")) -> list[dict[str, Any]]:
+                        by: tuple[str, ...] = ("outlet", "month"), min_confidence: float = 0.0) -> list[dict[str, Any]]:
         """Techniques per 1,000 words by technique and the keys ``by`` (any of outlet, month,
-        lang; month is YYYY-MM, "" when undated): spans, articles with the technique, the words
-        of all articles in the group, and the rate."""
+        lang; month is YYYY-MM, "" when undated): spans (those with confidence >= ``min_confidence``),
+        articles with the technique, the words of all articles in the group, the rate, and the rate weighted
+        by each span's calibrated confidence (``expected`` right spans, ``weighted_per_1000_words``)."""
         keys = _stat_keys(by)
         where, params = _technique_filter(None, outlet, None, None, lang)
         s_keys = "".join(f", {STAT_KEYS[k]} AS {k}" for k in keys)
@@ -397,12 +400,27 @@ class Store:
         # spans are counted per group first, then joined to the (small) word totals per group
         rows = self.conn.execute(
             f"WITH w AS ({_words_sql(keys, where)}),"
-            f" s AS (SELECT t.technique{s_keys}, count(*) AS spans, count(DISTINCT t.article_id) AS articles"
-            f" FROM techniques t JOIN articles a ON a.id = t.article_id WHERE {where}"
+            f" s AS (SELECT t.technique{s_keys}, count(*) AS spans, count(DISTINCT t.article_id) AS articles,"
+            f" sum(t.confidence) AS expected"
+            f" FROM techniques t JOIN articles a ON a.id = t.article_id WHERE {where} AND t.confidence >= :min_conf"
             f" GROUP BY {', '.join(str(i + 1) for i in range(len(keys) + 1))})"
             f" SELECT s.technique{out_keys}, s.spans, s.articles, w.words,"
-            " round(1000.0 * s.spans / w.words, 2) AS per_1000_words"
-            f" FROM s JOIN w ON {join} ORDER BY {order}s.spans DESC, s.technique", params)
+            " round(1000.0 * s.spans / w.words, 2) AS per_1000_words, round(s.expected, 2) AS expected,"
+            " round(1000.0 * s.expected / w.words, 2) AS weighted_per_1000_words"
+            f" FROM s JOIN w ON {join} ORDER BY {order}s.spans DESC, s.technique", {**params, "min_conf": min_confidence})
+        return [dict(r) for r in rows]
+
+    def technique_methods(self, outlet: str | None = None, *, lang: str | None = None,
+                          min_confidence: float = 0.0) -> list[dict[str, Any]]:
+        """Which detectors found the spans, per outlet and language: method family (``model`` when a
+        trained model found the span, else ``rule``), spans and their mean calibrated confidence."""
+        where, params = _technique_filter(None, outlet, None, None, lang)
+        rows = self.conn.execute(
+            f"SELECT {STAT_KEYS['outlet']} AS outlet, {STAT_KEYS['lang']} AS lang,"
+            " CASE WHEN t.method LIKE 'rule:%' THEN 'rule' ELSE 'model' END AS family,"
+            " count(*) AS spans, round(avg(t.confidence), 3) AS mean_confidence"
+            f" FROM techniques t JOIN articles a ON a.id = t.article_id WHERE {where} AND t.confidence >= :min_conf"
+            " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", {**params, "min_conf": min_confidence})
         return [dict(r) for r in rows]
 
     def article_words(self, outlet: str | None = None, *, lang: str | None = None,

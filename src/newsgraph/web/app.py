@@ -409,52 +409,63 @@ def _add_technique_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -
         return Q.layer_status(database.conn())["techniques"]
 
     @app.get("/api/techniques", tags=["techniques"])
-    def api_techniques(outlet: str = "", lang: str = "") -> dict[str, Any]:
+    def api_techniques(outlet: str = "", lang: str = "",
+                       min_conf: float = Query(Q.DEFAULT_MIN_CONFIDENCE, ge=0, le=1)) -> dict[str, Any]:
         """Techniques per 1,000 words overall, by technique x outlet and by technique x month, with
-        the words of every outlet and month and the total rate per month; ``outlet``/``lang``
+        the words of every outlet and month and the total rate per month, raw and weighted by each span's
+        calibrated confidence; ``methods`` says which detectors found the spans per outlet and language, and
+        ``detector_warning`` when they differ. Spans below ``min_conf`` are left out. ``outlet``/``lang``
         filter the articles (``(none)`` = articles without an outlet). ``analysed`` is false when
         the techniques stage has not run (every list is then empty)."""
         if not analysed():
             empty: dict[str, Any] = {k: [] for k in ("overall", "by_outlet", "by_month", "outlets", "months",
-                                                     "month_totals")}
-            return {"analysed": False, "filters": {"outlet": outlet, "lang": lang}} | empty
-        data = database.cached(("techniques", outlet, lang),
-                               lambda: Q.technique_dashboard(database.store(), outlet=outlet, lang=lang))
+                                                     "month_totals", "methods")}
+            return {"analysed": False, "filters": {"outlet": outlet, "lang": lang}, "min_confidence": min_conf,
+                    "detector_warning": None} | empty
+        data = database.cached(("techniques", outlet, lang, min_conf),
+                               lambda: Q.technique_dashboard(database.store(), outlet=outlet, lang=lang,
+                                                             min_confidence=min_conf))
         return {"analysed": True} | data
 
     @app.get("/api/techniques.csv", tags=["techniques"])
-    def api_techniques_csv(by: TechniqueGroup = "outlet,month", outlet: str = "", lang: str = "") -> Response:
+    def api_techniques_csv(by: TechniqueGroup = "outlet,month", outlet: str = "", lang: str = "",
+                           min_conf: float = Query(0.0, ge=0, le=1)) -> Response:
         """Techniques per 1,000 words by technique and ``by`` (comma-separated outlet, month, lang;
-        empty = per technique) as CSV: the same numbers as ``newsgraph techniques --stats``."""
+        empty = per technique) as CSV, raw and weighted by calibrated confidence: the same numbers as
+        ``newsgraph techniques --stats``."""
         keys = tuple(k for k in by.split(",") if k)
-        rows = database.store().technique_stats(Q.filter_value(outlet), lang=Q.filter_value(lang), by=keys) \
-            if analysed() else []
-        return csv_response(["technique", *keys, "spans", "articles", "words", "per_1000_words"], rows,
+        rows = database.store().technique_stats(Q.filter_value(outlet), lang=Q.filter_value(lang), by=keys,
+                                                min_confidence=min_conf) if analysed() else []
+        return csv_response(["technique", *keys, "spans", "articles", "words", "per_1000_words", "expected",
+                             "weighted_per_1000_words"], rows,
                             "techniques-" + ("-".join(keys) or "overall") + ".csv")
 
     @app.get("/api/techniques/evidence", tags=["techniques"])
     def api_technique_evidence(technique: str = "", outlet: str = "", month: str = "", lang: str = "",
-                               page_no: int = Query(1, alias="page", ge=1), limit: int = Query(50, ge=1, le=500)
-                               ) -> dict[str, Any]:
+                               page_no: int = Query(1, alias="page", ge=1), limit: int = Query(50, ge=1, le=500),
+                               min_conf: float = Query(Q.DEFAULT_MIN_CONFIDENCE, ge=0, le=1)) -> dict[str, Any]:
         """The technique spans behind a dashboard cell, with context (``month`` is YYYY-MM;
         ``(none)`` selects articles without an outlet or date)."""
         if not analysed():
             return {"analysed": False, "total": 0, "spans": [], "page": page_no,
                     "filters": {"technique": technique, "outlet": outlet, "month": month, "lang": lang}}
-        found = Q.technique_evidence(database.store(), technique, outlet, month, lang, limit, (page_no - 1) * limit)
+        found = Q.technique_evidence(database.store(), technique, outlet, month, lang, limit, (page_no - 1) * limit,
+                                     min_confidence=min_conf)
         return {"analysed": True, "page": page_no} | found
 
     @app.get("/techniques", response_class=HTMLResponse, include_in_schema=False)
-    def techniques_page(outlet: str = "", lang: str = "") -> HTMLResponse:
-        data = api_techniques(outlet, lang)
-        chart = bar_chart([(m["month"] or "undated", m["per_1000_words"] or 0) for m in data["month_totals"]])
+    def techniques_page(outlet: str = "", lang: str = "",
+                        min_conf: float = Query(Q.DEFAULT_MIN_CONFIDENCE, ge=0, le=1)) -> HTMLResponse:
+        data = api_techniques(outlet, lang, min_conf)
+        chart = bar_chart([(m["month"] or "undated", m["weighted_per_1000_words"] or 0) for m in data["month_totals"]])
         return page("techniques.html", d=data, chart=chart, choices=Q.dashboard_choices(database.conn()),
                     by_outlet=Q.pivot(data["by_outlet"], "outlet"), by_month=Q.pivot(data["by_month"], "month"))
 
     @app.get("/techniques/evidence", response_class=HTMLResponse, include_in_schema=False)
     def evidence_page(technique: str = "", outlet: str = "", month: str = "", lang: str = "",
-                      page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
-        found = api_technique_evidence(technique, outlet, month, lang, page_no, 50)
+                      page_no: int = Query(1, alias="page", ge=1),
+                      min_conf: float = Query(Q.DEFAULT_MIN_CONFIDENCE, ge=0, le=1)) -> HTMLResponse:
+        found = api_technique_evidence(technique, outlet, month, lang, page_no, 50, min_conf)
         return page("technique_evidence.html", e=found, page_size=50)
 
 

@@ -751,28 +751,73 @@ def param_value(value: str | None) -> str:
     return NONE if value == "" else (value or "")
 
 
-def technique_dashboard(store: Store, outlet: str = "", lang: str = "") -> dict[str, Any]:
-    """Techniques per 1,000 words overall, by outlet and by month (the Store's statistics),
-    with the words of every outlet and month (columns where nothing was found included), and
-    the total rate per month; ``outlet``/``lang`` are URL parameters (see :func:`filter_value`)."""
+# Spans of a technique and detector measured below this precision on held-out gold are left out of the
+# dashboard's rates unless the user asks for them (bench/technique_calibration.py; the page says so)
+DEFAULT_MIN_CONFIDENCE = 0.1
+
+
+def technique_dashboard(store: Store, outlet: str = "", lang: str = "",
+                        min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict[str, Any]:
+    """Techniques per 1,000 words overall, by outlet and by month (the Store's statistics), raw and
+    weighted by calibrated confidence, with the words of every outlet and month (columns where nothing was
+    found included), the total rate per month, and which detectors found the spans (``methods``) with a
+    warning when the outlets or languages compared were read by detectors of different measured precision;
+    ``outlet``/``lang`` are URL parameters (see :func:`filter_value`)."""
     o, lg = filter_value(outlet), filter_value(lang)
     months = store.article_words(o, lang=lg, by=("month",))
-    by_month = store.technique_stats(o, lang=lg, by=("month",))
+    by_month = store.technique_stats(o, lang=lg, by=("month",), min_confidence=min_confidence)
     spans_in: dict[str, int] = {}
+    expected_in: dict[str, float] = {}
     for row in by_month:
         spans_in[row["month"]] = spans_in.get(row["month"], 0) + row["spans"]
+        expected_in[row["month"]] = expected_in.get(row["month"], 0.0) + (row["expected"] or 0.0)
     totals = [{"month": m["month"], "spans": spans_in.get(m["month"], 0), "words": m["words"],
-               "per_1000_words": round(1000.0 * spans_in.get(m["month"], 0) / m["words"], 2) if m["words"] else None}
+               "per_1000_words": round(1000.0 * spans_in.get(m["month"], 0) / m["words"], 2) if m["words"] else None,
+               "weighted_per_1000_words": round(1000.0 * expected_in.get(m["month"], 0.0) / m["words"], 2)
+               if m["words"] else None}
               for m in months]
+    methods = store.technique_methods(o, lang=lg, min_confidence=min_confidence)
+    from newsgraph.enrich.techniques import calibration_table
+
+    table = calibration_table()
+    for row in methods:  # how many gold-judged spans the detector's confidence rests on
+        row["calibration_spans"] = table.get(row["lang"], {}).get(row["family"], {}).get("_spans")
     return {
         "filters": {"outlet": outlet, "lang": lang},
-        "overall": store.technique_stats(o, lang=lg, by=()),
-        "by_outlet": store.technique_stats(o, lang=lg, by=("outlet",)),
+        "min_confidence": min_confidence,
+        "overall": store.technique_stats(o, lang=lg, by=(), min_confidence=min_confidence),
+        "by_outlet": store.technique_stats(o, lang=lg, by=("outlet",), min_confidence=min_confidence),
         "by_month": by_month,
         "outlets": store.article_words(o, lang=lg, by=("outlet",)),
         "months": months,
         "month_totals": totals,
+        "methods": methods,
+        "detector_warning": detector_warning(methods),
     }
+
+
+def detector_warning(methods: list[dict[str, Any]]) -> str | None:
+    """A sentence when the groups compared were read by different detectors: some by a trained model and
+    some by rules only, or with mean calibrated confidences more than 0.15 apart."""
+    groups: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for row in methods:
+        groups.setdefault((row["outlet"], row["lang"]), {})[row["family"]] = row
+    if len(groups) < 2:
+        return None
+    families = {tuple(sorted(g)) for g in groups.values()}
+    means = []
+    for g in groups.values():
+        n = sum(r["spans"] for r in g.values())
+        means.append(sum(r["spans"] * (r["mean_confidence"] or 0) for r in g.values()) / n if n else 0.0)
+    langs = sorted({lang or "?" for _, lang in groups})
+    if len(families) > 1:
+        return (f"The outlets and languages here were read by different detectors ({', '.join(langs)}: trained "
+                "models for some, rules only for others): compare the weighted rates, and read the raw counts "
+                "with care.")
+    if max(means) - min(means) > 0.15:
+        return (f"The detectors behind these columns differ in measured precision (mean calibrated confidence "
+                f"{min(means):.2f} to {max(means):.2f}): compare the weighted rates.")
+    return None
 
 
 def dashboard_choices(conn: sqlite3.Connection, limit: int = 500) -> dict[str, list[dict[str, Any]]]:
@@ -794,11 +839,13 @@ def pivot(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, dict[str,
 
 
 def technique_evidence(store: Store, technique: str = "", outlet: str = "", month: str = "", lang: str = "",
-                       limit: int = 50, offset: int = 0, context: int = 120) -> dict[str, Any]:
+                       limit: int = 50, offset: int = 0, context: int = 120,
+                       min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict[str, Any]:
     """The spans behind one dashboard cell, with their context, and how many there are."""
     filters = {"technique": filter_value(technique), "outlet": filter_value(outlet), "month": filter_value(month),
-               "lang": filter_value(lang)}
+               "lang": filter_value(lang), "min_confidence": min_confidence}
     return {"filters": {"technique": technique, "outlet": outlet, "month": month, "lang": lang},
+            "min_confidence": min_confidence,
             "total": store.technique_count(**filters),
             "spans": store.technique_rows(**filters, limit=limit, offset=offset, context=context)}
 
