@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import newsgraph.api as ng
 
 ARABIC = ("قال خالد مشعل إن الاجتماع عقد في الدوحة يوم 3 يناير 2020، وأضاف مشعل: «لن نتراجع».\n"
@@ -48,3 +52,19 @@ def test_a_name_inside_the_title_of_a_work_is_no_person():
     assert not [m for m in running.mentions if m.label == "PERSON" and m.text.startswith("Watts Up")]
     headline = annotate("Donald Trump To Meet Kim Jong Un In Singapore", lang="en")
     assert "Donald Trump" in {m.text for m in headline.mentions if m.label == "PERSON"}
+
+
+PTC_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2020-task11-ptc" / "train" / \
+    "train-articles" / "article788056108.txt"
+
+
+@pytest.mark.skipif(not PTC_ARTICLE.is_file(), reason="../shared/data absent")
+def test_a_title_alone_is_not_spread_as_a_name():
+    """spaCy tags "Pope" alone as a person a few times in this PTC article; spreading it to every "Pope" made
+    "Pope" the 12th largest PERSON of the PTC corpus. A title names whoever the sentence is about."""
+    from newsgraph.api import annotate
+
+    article = annotate(PTC_ARTICLE.read_text(encoding="utf-8"), lang="en")
+    tagged = [m for m in article.mentions if m.text == "Pope"]
+    assert tagged and all(not m.method.startswith("doc:") for m in tagged)
+    assert any(m.method.startswith("doc:") for m in article.mentions)  # other names still spread

@@ -59,6 +59,14 @@ def _boundary_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _bare_titles() -> frozenset[str]:
+    """Titles that the tagger sometimes takes for a name when they stand alone."""
+    english = _EN_TITLES + "pope cardinal archbishop bishop saint queen emperor sultan caliph rabbi reverend " \
+        "senator governor chancellor pontiff".split()
+    return _titles() | frozenset(normalize(w) for w in english)
+
+
+@lru_cache(maxsize=1)
 def _titles() -> frozenset[str]:
     return frozenset(normalize(w) for w in _TITLES)
 
@@ -121,8 +129,9 @@ def _forms_of(text: str, spans: list[Span], single_min: int = 1) -> dict[tuple[s
         toks = tuple(t for t in toks if any(ch.isalpha() for ch in t))
         if not toks:
             continue
-        if len(toks) == 1 and (len(toks[0]) < 3 or toks[0] in _boundary_words() or toks[0] in _NEVER_ALONE):
-            continue
+        if len(toks) == 1 and (len(toks[0]) < 3 or toks[0] in _boundary_words() or toks[0] in _NEVER_ALONE
+                               or toks[0] in _bare_titles()):
+            continue  # a title alone ("Pope", الرئيس) names whoever the sentence is about: not spread
         if len(toks) == 1:
             singles[toks] = singles.get(toks, 0) + 1
             if singles[toks] < single_min:
