@@ -38,8 +38,12 @@ def lines_of(doc: SourceDocument) -> tuple[list[Line], dict]:
     return lines, meta
 
 
-def segment_document(doc: SourceDocument) -> list[Article]:
-    """The articles of ``doc``; raises :class:`NoTextError` when there are none."""
+def segment_document(doc: SourceDocument, languages: bool = True) -> list[Article]:
+    """The articles of ``doc``; raises :class:`NoTextError` when there are none.
+
+    Each line's language is detected here (the rules for captions and datelines read it); with
+    ``languages`` the paragraph languages are then settled by their article and the article's
+    language set (:func:`settle_languages`). The pipeline leaves that to its ``language`` stage."""
     lines, page_meta = lines_of(doc)
     if not lines:
         raise NoTextError("no text found on the page (empty after removing markup)" if doc.is_html
@@ -53,7 +57,19 @@ def segment_document(doc: SourceDocument) -> list[Article]:
         if index == 0:
             _apply_page_meta(draft, meta)
         articles.append(build_article(doc, draft, index, exact=not doc.is_html))
-    return articles
+    return [settle_languages(a) for a in articles] if languages else articles
+
+
+def settle_languages(article: Article) -> Article:
+    """The article's language and its paragraphs', settled by the article: a paragraph without a
+    language yet (a re-run clears them) is detected first; weak Arabic/Persian decisions follow the
+    article; the article takes the language holding the most characters (the ``language`` stage)."""
+    texts = [article.text[p.start:p.end] for p in article.paragraphs]
+    langs = [p.lang if p.lang is not None else detect_language(t) for p, t in zip(article.paragraphs, texts)]
+    settled, article.lang = article_languages(texts, langs)
+    for para, lang in zip(article.paragraphs, settled):
+        para.lang = lang
+    return article
 
 
 def _apply_page_meta(draft: Draft, meta: dict) -> None:
@@ -95,13 +111,10 @@ def build_article(doc: SourceDocument, draft: Draft, index: int, exact: bool) ->
         parts.append(text)
         offset += len(text)
     text = PARAGRAPH_SEPARATOR.join(parts)
-    settled, lang = article_languages(parts, [p.lang for p in paragraphs])
-    for para, para_lang in zip(paragraphs, settled):
-        para.lang = para_lang
     return Article(
         id=article_id, document_id=doc.id, source=doc.source, source_index=index, text=text,
         paragraphs=paragraphs, title=_clean(draft.title), author=_clean(draft.author), date=draft.date,
-        date_text=draft.date_text, outlet=_clean(draft.outlet), lang=lang, removed=removed,
+        date_text=draft.date_text, outlet=_clean(draft.outlet), lang=None, removed=removed,
         meta={k: v for k, v in (draft.meta | {"section": draft.section}).items() if v},
     )
 
