@@ -8,6 +8,7 @@ input is refused by name; a custom component's table is created, filled, read ba
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -169,6 +170,10 @@ def test_a_custom_component_stores_its_table_and_reads_back(tmp_path: Path, seed
             ("paragraph_words",)
         assert '"stage:paragraph_words": "words 1"' in conn.execute("SELECT components FROM runs").fetchone()[0]
         article_id = stored[0][0]
+    exported = ng.export(db, tmp_path / "out", "jsonl")  # exported under its own name
+    assert exported["paragraph_words"] == len(stored)
+    first = json.loads((tmp_path / "out" / "paragraph_words.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert set(first) == {"article_id", "idx", "lang", "words"}
     article = ng.show(db, article_id)  # read back without the component: rows come back as dicts
     assert article.layers["paragraph_words"] == [{"idx": i, "lang": lang, "words": w}
                                                  for a, i, lang, w in stored if a == article_id]
@@ -277,6 +282,16 @@ def test_an_interrupted_redo_resumes_where_it_stopped(tmp_path: Path, fresh: Pat
         assert conn.execute("SELECT count(*) FROM redo_done").fetchone()[0] == 0
     again = ng.redo(db, ["dates"])  # finished: a new re-run starts over
     assert again.resumes is None and again.resumed == 0
+
+
+def test_a_redo_that_would_leave_stored_rows_stale_is_refused(tmp_path: Path, fresh: Path):
+    db = tmp_path / "stale.db"
+    shutil.copy(fresh, db)
+    pipeline = default_pipeline()
+    pipeline.remove("relations")  # the store holds relations, which read the mentions entities re-writes
+    with pytest.raises(PipelineError, match="stage 'relations'.*not in the pipeline"):
+        ng.redo(db, ["entities"], pipeline=pipeline)
+    assert changed(tables(fresh), tables(db)) == set()
 
 
 def test_cli_redo_refuses_what_it_cannot_do_and_reruns_a_stage(tmp_path: Path, fresh: Path):
