@@ -222,7 +222,7 @@ def test_redo_with_the_same_component_gives_the_rows_of_the_fresh_analysis(tmp_p
     with sqlite3.connect(db) as conn:
         status, args, components = conn.execute("SELECT status, args, components FROM runs ORDER BY id DESC").fetchone()
         assert status == "done" and '"redo": ["quotes", "relations"]' in args
-        assert '"quotes":' in components and '"pipeline": "redo:quotes,relations"' in components
+        assert '"quotes":' in components and '"pipeline": "quotes,relations"' in components
         assert conn.execute("SELECT count(*) FROM redo_done").fetchone()[0] == 0
 
 

@@ -35,7 +35,7 @@ from newsgraph.segment import NoTextError, segment_document
 from newsgraph.corpus.resolution import RESOLUTION_VERSION
 from newsgraph.segment.rules import RULESET_VERSION
 from newsgraph.mapper import Mapper, make_mapper
-from newsgraph.store import layers as storage
+from newsgraph.store import layers as store_layers
 from newsgraph.store.db import Store
 
 Component = Callable[[Article], Article]
@@ -106,7 +106,7 @@ class Stage:
     run: Component
     requires: tuple[str, ...] = ()
     assigns: tuple[str, ...] = ()
-    storage: tuple[Any, ...] = ()
+    storage: tuple[store_layers.Layer, ...] = ()
     version: str | None = None
     reset: Callable[[Article], None] | None = None
 
@@ -120,8 +120,8 @@ class Stage:
             elif layer not in SEGMENT_ASSIGNS:
                 article.layers.pop(layer, None)
 
-    def tables(self) -> list[storage.Table]:
-        return [layer for layer in self.storage if isinstance(layer, storage.Table)]
+    def tables(self) -> list[store_layers.Table]:
+        return [layer for layer in self.storage if isinstance(layer, store_layers.Table)]
 
 
 @dataclass
@@ -150,7 +150,7 @@ class Pipeline:
         return self.names.index(name)
 
     def add(self, name: str, component: Component, before: str | None = None, *, requires: Iterable[str] = (),
-            assigns: Iterable[str] = (), storage: Iterable[Any] = (), version: str | None = None,
+            assigns: Iterable[str] = (), storage: Iterable[store_layers.Layer] = (), version: str | None = None,
             reset: Callable[[Article], None] | None = None) -> None:
         """Add a stage (at the end, or before ``before``) with what it reads, what it writes and where
         its output is stored (see :mod:`newsgraph.store.layers` for a custom table)."""
@@ -247,11 +247,11 @@ class Pipeline:
                 raise StageError(stage.name, exc) from exc
         return articles
 
-    def layers(self) -> list[Any]:
+    def layers(self) -> list[store_layers.Layer]:
         """Every stage's storage, in pipeline order."""
         return [layer for stage in self.stages for layer in stage.storage]
 
-    def tables(self) -> list[tuple[str, storage.Table]]:
+    def tables(self) -> list[tuple[str, store_layers.Table]]:
         """The custom tables the stages declare, with the stage each belongs to."""
         return [(stage.name, table) for stage in self.stages for table in stage.tables()]
 
@@ -309,7 +309,7 @@ def default_pipeline() -> Pipeline:
             component = getattr(importlib.import_module(module), function)
         except (ImportError, AttributeError):  # a stage not installed in this build
             continue
-        pipeline.stages.append(Stage(name, component, requires, assigns, storage.BUILTIN[name],
+        pipeline.stages.append(Stage(name, component, requires, assigns, store_layers.BUILTIN[name],
                                      reset=_RESETS.get(name)))
     return pipeline
 

@@ -13,7 +13,11 @@ versions of every component and ``{"redo": [stages]}`` in its arguments.
 
 Articles are re-analysed as a fresh run sees them: the stages' own output is cleared before they
 run, and mentions carry no entity id yet (resolution runs after the per-article stages), so a
-re-run with the same components writes the rows a fresh analysis writes.
+re-run with the same components writes the rows a fresh analysis writes. One limit: re-running
+``language`` detects each paragraph on its stored text, where segmentation detected the whole
+line; the two differ only for a paragraph whose trailing boilerplate was cut (a licence
+sentence), and the segmentation decisions that read the line languages (captions, datelines)
+are not revisited.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from newsgraph.mapper import make_mapper
 from newsgraph.model import Article, ProcessingError
 from newsgraph.pipeline import (Pipeline, PipelineError, ProgressCallback, StageError, _default_declarations,
                                 bug_report, component_versions, corpus_steps_for, default_pipeline, run_corpus_steps)
-from newsgraph.store import layers as storage
+from newsgraph.store import layers as store_layers
 from newsgraph.store.db import Store
 
 
@@ -69,7 +73,7 @@ def _check_left_out(store: Store, pipeline: Pipeline, plan: list[str]) -> None:
     changed = {layer for name in plan for layer in pipeline.stage(name).assigns}
     for name, requires, _ in _default_declarations():
         reads = changed & set(requires)
-        if name not in pipeline.names and reads and store.layer_has_rows(storage.BUILTIN[name]):
+        if name not in pipeline.names and reads and store.layer_has_rows(store_layers.BUILTIN[name]):
             raise PipelineError(f"the store holds rows of stage {name!r}, which reads {', '.join(sorted(reads))} that "
                                 f"this re-run replaces, but {name!r} is not in the pipeline: add it back so that it "
                                 "re-runs too")
@@ -101,7 +105,7 @@ def redo(db: str | Path, stages: Iterable[str], *, pipeline: Pipeline | None = N
     size = batch_size or (16 * max(1, workers) if scheduler is None else 64)
     with Store(db) as store, make_mapper(workers, scheduler) as mapper:
         _check_left_out(store, pipeline, plan)
-        components = component_versions() | pipeline.versions() | {"pipeline": "redo:" + ",".join(plan)}
+        components = component_versions() | pipeline.versions() | {"pipeline": ",".join(plan)}
         result.resumes = store.unfinished_redo(plan, components)
         run_id = store.start_run(__version__, components,
                                  {"redo": plan, "requested": list(stages), "resumes": result.resumes,
