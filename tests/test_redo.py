@@ -89,16 +89,16 @@ def test_a_stage_left_without_its_input_is_refused_by_name(tmp_path: Path, corpu
     with pytest.raises(PipelineError) as refused:
         ng.analyze([corpus], tmp_path / "x.db", pipeline=pipeline)
     message = str(refused.value)
-    assert "stage 'quotes' needs 'mentions'" in message and "'entities'" in message
-    assert "stage 'relations' needs 'mentions'" in message
+    assert "stages 'quotes', 'relations' need 'mentions', which the 'entities' stage assigns" in message
     assert not (tmp_path / "x.db").exists(), "refused before anything is written"
 
     reordered = default_pipeline()
     quotes = reordered.stage("quotes")
     reordered.remove("quotes")
     reordered.stages.insert(0, quotes)
-    assert any("put 'language' before 'quotes'" in p for p in reordered.problems())
-    assert any("put 'entities' before 'quotes'" in p for p in reordered.problems())
+    assert reordered.problems() == [
+        "stage 'quotes' needs 'lang', which 'language' assigns later in the pipeline: move 'language' earlier",
+        "stage 'quotes' needs 'mentions', which 'entities' assigns later in the pipeline: move 'entities' earlier"]
 
     pipeline = default_pipeline()
     assert pipeline.remove("entities", dependants=True) == ["entities", "quotes", "relations"]
@@ -114,7 +114,8 @@ def test_cli_refuses_skip_entities_and_says_what_else_to_skip(tmp_path: Path):
     refused = runner.invoke(cli.app, ["analyze", str(page), "--db", str(tmp_path / "s.db"), "--skip", "entities"])
     assert refused.exit_code == 2
     text = " ".join(refused.output.split())
-    assert "stage 'quotes' needs 'mentions'" in text and "--skip entities --skip quotes --skip relations" in text
+    assert "stages 'quotes', 'relations' need 'mentions'" in text
+    assert "--skip entities --skip quotes --skip relations" in text
     assert "Traceback" not in refused.output and not (tmp_path / "s.db").exists()
     ok = runner.invoke(cli.app, ["analyze", str(page), "--db", str(tmp_path / "s.db"), "-q", "--skip", "entities",
                                  "--skip", "quotes", "--skip", "relations"])

@@ -88,9 +88,9 @@ def analyze(paths: Optional[list[Path]] = typer.Argument(None, help="Files or di
             max_doc_mb: float = typer.Option(50, help="Reject documents larger than this many MB."),
             overrides: Optional[Path] = typer.Option(None, help="TOML file of entity merges, splits and renames."),
             skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: language, entities, dates, quotes, "
-                                           "relations, techniques, loaded_terms (repeatable); a stage whose input "
-                                           "it assigns must be skipped too (entities: quotes and relations)."),
-            redo: Optional[str] = typer.Option(None, "--redo", help="Re-run these stages (comma-separated) and every "
+                                           "relations, techniques, loaded_terms (repeatable). The stages that read "
+                                           "its output must be skipped too (entities: quotes and relations)."),
+            redo: Optional[str] = typer.Option(None, "--redo", metavar="STAGES", help="Re-run these stages (comma-separated) and every "
                                                "stage that reads their output on all stored articles, from the "
                                                "stored text, without PATHs; an interrupted re-run resumes. Entity "
                                                "resolution runs again when mentions change: repeat --overrides."),

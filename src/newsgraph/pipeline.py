@@ -199,7 +199,7 @@ class Pipeline:
         for name, _, stage_assigns in _default_declarations():
             for layer in stage_assigns:
                 known.setdefault(layer, name)
-        out = []
+        found: dict[tuple[str, str], list[str]] = {}  # (input, where it could come from) -> stages missing it
         for position, stage in enumerate(self.stages):
             for layer in stage.requires:
                 if layer in available:
@@ -207,15 +207,15 @@ class Pipeline:
                 later = [s.name for s in self.stages[position + 1:] if layer in s.assigns]
                 source = known.get(layer) or (later[0] if later else None)
                 if source in later:
-                    out.append(f"stage {stage.name!r} needs {layer!r}, which {source!r} assigns after it: "
-                               f"put {source!r} before {stage.name!r}")
+                    where = f"which {source!r} assigns later in the pipeline: move {source!r} earlier"
                 elif source is not None:
-                    out.append(f"stage {stage.name!r} needs {layer!r}, which the {source!r} stage assigns, "
-                               "and it is not in the pipeline")
+                    where = f"which the {source!r} stage assigns, and it is not in the pipeline"
                 else:
-                    out.append(f"stage {stage.name!r} needs {layer!r}, which no stage assigns")
+                    where = "which no stage assigns"
+                found.setdefault((layer, where), []).append(stage.name)
             available |= set(stage.assigns)
-        return out
+        return [f"stage{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))} need{'' if len(names) > 1 else 's'}"
+                f" {layer!r}, {where}" for (layer, where), names in found.items()]
 
     def check(self, given: Iterable[str] = SEGMENT_ASSIGNS) -> None:
         """Raise :class:`PipelineError` when a stage would run without its input."""
