@@ -282,7 +282,7 @@ def _reset_relations(article: Article) -> None:
 
 # the built-in stages: name, module and function, what they read, what they assign
 _BUILTIN_STAGES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("language", "newsgraph.segment", "settle_languages", ("text", "paragraphs"), ("lang",)),
+    ("language", "newsgraph.enrich.language", "language_component", ("text", "paragraphs"), ("lang",)),
     ("entities", "newsgraph.enrich.entities", "entities_component", ("text", "paragraphs", "lang"), ("mentions",)),
     ("dates", "newsgraph.enrich.dates", "dates_component", ("paragraphs", "lang", "date"), ("dates",)),
     ("quotes", "newsgraph.enrich.quotes", "quotes_component", ("paragraphs", "lang", "mentions"), ("quotes",)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from newsgraph.enrich.language import article_languages, detect_language
+from newsgraph.enrich.language import article_languages, detect_language, language_component
 from newsgraph.model import Article, Block, Paragraph, SourceDocument, article_id_for
 from newsgraph.segment import rules
 from newsgraph.segment.articles import Draft, is_title_like, segment_lines
@@ -43,7 +43,8 @@ def segment_document(doc: SourceDocument, languages: bool = True) -> list[Articl
 
     Each line's language is detected here (the rules for captions and datelines read it); with
     ``languages`` the paragraph languages are then settled by their article and the article's
-    language set (:func:`settle_languages`). The pipeline leaves that to its ``language`` stage."""
+    language set (:func:`newsgraph.enrich.language.language_component`). The pipeline leaves that to
+    its ``language`` stage."""
     lines, page_meta = lines_of(doc)
     if not lines:
         raise NoTextError("no text found on the page (empty after removing markup)" if doc.is_html
@@ -57,19 +58,7 @@ def segment_document(doc: SourceDocument, languages: bool = True) -> list[Articl
         if index == 0:
             _apply_page_meta(draft, meta)
         articles.append(build_article(doc, draft, index, exact=not doc.is_html))
-    return [settle_languages(a) for a in articles] if languages else articles
-
-
-def settle_languages(article: Article) -> Article:
-    """The article's language and its paragraphs', settled by the article: a paragraph without a
-    language yet (a re-run clears them) is detected first; weak Arabic/Persian decisions follow the
-    article; the article takes the language holding the most characters (the ``language`` stage)."""
-    texts = [article.text[p.start:p.end] for p in article.paragraphs]
-    langs = [p.lang if p.lang is not None else detect_language(t) for p, t in zip(article.paragraphs, texts)]
-    settled, article.lang = article_languages(texts, langs)
-    for para, lang in zip(article.paragraphs, settled):
-        para.lang = lang
-    return article
+    return [language_component(a) for a in articles] if languages else articles
 
 
 def _apply_page_meta(draft: Draft, meta: dict) -> None:
