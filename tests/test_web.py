@@ -310,7 +310,7 @@ def test_technique_facet_and_filter(tmp_path: Path) -> None:
 
     db = tmp_path / "techniques.db"
     pipeline = default_pipeline()
-    for stage in ("entities", "quotes"):
+    for stage in ("entities", "quotes", "relations"):  # relations read the other two
         pipeline.remove(stage)
     ng.analyze([EXAMPLES / "003_55b615051a200e60.txt"], db=db, pipeline=pipeline)
     c = TestClient(create_app(db))

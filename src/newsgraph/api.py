@@ -8,6 +8,7 @@
     hits = ng.search("corpus.db", "سليماني")        # normalised full-text search
     article = ng.annotate("قال خالد مشعل إن ...")       # every per-article stage on a string, no database
     ng.export("corpus.db", "out/", fmt="parquet")
+    ng.redo("corpus.db", ["quotes"])               # re-run a stage (and its dependants) on the stored articles
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from typing import Any
 from newsgraph.model import Article
 from newsgraph.pipeline import AnalyzeResult, Pipeline, ProgressCallback
 from newsgraph.pipeline import analyze as _analyze
+from newsgraph.redo import RedoResult
 from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
-__all__ = ["annotate", "analyze", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
+__all__ = ["annotate", "analyze", "redo", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
            "technique_stats", "relations", "stance", "loaded_terms"]
 
 
@@ -36,12 +38,14 @@ def annotate(text: str, lang: str | None = None, *, title: str | None = None, da
     ``date`` (ISO 8601) anchors relative dates. Entities are not resolved across articles (that
     needs a corpus): mentions carry no ``entity_id``.
     """
-    from newsgraph.pipeline import default_pipeline
+    from newsgraph.pipeline import SEGMENT_ASSIGNS, default_pipeline
     from newsgraph.segment import text_article
 
-    article = text_article(text, lang=lang, title=title, date=date)
-    for _, component in (pipeline or default_pipeline()).components:
-        article = component(article)
+    article = text_article(text, lang=lang, title=title, date=date)  # languages detected and settled
+    stages = [s for s in (pipeline or default_pipeline()).stages if not (lang and s.name == "language")]
+    Pipeline(stages).check((*SEGMENT_ASSIGNS, "lang"))  # a language the caller gives is kept as it is
+    for stage in stages:
+        article = stage.run(article)
     return article
 
 
@@ -60,6 +64,20 @@ def models() -> list[dict[str, Any]]:
     from newsgraph.weights import model_rows
 
     return model_rows()
+
+
+def redo(db: str | Path, stages: list[str], *, pipeline: Pipeline | None = None,
+         progress: ProgressCallback | None = None, overrides: str | Path | None = None, workers: int = 1,
+         scheduler: str | None = None) -> RedoResult:
+    """Re-run ``stages`` and every stage that reads their output on all articles stored in ``db``,
+    from the stored text (``newsgraph analyze --db FILE --redo STAGES``); resumes an interrupted
+    re-run of the same stages; entity resolution runs again when mentions changed (pass the
+    ``overrides`` used before). Raises :class:`newsgraph.pipeline.PipelineError` for an unknown
+    stage or a pipeline that leaves a stage without its input."""
+    from newsgraph.redo import redo as _redo
+
+    return _redo(db, stages, pipeline=pipeline, progress=progress, overrides=overrides, workers=workers,
+                 scheduler=scheduler)
 
 
 def entities(db: str | Path, *, kind: str | None = None, lang: str | None = None,

@@ -82,29 +82,42 @@ class _PlainProgress:
 
 
 @app.command()
-def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (.txt .html .jsonl .warc .warc.gz)."),
+def analyze(paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories (.txt .html .jsonl .warc "
+                                                                  ".warc.gz); none with --redo."),
             db: Path = DbOption,
             max_doc_mb: float = typer.Option(50, help="Reject documents larger than this many MB."),
             overrides: Optional[Path] = typer.Option(None, help="TOML file of entity merges, splits and renames."),
-            skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: entities, dates, quotes, relations, techniques (repeatable)."),
+            skip: list[str] = typer.Option([], "--skip", help="Leave out a stage: language, entities, dates, quotes, "
+                                           "relations, techniques, loaded_terms (repeatable). The stages that read "
+                                           "its output must be skipped too (entities: quotes and relations)."),
+            redo: Optional[str] = typer.Option(None, "--redo", metavar="STAGES", help="Re-run these stages (comma-separated) and every "
+                                               "stage that reads their output on all stored articles, from the "
+                                               "stored text, without PATHs; an interrupted re-run resumes. Entity "
+                                               "resolution runs again when mentions change: repeat --overrides."),
             workers: int = typer.Option(1, help="Processes for the per-document stages (the database has one writer)."),
             scheduler: Optional[str] = typer.Option(None, help="Run the per-document stages on Dask: local, processes, "
                                                                  "threads or tcp://HOST:PORT."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
-    """Read, clean, split and store pages; re-runs skip what is already stored."""
-    from newsgraph.pipeline import count_input_files
-
-    from newsgraph.pipeline import default_pipeline
+    """Read, clean, split and store pages; re-runs skip what is already stored. With --redo, re-analyse
+    the stored articles with the named stages instead."""
+    from newsgraph.pipeline import count_input_files, default_pipeline
 
     if overrides is not None:
         _check_overrides(overrides)
-    pipeline = default_pipeline()
-    for name in skip:
-        if name not in pipeline.names:
-            _fail(f"unknown stage {name!r}; stages that can be skipped: {', '.join(pipeline.names)}")
-        pipeline.remove(name)
     if scheduler is not None:
         _check_dask()
+    if redo is not None:
+        if paths:
+            _fail("--redo re-analyses the articles already in the database: give no PATH (analyse new pages in "
+                  "a separate run)")
+        if skip:
+            _fail("--skip does not go with --redo: a re-run runs the named stages and every stage that reads "
+                  "their output")
+        _redo(_existing_db(db), redo.split(","), overrides, workers, scheduler, quiet)
+        return
+    if not paths:
+        _fail("give the files or directories to analyse, or --redo STAGES to re-run stages on the stored articles")
+    pipeline = _pipeline_without(default_pipeline(), skip)
     total = count_input_files(paths)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]analysing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[articles]} articles, {task.fields[rejected]} rejected, "
@@ -142,16 +155,74 @@ def analyze(paths: list[Path] = typer.Argument(..., help="Files or directories (
         if len(result.rejected) > 50:
             errors.print(f"… and {len(result.rejected) - 50} more: `newsgraph export` writes rejected.jsonl")
     if result.errors:
-        table = Table("input", "stage", "error", show_lines=False,
-                      title="Failed on a bug in newsgraph, not on the input (traceback in the `errors` table): please report")
-        for error in result.errors[:50]:
-            table.add_row(escape(error.source), escape(error.stage), escape(error.error))
-        errors.print(table)
-        if len(result.errors) > 50:
-            errors.print(f"… and {len(result.errors) - 50} more: `newsgraph export` writes errors.jsonl")
+        _print_errors(result.errors)
         raise typer.Exit(EXIT_ERROR)
     if result.rejected:
         raise typer.Exit(EXIT_REJECTED)
+
+
+def _pipeline_without(pipeline: Any, skip: list[str]) -> Any:
+    """The pipeline less the ``--skip`` stages; refused, with the stages to add, when a stage left in
+    would miss its input."""
+    for name in skip:
+        if name not in pipeline.names:
+            _fail(f"unknown stage {name!r}; stages that can be skipped: {', '.join(pipeline.names)}")
+    full = list(pipeline.names)
+    for name in skip:
+        pipeline.remove(name)
+    problems = pipeline.problems()
+    if problems:
+        from newsgraph.pipeline import default_pipeline
+
+        needed = [n for n in default_pipeline().plan(skip) if n in full]
+        _fail(f"cannot skip {', '.join(skip)}: " + "; ".join(problems) + ". Skip what needs it too: "
+              + " ".join(f"--skip {n}" for n in needed))
+    return pipeline
+
+
+def _redo(db: Path, stages: list[str], overrides: Optional[Path], workers: int, scheduler: Optional[str],
+          quiet: bool) -> None:
+    """``analyze --redo``: re-run stages on the stored articles, with a progress bar."""
+    from newsgraph.pipeline import PipelineError
+
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]re-running {task.fields[stages]}"), BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(), console=errors,
+                        disable=quiet or not errors.is_terminal)
+    with progress:
+        task = progress.add_task("redo", total=None, stages="")
+
+        def on_event(event: str, info: dict) -> None:
+            if event == "start":
+                progress.update(task, total=info["total"], stages=", ".join(info["stages"]))
+            elif event in ("article", "error"):
+                progress.advance(task)
+
+        try:
+            result = api.redo(db, stages, overrides=overrides, workers=workers, scheduler=scheduler,
+                              progress=on_event)
+        except PipelineError as exc:
+            _fail(str(exc))
+            return
+        except KeyboardInterrupt:
+            errors.print("[yellow]interrupted[/]: every article re-run so far is kept; run the same command to resume")
+            raise typer.Exit(130)
+    resumed = f" ({result.resumed} done before by the interrupted run {result.resumes})" if result.resumes else ""
+    steps = f"; then {', '.join(result.corpus_steps)}: {result.entities} entities" if result.corpus_steps else ""
+    console.print(f"re-ran {', '.join(result.stages)} on {result.articles} stored articles{resumed}{steps} "
+                  f"→ {escape(str(db))}")
+    if result.errors:
+        _print_errors(result.errors)
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _print_errors(found: list) -> None:
+    table = Table("input", "stage", "error", show_lines=False,
+                  title="Failed on a bug in newsgraph, not on the input (traceback in the `errors` table): please report")
+    for error in found[:50]:
+        table.add_row(escape(error.source), escape(error.stage), escape(error.error))
+    errors.print(table)
+    if len(found) > 50:
+        errors.print(f"… and {len(found) - 50} more: `newsgraph export` writes errors.jsonl")
 
 
 def _cut(text: str, limit: int) -> str:

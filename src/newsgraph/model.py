@@ -274,6 +274,7 @@ class Article:
     techniques: list[Any] = field(default_factory=list)  # TechniqueSpan records from the techniques component
     relations: list[Relation] = field(default_factory=list)  # filled by the relations component
     loaded_terms: list[LoadedTerm] = field(default_factory=list)  # filled by the loaded_terms component
+    layers: dict[str, list[Any]] = field(default_factory=dict)  # custom components' output, by table name
 
     @property
     def source_spans(self) -> list[tuple[int, int]]:

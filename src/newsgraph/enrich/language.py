@@ -147,3 +147,16 @@ def majority_language(parts: list[tuple[str | None, int]]) -> str | None:
         if lang:
             weights[lang] = weights.get(lang, 0) + length
     return max(weights, key=weights.__getitem__) if weights else None
+
+
+def language_component(article):
+    """Pipeline component (the ``language`` stage): the article's language and its paragraphs',
+    settled by the article. A paragraph keeps the language segmentation detected for its line (a
+    re-run clears them, and each paragraph is detected again on its own text); weak Arabic/Persian
+    decisions follow the article; the article takes the language holding the most characters."""
+    texts = [article.text[p.start:p.end] for p in article.paragraphs]
+    langs = [p.lang if p.lang is not None else detect_language(t) for p, t in zip(article.paragraphs, texts)]
+    settled, article.lang = article_languages(texts, langs)
+    for para, lang in zip(article.paragraphs, settled):
+        para.lang = lang
+    return article

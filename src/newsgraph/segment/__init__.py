@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from newsgraph.enrich.language import article_languages, detect_language
+from newsgraph.enrich.language import article_languages, detect_language, language_component
 from newsgraph.model import Article, Block, Paragraph, SourceDocument, article_id_for
 from newsgraph.segment import rules
 from newsgraph.segment.articles import Draft, is_title_like, segment_lines
@@ -38,8 +38,13 @@ def lines_of(doc: SourceDocument) -> tuple[list[Line], dict]:
     return lines, meta
 
 
-def segment_document(doc: SourceDocument) -> list[Article]:
-    """The articles of ``doc``; raises :class:`NoTextError` when there are none."""
+def segment_document(doc: SourceDocument, languages: bool = True) -> list[Article]:
+    """The articles of ``doc``; raises :class:`NoTextError` when there are none.
+
+    Each line's language is detected here (the rules for captions and datelines read it); with
+    ``languages`` the paragraph languages are then settled by their article and the article's
+    language set (:func:`newsgraph.enrich.language.language_component`). The pipeline leaves that to
+    its ``language`` stage."""
     lines, page_meta = lines_of(doc)
     if not lines:
         raise NoTextError("no text found on the page (empty after removing markup)" if doc.is_html
@@ -53,7 +58,7 @@ def segment_document(doc: SourceDocument) -> list[Article]:
         if index == 0:
             _apply_page_meta(draft, meta)
         articles.append(build_article(doc, draft, index, exact=not doc.is_html))
-    return articles
+    return [language_component(a) for a in articles] if languages else articles
 
 
 def _apply_page_meta(draft: Draft, meta: dict) -> None:
@@ -95,13 +100,10 @@ def build_article(doc: SourceDocument, draft: Draft, index: int, exact: bool) ->
         parts.append(text)
         offset += len(text)
     text = PARAGRAPH_SEPARATOR.join(parts)
-    settled, lang = article_languages(parts, [p.lang for p in paragraphs])
-    for para, para_lang in zip(paragraphs, settled):
-        para.lang = para_lang
     return Article(
         id=article_id, document_id=doc.id, source=doc.source, source_index=index, text=text,
         paragraphs=paragraphs, title=_clean(draft.title), author=_clean(draft.author), date=draft.date,
-        date_text=draft.date_text, outlet=_clean(draft.outlet), lang=lang, removed=removed,
+        date_text=draft.date_text, outlet=_clean(draft.outlet), lang=None, removed=removed,
         meta={k: v for k, v in (draft.meta | {"section": draft.section}).items() if v},
     )
 

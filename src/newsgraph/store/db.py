@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from newsgraph.model import Article, Entity, Mention, Paragraph, ProcessingError, Rejection, Reuse, SourceDocument
+from newsgraph.store.layers import BUILTIN, BuiltinTable, LanguageColumns, Layer, Table, read_custom_layers
 from newsgraph.store.schema import migrate
 from newsgraph.text.normalize import normalize_for_search
 
@@ -102,8 +103,11 @@ class Store:
             self.conn.execute("DELETE FROM rejected WHERE source=?", (source,))
             self.conn.execute("DELETE FROM errors WHERE source=?", (source,))
 
-    def add_document(self, doc: SourceDocument, articles: list[Article], run_id: int | None) -> None:
-        """Write a document and everything cut from it, atomically."""
+    def add_document(self, doc: SourceDocument, articles: list[Article], run_id: int | None,
+                     layers: Iterable[Layer] | None = None) -> None:
+        """Write a document and everything cut from it, atomically: the spine (articles, paragraphs,
+        removed blocks, search index) and the rows of each stage's ``layers`` (default: every built-in
+        stage's tables)."""
         with self.conn:
             self.conn.execute(
                 "INSERT INTO documents (id, source, path, record, format, encoding, text, meta, article_count, run_id, added)"
@@ -113,11 +117,11 @@ class Store:
             )
             self.conn.execute("INSERT OR IGNORE INTO document_sources VALUES (?, ?)", (doc.id, doc.source))
             for article in articles:
-                self._insert_article(article, run_id)
+                self._insert_article(article, run_id, layers)
             self.conn.execute("DELETE FROM rejected WHERE source=?", (doc.source,))
             self.conn.execute("DELETE FROM errors WHERE source=?", (doc.source,))
 
-    def _insert_article(self, article: Article, run_id: int | None) -> None:
+    def _insert_article(self, article: Article, run_id: int | None, layers: Iterable[Layer] | None = None) -> None:
         cur = self.conn.execute(
             "INSERT INTO articles (id, document_id, source, source_index, title, author, date, date_text, outlet, lang,"
             " text, word_count, meta, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -136,38 +140,67 @@ class Store:
         )
         self.conn.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
                           (cur.lastrowid, normalize_for_search(article.title or ""), normalize_for_search(article.text)))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(m.article_id, m.start, m.end, m.text, m.label, m.lang, m.method, m.entity_id) for m in article.mentions],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.cue_start, q.cue_end, q.speaker_text,
-              q.speaker_start, q.speaker_end, q.speaker_mention_start, q.speaker_mention_end, int(q.speaker_resolved),
-              q.addressee, q.method)
-             for q in article.quotes],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO techniques VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(article.id, t.start, t.end, t.technique, getattr(t, "group", None), float(t.confidence), t.method)
-             for t in article.techniques],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.id, r.article_id, r.start, r.end, r.predicate, r.polarity, int(r.negated), r.cue, r.cue_start, r.cue_end,
-              r.subject_text, r.subject_start, r.subject_end, r.object_text, r.object_start, r.object_end,
-              r.quote_start, r.quote_end, r.attributed_text, r.attributed_mention_start, r.attributed_mention_end,
-              r.method) for r in article.relations],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO dates VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(d.article_id, d.start, d.end, d.text, d.value, d.calendar, int(d.resolved), int(d.relative))
-             for d in article.dates],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO loaded_terms VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(t.article_id, t.start, t.end, t.text, t.term, t.category, t.lang) for t in article.loaded_terms],
-        )
+        for layer in (layers if layers is not None else [l for ls in BUILTIN.values() for l in ls]):
+            if not isinstance(layer, LanguageColumns):  # the spine row above already holds the languages
+                layer.write(self.conn, article)
+
+    # ------------------------------------------------------------ stages' storage and re-runs
+
+    def create_tables(self, tables: Iterable[tuple[str, Table]], run_id: int | None) -> None:
+        """Create the custom components' tables ((stage, table) pairs) that do not exist yet."""
+        for stage, table in tables:
+            table.create(self.conn, stage, run_id)
+
+    def replace_layers(self, article: Article, layers: list[Layer], job: int) -> None:
+        """Replace what ``layers`` stored for ``article`` with its new output, and mark the article
+        done for the re-run ``job``, in one transaction (a re-run killed at any point resumes)."""
+        with self.conn:
+            for layer in layers:
+                layer.clear(self.conn, article.id)
+            for layer in layers:
+                layer.write(self.conn, article)
+            self.conn.execute("INSERT OR IGNORE INTO redo_done (job, article_id) VALUES (?, ?)", (job, article.id))
+
+    def redo_pending(self, job: int) -> list[str]:
+        """Ids of the stored articles the re-run ``job`` has not done yet, in the order they were added."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM redo_done WHERE job = ?) ORDER BY rowid",
+            (job,))]
+
+    def unfinished_redo(self, stages: list[str], components: dict[str, str]) -> int | None:
+        """The job of the last re-run of the same ``stages`` with the same component versions that
+        did not finish (interrupted, or killed while running) and that no later run finished, to
+        resume; None when there is none."""
+        finished: set[int] = set()
+        for run_id, status, args, recorded in self.conn.execute(
+                "SELECT id, status, args, components FROM runs ORDER BY id DESC"):
+            args = json.loads(args)
+            if "redo" not in args:
+                continue
+            job = int(args.get("resumes") or run_id)
+            if status == "done":
+                finished.add(job)
+            elif job not in finished and args["redo"] == stages and json.loads(recorded) == components:
+                return job
+        return None
+
+    def finish_redo(self, job: int) -> None:
+        with self.conn:
+            self.conn.execute("DELETE FROM redo_done WHERE job = ?", (job,))
+
+    def articles_by_id(self, ids: list[str]) -> list[Article]:
+        """The stored articles with these ids, with every layer, in the order of ``ids``."""
+        out = []
+        for article_id in ids:
+            row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is not None:
+                out.append(self._article_from_row(row))
+        return out
+
+    def layer_has_rows(self, layers: Iterable[Layer]) -> bool:
+        """Whether any of these built-in tables holds rows (of the part the layer owns)."""
+        return any(isinstance(layer, BuiltinTable) and self.conn.execute(
+            f"SELECT 1 FROM {layer.name} WHERE {layer.owns} LIMIT 1").fetchone() for layer in layers)
 
     def all_mentions(self) -> list[Mention]:
         return [Mention(r["article_id"], r["start"], r["end"], r["text"], r["label"], r["lang"], r["method"], r["entity_id"])
@@ -489,15 +522,16 @@ class Store:
 
     def _read_layers(self, article: Article) -> None:
         """Fill the article's mentions, dates, quotes, relations, techniques and loaded terms from the
-        store, so that an article read back is the article that was analysed (stages that never ran,
-        or tables an older database lacks, stay empty)."""
+        store, and custom components' rows into ``article.layers`` by table, so that an article read back
+        is the article that was analysed (stages that never ran, or tables an older database lacks, stay
+        empty). Rows come in text order, ties in the order the stage wrote them."""
         import newsgraph.model as records
 
         for attribute, (table, record, columns) in self._LAYERS.items():
             if not self.has_table(table):
                 continue
             make = getattr(records, record)
-            rows = self.conn.execute(f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY start, end",
+            rows = self.conn.execute(f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY start, end, rowid",
                                      (article.id,))  # fixed table and column names, no input
             setattr(article, attribute, [make(*r) for r in rows])
         for quote in article.quotes:
@@ -511,7 +545,8 @@ class Store:
 
             article.techniques = [TechniqueSpan(*r) for r in self.conn.execute(
                 "SELECT article_id, start, end, technique, technique_group, confidence, method FROM techniques"
-                " WHERE article_id = ? ORDER BY start, end", (article.id,))]
+                " WHERE article_id = ? ORDER BY start, end, rowid", (article.id,))]
+        read_custom_layers(self.conn, article)
 
     def document_text(self, document_id: str) -> str | None:
         row = self.conn.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()

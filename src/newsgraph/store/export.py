@@ -17,7 +17,8 @@ polarity, negated, the subject/object/cue spans as written and the quote they si
 :mod:`newsgraph.enrich.loaded_terms`);
 plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``publications.graphml``,
 ``reuse.graphml`` (outlet → outlet reuse, see :func:`newsgraph.store.graphs.reuse_graph`) and
-``actors.graphml`` (relations between actors: typed, weighted edges carrying their relation ids).
+``actors.graphml`` (relations between actors: typed, weighted edges carrying their relation ids);
+and the table of each custom component (:class:`newsgraph.store.layers.Table`) under its own name.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.store.db import Store
+from newsgraph.store.layers import registered_tables
 
 FORMATS = ("jsonl", "csv", "parquet")
 _BATCH = 1000
@@ -127,6 +129,11 @@ def export(store: Store, out_dir: str | Path, fmt: str, bom: bool = False) -> di
     out.mkdir(parents=True, exist_ok=True)
     writer = {"jsonl": _write_jsonl, "csv": partial(_write_csv, bom=bom), "parquet": _write_parquet}[fmt]
     counts = {name: writer(records(store), out / f"{name}.{fmt}") for name, records in TABLES.items()}
+    for name, columns in registered_tables(store.conn):  # custom components' tables, under their own names
+        if name not in counts:
+            quoted = ", ".join(f'"{c}"' for c in ["article_id", *columns])
+            counts[name] = writer(_rows(f'SELECT {quoted} FROM {name} ORDER BY article_id, rowid')(store),
+                                  out / f"{name}.{fmt}")
     from newsgraph.store.graphs import write_graphs
 
     counts.update(write_graphs(store, out))

@@ -365,3 +365,24 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 12: stages that own their storage and re-run on a stored corpus — the tables custom components
+    # declared (so an article read back keeps their rows), and which articles a re-run has done
+    # (so an interrupted `analyze --redo` resumes where it stopped)
+    """
+    CREATE TABLE component_tables (
+        name TEXT PRIMARY KEY,           -- the table a custom component declared (newsgraph.store.layers.Table)
+        component TEXT NOT NULL,         -- the pipeline stage that writes it
+        columns TEXT NOT NULL,           -- JSON: [[column, SQL type], …] after article_id
+        run_id INTEGER REFERENCES runs(id)
+    );
+    CREATE TABLE redo_done (
+        job INTEGER NOT NULL REFERENCES runs(id),  -- the run that started the re-run (a resumed one keeps it)
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (job, article_id)
+    ) WITHOUT ROWID;
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
