@@ -1,20 +1,24 @@
-"""Arabic named-entity recognition with a small BiLSTM-CRF, run in numpy.
+"""Arabic named-entity recognition with a small BiLSTM-CRF, run in numpy (an experiment).
 
 The network is trained with torch by ``python -m newsgraph.train.ner_nn`` (training time only)
-and shipped as plain arrays in one ``.npz`` file (no pickle); this module runs it with numpy, so
-torch is never needed at run time. Architecture, per token:
+and written as plain arrays in one ``.npz`` file (no pickle); this module runs it with numpy, so
+torch is never needed at run time. No such model is shipped and ``ner_crf.extract_entities`` does
+not call this module: the best run did not beat the CRF on both dev sets by the required margin
+(``bench/results/ner-neural-experiments.json``, NER_MODEL_CARD.md). Architecture, per token:
 
 * word embedding of the normalised form and of its clitic-stripped stem (one table, initialised
   from word2vec on the permitted training text), a learned clitic and word-shape embedding,
   gazetteer flags (single-token type and multi-token phrase B-/I- matches of the shared
-  ``ner-gazetteer.tsv.gz``), and a character CNN over the normalised form;
+  ``ner-gazetteer.tsv.gz``), a character CNN over the normalised form, and optionally static
+  subword vectors (``SubwordVectors``: multilingual-e5-small input embeddings of the word's pieces);
 * one bidirectional LSTM over the sentence, a linear layer to BIO tag scores, and Viterbi
   decoding with the learned CRF transition scores.
 
 The encoder here (token -> integer ids and flags) is shared by training and runtime, so the two
 cannot drift apart. Written by hand rather than with a library because the runtime must not
 depend on torch or onnx export of a CRF; the numpy forward pass is checked against torch's in
-training (``newsgraph.train.ner_nn``) and by ``tests/test_ner_nn.py``.
+training (``newsgraph.train.ner_nn --parity``), and against the LSTM equations written out by
+``tests/test_ner_nn.py``.
 """
 
 from __future__ import annotations
@@ -270,7 +274,7 @@ class NNTagger:
         if todo:
             ids, nwin = self.encoder.char_matrix(todo)
             E = self.p["char_emb.weight"][ids]  # (m, L, C)
-            m, L, C = E.shape
+            L = E.shape[1]
             K = self.conv_w.shape[2]
             win = np.concatenate([E[:, k:L - K + 1 + k] for k in range(K)], axis=2)  # (m, L-K+1, K*C)
             out = win @ self.conv_mat + self.p["char_conv.bias"]

@@ -165,7 +165,7 @@ def make_net(enc: ner_nn.Encoder, n_tags: int, wvecs: np.ndarray, cfg: dict):
             self.end = nn.Parameter(torch.zeros(k))
 
         def nll(self, em, tags, mask):
-            B, T, K = em.shape
+            T = em.shape[1]
             lengths = mask.sum(1)
             gold = self.start[tags[:, 0]] + em.gather(2, tags[:, :, None])[:, :, 0].mul(mask).sum(1)
             gold = gold + (self.trans[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
@@ -343,8 +343,8 @@ def train(cfg: dict, data: Path, final: bool, log=print, w2v_cache: Path | None 
             total += float(loss.detach())
         train_s += time.time() - t0
         row = {"epoch": epoch, "loss": round(total / len(batches), 4), "epoch_s": round(time.time() - t0, 1)}
-        for name, sents in devs.items():
-            row[name] = _scores(sents, predict(net, enc, dev_items[name], tags))["f1"]
+        for dev, sents in devs.items():
+            row[dev] = _scores(sents, predict(net, enc, dev_items[dev], tags))["f1"]
         history.append(row)
         log(json.dumps(row))
         if checkpoints is not None:
@@ -365,8 +365,8 @@ def train(cfg: dict, data: Path, final: bool, log=print, w2v_cache: Path | None 
     if devs:
         best_row = max(history, key=lambda r: sum(r[k] for k in devs) / len(devs))
         result["best_epoch"] = best_row["epoch"]
-        for name, sents in devs.items():
-            result[name] = _scores(sents, predict(net, enc, dev_items[name], tags))
+        for dev, sents in devs.items():
+            result[dev] = _scores(sents, predict(net, enc, dev_items[dev], tags))
     return {"result": result, "net": net, "enc": enc, "tags": tags, "devs": devs, "dev_items": dev_items,
             "subword": sub_export}
 
@@ -423,6 +423,27 @@ def parity_of_file(path: Path, data: Path) -> dict:
     return {"tokens": total, "same_tag": same}
 
 
+def speed_of_file(path: Path, data: Path, doc_sentences: int = 20) -> dict:
+    """Tokens per CPU second of the numpy runtime on the dev sentences (documents of
+    ``doc_sentences`` sentences, gold tokens), and of the shipped CRF on the same documents in the
+    same process (the reference)."""
+    from newsgraph.enrich.ner_crf import get_model
+
+    d = load_lang(data, "ar", ["wojood-train"])
+    sents = [t for t, _ in d["dev"]] + [t for ss in d["devs"].values() for t, _ in ss]
+    docs = [sents[i:i + doc_sentences] for i in range(0, len(sents), doc_sentences)]
+    ntok = sum(map(len, sents))
+    out = {"tokens": ntok, "documents": len(docs)}
+    for name, tagger in (("numpy_bilstm_crf", ner_nn.NNTagger(path, load_gazetteer())), ("crf_a1", get_model("ar"))):
+        tagger.tag_document(docs[0])  # warm-up (caches)
+        c0 = time.process_time()
+        for doc in docs:
+            tagger.tag_document(doc)
+        out[f"{name}_tokens_per_cpu_s"] = round(ntok / (time.process_time() - c0))
+    out["ratio_to_crf"] = round(out["numpy_bilstm_crf_tokens_per_cpu_s"] / out["crf_a1_tokens_per_cpu_s"], 3)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("NEWSGRAPH_SHARED", "../shared")) / "data")
@@ -435,11 +456,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--w2v-cache", type=Path, default=None, help="keep/reuse the word vectors in this folder")
     ap.add_argument("--checkpoints", type=Path, default=None, help="final: write the model after every epoch here")
     ap.add_argument("--save-dev-model", type=Path, default=None, help="write the dev run's model here (parity check)")
-    ap.add_argument("--parity", type=Path, default=None, help="only compare a written model's numpy and torch tags")
+    ap.add_argument("--parity", type=Path, default=None,
+                    help="only check a written model: numpy vs torch tags on dev, and run-time speed (stored with run --name)")
     args = ap.parse_args(argv)
     cfg = {**DEFAULT, **json.loads(args.spec)}
-    if args.parity:
-        print(json.dumps(parity_of_file(args.parity, args.data)))
+    if args.parity:  # parity with torch and run-time speed of a written model, stored with its dev run
+        check = {"numpy_parity": parity_of_file(args.parity, args.data), "speed": speed_of_file(args.parity, args.data)}
+        print(json.dumps(check))
+        exps = json.loads(args.experiments.read_text()) if args.experiments.is_file() else {}
+        if args.name in exps:
+            exps[args.name].update(check)
+            args.experiments.write_text(json.dumps(exps, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return 0
     if not (args.data / "anercorp-full").is_dir():
         print(f"no training data under {args.data}", file=sys.stderr)
