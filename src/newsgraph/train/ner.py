@@ -773,6 +773,21 @@ def card_tables(root: Path) -> dict[str, str]:
                 lines.append(f"| {key}{sub} | {r['train_sentences']:,} | " + " | ".join(_pct(f) for f in f1s)
                              + f" | {_pct(sum(got) / len(got)) if got else '–'} |")
             out[f"experiments-{lang}"] = "\n".join(lines)
+    nn_p = res / "ner-neural-experiments.json"
+    if nn_p.is_file():  # dev runs of the Arabic BiLSTM-CRF (newsgraph.train.ner_nn)
+        lines = [("| run | train sentences | epochs run | epoch chosen | main-dev F1 | wojood-val F1 | mean "
+                  "| numpy = torch tags | tokens per CPU s: numpy / CRF A1 (ratio) |"),
+                 "|---|---|---|---|---|---|---|---|---|"]
+        for key, r in json.loads(nn_p.read_text(encoding="utf-8")).items():
+            f1s = [r.get(d, {}).get("f1") for d in ("main-dev", "wojood-val")]
+            par = r.get("numpy_parity")
+            lines.append(f"| {key} | {r['train_sentences']:,} | {len(r['history'])}{' (stopped)' if r.get('stopped') else ''} | "
+                         f"{r.get('best_epoch', r.get('best_epoch_so_far'))} | " + " | ".join(_pct(f) for f in f1s)
+                         + f" | {_pct(sum(f1s) / 2) if None not in f1s else '–'} | "
+                         + (f"{par['same_tag']:,} / {par['tokens']:,}" if par else "–") + " | "
+                         + (f"{sp['numpy_bilstm_crf_tokens_per_cpu_s']:,} / {sp['crf_a1_tokens_per_cpu_s']:,} ({sp['ratio_to_crf']})"
+                            if (sp := r.get("speed")) else "–") + " |")
+        out["experiments-ar-nn"] = "\n".join(lines)
     return out
 
 
