@@ -28,7 +28,8 @@ from fastapi.staticfiles import StaticFiles
 from newsgraph.store.db import Store, parse_query
 from newsgraph.store.graphs import REUSE_KINDS, actor_graph, comention_graph, reuse_graph, reuse_pair_count, reuse_pair_rows
 from newsgraph.web import queries as Q
-from newsgraph.web.render import STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html
+from newsgraph.web.render import (STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html,
+                                  target_span)
 from newsgraph.web.snapshot import ReadConnection, SnapshotCache, cached
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
@@ -270,9 +271,11 @@ def _add_article_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any, lin
         return Q.document_source(database.conn(), view["article"]["document_id"]) or {}
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def article_page(article_id: str) -> HTMLResponse:
+    async def article_page(article_id: str, at: str = "") -> HTMLResponse:
         view = _article_view_or_404(database, article_id)
-        return page("article.html", v=view, a=view["article"], blocks=paragraph_blocks(view, links))
+        target = target_span(at, view["article"]["text"]) if at else None
+        return page("article.html", v=view, a=view["article"], blocks=paragraph_blocks(view, links, target),
+                    at=target, at_asked=at)
 
     @app.get("/article/{article_id}/source", response_class=HTMLResponse, include_in_schema=False)
     def source_page(article_id: str) -> HTMLResponse:
@@ -462,6 +465,7 @@ def _add_technique_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -
 
 
 ReuseKind = Literal["", "exact", "near", "passage", "translation"]
+CLUSTERS_PER_PAGE = 25
 PAIR_COLUMNS = ["kind", "directed", "from_id", "from_outlet", "from_title", "from_date", "from_lang", "to_id",
                 "to_outlet", "to_title", "to_date", "to_lang", "passages", "chars", "similarity"]
 
@@ -527,13 +531,45 @@ def _add_reuse_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> No
         return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
                                  headers={"content-disposition": 'attachment; filename="reuse-pairs.csv"'})
 
+    @app.get("/api/reuse/clusters", tags=["reuse"])
+    def api_reuse_clusters(page_no: int = Query(1, alias="page", ge=1), limit: int = Query(25, ge=1, le=500),
+                           holders: int = Query(Q.CLUSTER_HOLDERS_SHOWN, ge=0, le=1000)) -> dict[str, Any]:
+        """The most-copied passages: reuse clusters (articles holding one passage, or one whole text),
+        most holders first, then most outlets; each with its outlets, languages, the likely original
+        and ``evidence`` (why it was named, or why none was), the record kinds joining it and its first
+        ``holders`` holders (article, span, outlet, date), earliest first. ``stored`` is false for a
+        database written before clusters existed (run ``newsgraph reuse`` again)."""
+        if not analysed():
+            return {"analysed": False, "stored": False, "total": 0, "clusters": [], "page": page_no}
+        found = Q.reuse_clusters(database.conn(), limit, (page_no - 1) * limit, holders=holders)
+        return {"analysed": True, "page": page_no} | found
+
+    @app.get("/api/reuse/clusters/{cluster_id}", tags=["reuse"])
+    def api_reuse_cluster(cluster_id: str, holders: int = Query(5000, ge=0, le=100000)) -> dict[str, Any]:
+        """One reuse cluster with up to ``holders`` of its holders, earliest first."""
+        found = Q.reuse_clusters(database.conn(), 1, cluster_id=cluster_id, holders=holders) if analysed() else {}
+        if not found.get("clusters"):
+            raise HTTPException(404, f"no reuse cluster {cluster_id}")
+        return found["clusters"][0]
+
+    @app.get("/api/reuse/boilerplate", tags=["reuse"])
+    def api_boilerplate(limit: int = Query(200, ge=1, le=10000)) -> dict[str, Any]:
+        """Each outlet's boilerplate: text it repeats across its own articles (footers, standing
+        lines), kept apart and never reported as reuse; most repeated first."""
+        return Q.boilerplate(database.conn(), limit) if analysed() else {"stored": False, "total": 0, "rows": []}
+
     @app.get("/reuse", response_class=HTMLResponse, include_in_schema=False)
-    def reuse_page(kind: ReuseKind = "", min_weight: int = Query(1, ge=1), page_no: int = Query(1, alias="page", ge=1)
-                   ) -> HTMLResponse:
+    def reuse_page(kind: ReuseKind = "", min_weight: int = Query(1, ge=1), page_no: int = Query(1, alias="page", ge=1),
+                   clusters_page: int = Query(1, ge=1)) -> HTMLResponse:
         data = api_reuse(kind, min_weight, page_no, 100)
         everything = Q.reuse_graph_json(graph_of("", 1))  # the script filters by kind and weight in the page
         return page("reuse.html", r=data, graph=everything, kind=kind, kinds=REUSE_KINDS, min_weight=min_weight,
-                    page_no=page_no, page_size=100)
+                    page_no=page_no, page_size=100, c=api_reuse_clusters(clusters_page, CLUSTERS_PER_PAGE, Q.CLUSTER_HOLDERS_SHOWN),
+                    clusters_page=clusters_page, clusters_size=CLUSTERS_PER_PAGE, plates=api_boilerplate(200))
+
+    @app.get("/reuse/cluster/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
+    def cluster_page(cluster_id: str) -> HTMLResponse:
+        return page("reuse_cluster.html", cluster=api_reuse_cluster(cluster_id, 5000))
 
 
 # ------------------------------------------------------------------ tables as CSV

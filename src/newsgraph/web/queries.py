@@ -819,3 +819,38 @@ def reuse_graph_json(graph: Any) -> dict[str, Any]:
               "arrow": d["weight"] > d["undirected"]} for u, v, d in graph.edges(data=True)]
     links.sort(key=lambda link: (-link["weight"], link["source"], link["target"]))
     return {"nodes": nodes, "links": links}
+
+
+# ------------------------------------------------------------------ reuse clusters and boilerplate
+
+
+CLUSTER_HOLDERS_SHOWN = 50  # holders listed under each cluster on the reuse page (all on the cluster's own page)
+CLUSTER_TEXT_SHOWN = 700  # characters of the passage shown before it is cut
+
+
+def reuse_clusters(conn: sqlite3.Connection, limit: int = 25, offset: int = 0, cluster_id: str | None = None,
+                   holders: int = CLUSTER_HOLDERS_SHOWN) -> dict[str, Any]:
+    """The most-copied passages: one page of reuse clusters (most holders, then most outlets first),
+    each with why its likely original was named (:func:`newsgraph.corpus.reuse.original_evidence`)
+    and its first ``holders`` holders, earliest first. ``stored`` is false for a database written
+    before clusters existed."""
+    from newsgraph.corpus.reuse import original_evidence
+
+    store = Store.over(conn, "")
+    stored = store.has_table("reuse_clusters")
+    rows = store.reuse_cluster_rows(limit=limit, offset=offset, cluster_id=cluster_id) if stored else []
+    for row in rows:
+        row["evidence"] = original_evidence(row)
+        row["holder_rows"] = store.reuse_cluster_holders(row["id"], limit=holders)
+        row["shown_text"] = row["text"][:CLUSTER_TEXT_SHOWN]
+    total = (1 if rows else 0) if cluster_id else store.reuse_cluster_count()
+    return {"stored": stored, "total": total, "clusters": rows}
+
+
+def boilerplate(conn: sqlite3.Connection, limit: int = 200) -> dict[str, Any]:
+    """Each outlet's boilerplate (text it repeats in its own articles: never reported as reuse),
+    most repeated first; ``stored`` is false for a database written before it was kept."""
+    store = Store.over(conn, "")
+    stored = store.has_table("boilerplate")
+    rows = store.boilerplate_rows(limit=limit) if stored else []
+    return {"stored": stored, "total": store.boilerplate_count(), "rows": rows}
