@@ -335,6 +335,44 @@ def test_reuse_graph_filters_by_kind_and_pairs_open_the_reader(browser: webdrive
     assert browser.find_element(By.CSS_SELECTOR, "article.reader h1").text == "Original one"
 
 
+def test_most_copied_passages_expand_to_holders_that_open_the_reader_at_the_passage(
+        browser: webdriver.Chrome, cluster_db: dict) -> None:
+    """The reuse page's clusters as drawn: as many as stored, folded holder lists that open to the
+    stored members; a holder's link scrolls the reader to the passage, outlined; the hostile passage
+    is shown as text and runs nothing."""
+    from conftest import HOSTILE_PASSAGE
+
+    db = cluster_db["db"]
+    with LiveServer(db) as server:
+        browser.get(server.url("/reuse"))
+        items = wait_for(browser, "#reuse-clusters") and browser.find_elements(By.CSS_SELECTOR, "li.cluster")
+        stored = _all(db, "SELECT id, holders FROM reuse_clusters ORDER BY holders DESC, json_array_length(outlets) DESC, id")
+        assert [(i.get_attribute("data-cluster"), int(i.get_attribute("data-holders"))) for i in items] == stored
+        top = items[0]
+        rows = top.find_elements(By.CSS_SELECTOR, "tr.holder")
+        assert rows and not rows[0].is_displayed()  # folded until asked
+        top.find_element(By.CSS_SELECTOR, "details summary").click()
+        assert len(rows) == stored[0][1] and all(r.is_displayed() for r in rows)
+        shot(browser, "reuse-clusters")
+        hostile = next(i for i in items if HOSTILE_PASSAGE[:40] in i.find_element(By.CSS_SELECTOR, "blockquote").text)
+        browser.execute_script("arguments[0].scrollIntoView()", hostile)
+        shot(browser, "reuse-cluster-hostile")
+        assert browser.execute_script("return window.__xss") is None
+        link = rows[-1].find_element(By.CSS_SELECTOR, "a")
+        article_id = rows[-1].get_attribute("data-article")
+        start, end = _one(db, "SELECT start, end FROM reuse_cluster_members WHERE cluster_id = ? AND article_id = ?",
+                          stored[0][0], article_id)
+        link.click()
+        marks = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#article-text .hl.at"))
+        text, = _one(db, "SELECT text FROM articles WHERE id = ?", article_id)
+        assert "".join(m.text for m in marks).split() == text[start:end].split()
+        assert browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", marks[0]) == "solid"
+        anchor = browser.find_element(By.ID, "at")
+        assert browser.execute_script("const r = arguments[0].getBoundingClientRect(); return r.top < innerHeight"
+                                      " && r.bottom > 0", anchor), "the reader scrolled to the passage"
+        shot(browser, "reader-at-passage")
+
+
 def test_static_report_dashboard_and_reuse_offline(browser: webdriver.Chrome, reuse_db: Path, tmp_path: Path) -> None:
     from newsgraph.web.report import write_report
 
