@@ -908,8 +908,34 @@ def test_entity_page_is_readable_and_counts_undated_mentions(client: TestClient,
                              " WHERE m.entity_id = ? AND a.date IS NULL", entity_id)
     page = client.get(f"/entity/{entity_id}").text
     assert re.search(rf'id="undated">Not on the chart: {undated} mentions? in \d+ articles? with no date', page)
-    for ul in re.findall(r'<ul class="quotes"[^>]*>(.*?)</ul>', page.split("<details>")[0], re.S):
-        assert ul.count("<li>") <= 10
+
+
+QUOTE_GROUP = re.compile(r'<section class="quote-group" data-article="([^"]+)" data-quotes="(\d+)">(.*?)</section>', re.S)
+
+
+def test_entity_quotes_are_grouped_by_article_with_their_counts(client: TestClient, seed_db: Path) -> None:
+    """The most-quoted speaker's page: one group per article holding its quotes, each group's count the
+    stored count, its first three quotes open and the rest folded, newest article first."""
+    by = ("FROM quotes q JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
+          " AND m.end = q.speaker_mention_end WHERE m.entity_id IS NOT NULL")
+    entity_id, total = _one(seed_db, f"SELECT m.entity_id, count(DISTINCT q.article_id || ':' || q.start) AS n {by}"
+                                     " GROUP BY 1 ORDER BY n DESC")
+    per_article = dict(_all(seed_db, f"SELECT q.article_id, count(DISTINCT q.start) {by} AND m.entity_id = ?"
+                                     " GROUP BY 1", entity_id))
+    assert total > 10
+    page = client.get(f"/entity/{entity_id}").text
+    section = page.split('id="quotes-by"')[1].split('id="quotes-about"')[0]
+    groups = QUOTE_GROUP.findall(section)
+    assert {a: int(n) for a, n, _ in groups} == per_article and any(int(n) > 3 for _, n, _ in groups)
+    assert re.search(rf'id="quotes-by-count"[^>]*>{total} quotes in {len(groups)} articles?, newest article first',
+                     section)
+    for _, n, body in groups:
+        assert body.count('<li class="quote">') == int(n) and re.search(rf"· {n} quotes?</span>", body)
+        assert body.split("<details")[0].count('<li class="quote">') == min(3, int(n))
+    dates = dict(_all(seed_db, "SELECT id, coalesce(date, '') FROM articles"))
+    order = [dates[a] for a, _, _ in groups]
+    dated = [d for d in order if d]
+    assert dated == sorted(dated, reverse=True) and order == dated + [""] * (len(order) - len(dated))
 
 
 def test_network_opens_readable_with_a_legend(client: TestClient) -> None:

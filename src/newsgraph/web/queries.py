@@ -575,20 +575,35 @@ def entity_view(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | No
     layers = layer_status(conn)
     entity["quotes"] = entity_quotes(conn, entity_id) if layers["quotes"] else None
     entity["quotes_about"] = entity_quotes_about(conn, entity_id) if layers["quotes"] else None
+    entity["quotes_total"] = entity_quotes_count(conn, entity_id) if layers["quotes"] else 0
+    entity["quotes_about_total"] = entity_quotes_about_count(conn, entity_id) if layers["quotes"] else 0
     entity["relations"] = entity_relations(conn, entity_id) if layers["relations"] else None
     return entity
 
 
-def entity_quotes_about(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Quotes that name the entity inside their text, by other speakers (or none resolved)."""
+QUOTES_LISTED = 500  # quotes by (and about) an entity read for its page; the page says how many there are
+
+
+def _quotes_about_sql(select: str) -> str:
+    return (f"SELECT {select} FROM mentions m JOIN quotes q ON q.article_id = m.article_id AND q.start <= m.start"
+            " AND m.end <= q.end JOIN articles a ON a.id = q.article_id"
+            " LEFT JOIN mentions s ON s.article_id = q.article_id AND s.start = q.speaker_mention_start"
+            " AND s.end = q.speaker_mention_end"
+            " WHERE m.entity_id = ? AND (s.entity_id IS NULL OR s.entity_id != m.entity_id)")
+
+
+def entity_quotes_about(conn: sqlite3.Connection, entity_id: str, limit: int = QUOTES_LISTED) -> list[dict[str, Any]]:
+    """Quotes that name the entity inside their text, by other speakers (or none resolved), newest
+    article first and in text order within one."""
     return [dict(r) for r in conn.execute(
-        "SELECT DISTINCT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date"
-        " FROM mentions m JOIN quotes q ON q.article_id = m.article_id AND q.start <= m.start AND m.end <= q.end"
-        " JOIN articles a ON a.id = q.article_id"
-        " LEFT JOIN mentions s ON s.article_id = q.article_id AND s.start = q.speaker_mention_start"
-        " AND s.end = q.speaker_mention_end"
-        " WHERE m.entity_id = ? AND (s.entity_id IS NULL OR s.entity_id != m.entity_id)"
-        " ORDER BY a.date DESC, q.article_id, q.start LIMIT ?", (entity_id, limit))]
+        _quotes_about_sql("DISTINCT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title,"
+                          " a.lang, a.date, a.outlet, a.rowid AS article_rowid")
+        + " ORDER BY a.date IS NULL, a.date DESC, a.rowid, q.start LIMIT ?", (entity_id, limit))]
+
+
+def entity_quotes_about_count(conn: sqlite3.Connection, entity_id: str) -> int:
+    return conn.execute("SELECT count(*) FROM (" + _quotes_about_sql("DISTINCT q.article_id, q.start, q.end") + ")",
+                        (entity_id,)).fetchone()[0]
 
 
 def entity_relations(conn: sqlite3.Connection, entity_id: str, limit: int = 300) -> list[dict[str, Any]]:
@@ -597,13 +612,33 @@ def entity_relations(conn: sqlite3.Connection, entity_id: str, limit: int = 300)
     return Store.over(conn, "").relation_rows(actor=entity_id, limit=limit)
 
 
-def entity_quotes(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Quotes whose speaker mention resolves to the entity."""
+_QUOTES_BY = (" FROM quotes q JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
+              " AND m.end = q.speaker_mention_end JOIN articles a ON a.id = q.article_id WHERE m.entity_id = ?")
+
+
+def entity_quotes(conn: sqlite3.Connection, entity_id: str, limit: int = QUOTES_LISTED) -> list[dict[str, Any]]:
+    """Quotes whose speaker mention resolves to the entity, newest article first and in text order
+    within one."""
     return [dict(r) for r in conn.execute(
-        "SELECT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date"
-        " FROM quotes q JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
-        " AND m.end = q.speaker_mention_end JOIN articles a ON a.id = q.article_id WHERE m.entity_id = ?"
-        " ORDER BY a.date DESC LIMIT ?", (entity_id, limit))]
+        "SELECT DISTINCT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date,"
+        " a.outlet, a.rowid AS article_rowid" + _QUOTES_BY
+        + " ORDER BY a.date IS NULL, a.date DESC, a.rowid, q.start LIMIT ?", (entity_id, limit))]
+
+
+def entity_quotes_count(conn: sqlite3.Connection, entity_id: str) -> int:
+    return conn.execute("SELECT count(*) FROM (SELECT DISTINCT q.article_id, q.start, q.end" + _QUOTES_BY + ")",
+                        (entity_id,)).fetchone()[0]
+
+
+def quotes_by_article(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Quotes grouped by their article (title, outlet, date, language), in the order the articles
+    first appear; each group's ``quotes`` in text order."""
+    groups: dict[str, dict[str, Any]] = {}
+    for q in quotes:
+        group = groups.setdefault(q["article_id"], {k: q[k] for k in ("article_id", "title", "outlet", "date", "lang")}
+                                  | {"quotes": []})
+        group["quotes"].append(q)
+    return [g | {"n": len(g["quotes"])} for g in groups.values()]
 
 
 def entity_spellings(conn: sqlite3.Connection, entity_id: str) -> list[dict[str, Any]]:

@@ -132,10 +132,10 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), finalize=clean_display, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)  # templates ship with the package: no stat() per page
-    from newsgraph.web.queries import param_value
+    from newsgraph.web.queries import param_value, quotes_by_article
 
     env.globals.update(text_dir=text_dir, safe_href=safe_href, snippet_html=snippet_html, facet_links=facet_links,
-                       param_value=param_value)
+                       param_value=param_value, quotes_by_article=quotes_by_article)
     env.filters["combine_dict"] = lambda d, key, value: {**{k: v for k, v in d.items() if k != "page"}, key: value}
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
     return env
