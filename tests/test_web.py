@@ -1082,3 +1082,34 @@ def test_an_older_database_without_clusters_still_shows_its_reuse(cluster_db: di
     article_id, = _one(old, "SELECT a_article_id FROM reuse WHERE kind = 'passage'")
     assert c.get(f"/article/{article_id}").status_code == 200
     assert c.get(f"/api/articles/{article_id}").json()["layers"]["reuse"]
+
+
+def _graph_data(page: str) -> dict:
+    return json.loads(html.unescape(re.search(r'data-graph="([^"]*)"', page).group(1)))
+
+
+def test_network_colours_communities_with_a_legend_and_shows_more_on_request(client: TestClient) -> None:
+    """Every node drawn has a community of the network drawn; the legend lists each with the number
+    of nodes drawn in it; the partition is a real one (positive modularity on the links drawn);
+    "show more" doubles the node and link caps and yields a larger network within them."""
+    page = client.get("/graph").text
+    data = _graph_data(page)
+    linked = {x for link in data["links"] for x in (link["source"], link["target"])}
+    assert {n["id"] for n in data["nodes"]} == linked  # no node drawn without a link
+    drawn = nx.Graph()
+    drawn.add_weighted_edges_from((link["source"], link["target"], link["weight"]) for link in data["links"])
+    by_community: dict[int, set] = {}
+    for n in data["nodes"]:
+        by_community.setdefault(n["community"], set()).add(n["id"])
+    legend = {int(c): int(size) for c, size in re.findall(r'data-community="(\d+)" data-size="(\d+)"', page)}
+    assert legend == {c: len(members) for c, members in by_community.items()}
+    assert len(legend) >= 2 and nx.community.modularity(drawn, list(by_community.values())) > 0.1
+    assert 'id="graph-colour"' in page and 'data-legend="type" hidden' in page
+    more = re.search(r'id="graph-more" href="([^"]+)"', page)
+    assert more and "limit=120" in more.group(1) and "links=400" in more.group(1)
+    bigger = client.get(html.unescape(more.group(1))).text
+    wider = _graph_data(bigger)
+    assert len(data["nodes"]) < len(wider["nodes"]) <= 120 and len(wider["links"]) <= 400
+    assert 'id="graph-fewer"' in bigger
+    relations = _graph_data(client.get("/graph", params={"edges": "relations"}).text)
+    assert all(isinstance(n["community"], int) for n in relations["nodes"])

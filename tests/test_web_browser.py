@@ -203,6 +203,21 @@ def test_graph_draws_nodes_and_filters(browser: webdriver.Chrome, live: LiveServ
     for i, a in enumerate(boxes):  # no two drawn labels overlap
         for b in boxes[i + 1:]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    # coloured by community with its legend; by type on request, with the type legend instead
+    community, by_type = (browser.find_element(By.ID, f"legend-{k}") for k in ("community", "type"))
+    assert canvas.get_attribute("data-colour-by") == "community" and community.is_displayed()
+    assert not by_type.is_displayed()
+    Select(browser.find_element(By.ID, "graph-colour")).select_by_value("type")
+    WebDriverWait(browser, 10).until(lambda d: canvas.get_attribute("data-colour-by") == "type")
+    assert by_type.is_displayed() and not community.is_displayed()
+    Select(browser.find_element(By.ID, "graph-colour")).select_by_value("community")
+    default_drawn = int(canvas.get_attribute("data-drawn"))
+    browser.find_element(By.ID, "graph-more").click()  # show more: a larger network, still drawn
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > default_drawn)
+    assert int(canvas.get_attribute("data-drawn")) <= 120
+    time.sleep(2.5)
+    shot(browser, "graph-more")
     browser.get(live.url("/graph?min_weight=1&limit=150"))  # everything, then filtered in the page
     canvas = wait_for(browser, "canvas#graph")
     WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)

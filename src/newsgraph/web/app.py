@@ -345,17 +345,23 @@ def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph_page(edges: GraphEdges = "comention", type: str = "", min_weight: Optional[int] = Query(None, ge=1),
-                   limit: int = Query(60, ge=1, le=2000), outlet: str = "", date_from: str = Query("", alias="from"),
-                   date_to: str = Query("", alias="to")) -> HTMLResponse:
+                   limit: int = Query(60, ge=1, le=2000), links: int = Query(Q.READABLE_LINKS, ge=1, le=20000),
+                   outlet: str = "", date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")
+                   ) -> HTMLResponse:
         auto = min_weight is None  # the page opens on a network one can read; min weight 1 shows every link
+        graph = database.graph(edges, outlet, date_from, date_to)
         if auto:
-            graph = database.graph(edges, outlet, date_from, date_to)
-            min_weight = Q.readable_min_weight(graph, type, limit, relations=edges == "relations")
+            min_weight = Q.readable_min_weight(graph, type, limit, relations=edges == "relations", links=links)
         data = api_graph(edges, type, min_weight, limit, outlet, date_from, date_to)
         conn = database.conn()
-        return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit, auto_weight=auto,
-                    outlet=outlet, date_from=date_from, date_to=date_to, types=Q.entity_types(conn),
-                    outlets=Q.dashboard_choices(conn).get("outlets", []),
+        keep = {"edges": edges, "type": type, "outlet": outlet, "from": date_from, "to": date_to}
+        keep |= {} if auto else {"min_weight": min_weight}
+        scale = {"linked": Q.linked_nodes(graph, type), "more": {**keep, "limit": min(2000, limit * 2),
+                                                                "links": min(20000, links * 2)},
+                 "fewer": {**keep, "limit": max(1, limit // 2), "links": max(1, links // 2)}}
+        return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit, links=links,
+                    auto_weight=auto, outlet=outlet, date_from=date_from, date_to=date_to, types=Q.entity_types(conn),
+                    outlets=Q.dashboard_choices(conn).get("outlets", []), scale=scale,
                     predicates=sorted({k for link in data["links"] for k in link.get("kinds", {})}))
 
 

@@ -704,24 +704,66 @@ def readable_min_weight(graph: Any, kind: str = "", limit: int = 60, relations: 
                         links: int = READABLE_LINKS) -> int:
     """The smallest edge weight at which the network of the ``limit`` top nodes has at most ``links``
     links (co-mentions at weight 1 make a hairball: 150 nodes and 1,500 links on six pages)."""
-    build = relation_graph_json if relations else graph_json
+    base = collapsed_relations(graph) if relations else graph
     for weight in range(1, 51):
-        if len(build(graph, kind, weight, limit)["links"]) <= links:
+        if filtered_graph(base, kind, weight, limit).number_of_edges() <= links:
             return weight
     return 50
+
+
+def linked_nodes(graph: Any, kind: str = "") -> int:
+    """How many nodes (of type ``kind``) have a link at any weight: what "show more" can reach."""
+    if not kind:
+        return sum(1 for n in graph.nodes if any(m != n for m in nx.all_neighbors(graph, n)))
+    return sum(1 for n, d in graph.nodes(data=True) if d.get("type") == kind
+               and any(m != n and graph.nodes[m].get("type") == kind for m in nx.all_neighbors(graph, n)))
+
+
+COMMUNITY_COLOURS = 10  # communities with a colour of their own; smaller ones share a grey
+
+
+def communities(graph: Any, shown: int = COMMUNITY_COLOURS) -> tuple[dict[Any, int], list[dict[str, Any]]]:
+    """Communities of the network as drawn (Louvain modularity on the edge weights, networkx, fixed
+    seed so a page shows the same colours each time): each node's community number, largest first,
+    and for the first ``shown`` their size and most mentioned members (the legend); the rest are
+    numbered ``shown`` and listed as one "smaller communities" entry."""
+    if graph.number_of_nodes() == 0:
+        return {}, []
+    undirected = nx.Graph()
+    undirected.add_nodes_from(graph.nodes)
+    for a, b, d in graph.edges(data=True):
+        weight = d.get("weight", 1) + (undirected[a][b]["weight"] if undirected.has_edge(a, b) else 0)
+        undirected.add_edge(a, b, weight=weight)
+    found = nx.community.louvain_communities(undirected, weight="weight", seed=1)
+    mentions = lambda n: graph.nodes[n].get("mentions") or 0  # noqa: E731
+    found = sorted(found, key=lambda c: (-len(c), -max(mentions(n) for n in c), min(map(str, c))))
+    number = {n: min(i, shown) for i, members in enumerate(found) for n in members}
+    legend = [{"community": i, "size": len(members),
+               "top": [graph.nodes[n].get("label", n) for n in sorted(members, key=lambda n: (-mentions(n), str(n)))[:3]]}
+              for i, members in enumerate(found[:shown])]
+    rest = found[shown:]
+    if rest:
+        legend.append({"community": shown, "size": sum(len(c) for c in rest), "top": [], "communities": len(rest)})
+    return number, legend
 
 
 def graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150, max_links: int = 1500
                ) -> dict[str, Any]:
     """The co-mention graph as nodes and links, filtered by entity type and edge weight,
-    keeping the ``limit`` most mentioned nodes that have an edge left and the heaviest links."""
+    keeping the ``limit`` most mentioned nodes that have an edge left and the heaviest links (a node
+    left without a link among them is not listed); each node carries its ``community`` in the
+    network drawn (see :func:`communities`; the legend is ``communities``)."""
     sub = filtered_graph(graph, kind, min_weight, limit)
-    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions", "articles")}}
-             for n in sub.nodes]
     edges = sorted(sub.edges(data=True), key=lambda e: -e[2].get("weight", 1))[:max_links]
     links = [{"source": a, "target": b, "weight": d.get("weight", 1)} for a, b, d in edges]
+    drawn = nx.Graph()
+    drawn.add_edges_from((a, b, d) for a, b, d in edges if a != b)  # a node whose links all fell out is not drawn
+    nx.set_node_attributes(drawn, {n: sub.nodes[n] for n in drawn.nodes})
+    number, legend = communities(drawn)
+    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions", "articles")},
+              "community": number.get(n)} for n in drawn.nodes]
     nodes.sort(key=lambda n: -(n["mentions"] or 0))
-    return {"nodes": nodes, "links": links}
+    return {"nodes": nodes, "links": links, "communities": legend}
 
 
 def relation_graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150, max_links: int = 1500
@@ -730,12 +772,17 @@ def relation_graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: 
     weighing all their relations, ``kinds`` = relations per predicate (the page filters by
     predicate with them), ``polarity`` = their net sign, ``evidence`` = relation ids."""
     sub = filtered_graph(collapsed_relations(graph), kind, min_weight, limit)
-    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions")}} for n in sub.nodes]
-    nodes.sort(key=lambda n: -(n["mentions"] or 0))
     edges = sorted(sub.edges(data=True), key=lambda e: -e[2]["weight"])[:max_links]
     links = [{"source": a, "target": b, "weight": d["weight"], "kinds": d["kinds"], "polarity": d["polarity"],
               "evidence": d["evidence"], "arrow": True} for a, b, d in edges]
-    return {"nodes": nodes, "links": links}
+    drawn = nx.DiGraph()
+    drawn.add_edges_from((a, b, d) for a, b, d in edges if a != b)  # a node whose links all fell out is not drawn
+    nx.set_node_attributes(drawn, {n: sub.nodes[n] for n in drawn.nodes})
+    number, legend = communities(drawn)
+    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions")}, "community": number.get(n)}
+             for n in drawn.nodes]
+    nodes.sort(key=lambda n: -(n["mentions"] or 0))
+    return {"nodes": nodes, "links": links, "communities": legend}
 
 
 def collapsed_relations(graph: Any) -> nx.DiGraph:
