@@ -705,8 +705,14 @@ def readable_min_weight(graph: Any, kind: str = "", limit: int = 60, relations: 
     """The smallest edge weight at which the network of the ``limit`` top nodes has at most ``links``
     links (co-mentions at weight 1 make a hairball: 150 nodes and 1,500 links on six pages)."""
     base = collapsed_relations(graph) if relations else graph
-    for weight in range(1, 51):
-        if filtered_graph(base, kind, weight, limit).number_of_edges() <= links:
+    nodes = base.nodes
+    rank = {n: (-(d.get("mentions") or 0), i) for i, (n, d) in enumerate(nodes(data=True))}  # filtered_graph's order
+    edges = [(a, b, d.get("weight", 1)) for a, b, d in base.edges(data=True)
+             if not kind or (nodes[a].get("type") == kind and nodes[b].get("type") == kind)]
+    for weight in range(1, 51):  # the edges filtered_graph would keep, counted without building it
+        kept = [(a, b) for a, b, w in edges if w >= weight]
+        top = set(sorted({n for edge in kept for n in edge}, key=rank.__getitem__)[:limit])
+        if sum(1 for a, b in kept if a in top and b in top) <= links:
             return weight
     return 50
 
@@ -808,13 +814,20 @@ def filtered_relation_graph(graph: Any, kind: str = "", min_weight: int = 1, lim
 
 def filtered_graph(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150) -> Any:
     """A subgraph of ``graph``: nodes of type ``kind`` (any when empty), edges of at least
-    ``min_weight``, the ``limit`` most mentioned connected nodes."""
-    keep = [n for n, d in graph.nodes(data=True) if not kind or d.get("type") == kind]
-    sub = graph.subgraph(keep).copy()
-    sub.remove_edges_from([(a, b) for a, b, d in sub.edges(data=True) if d.get("weight", 1) < min_weight])
-    connected = [n for n in sub.nodes if sub.degree(n) > 0]
-    connected.sort(key=lambda n: -(sub.nodes[n].get("mentions") or 0))
-    return sub.subgraph(connected[:limit]).copy()
+    ``min_weight``, the ``limit`` most mentioned connected nodes (ties in the graph's node order).
+    Built from the edges that pass rather than by copying the whole graph: the page tries up to 50
+    weights to find a readable one, and a copy of the corpus graph each time took seconds."""
+    nodes = graph.nodes
+    wanted = (lambda n: True) if not kind else (lambda n: nodes[n].get("type") == kind)  # noqa: E731
+    edges = [(a, b, d) for a, b, d in graph.edges(data=True)
+             if d.get("weight", 1) >= min_weight and wanted(a) and wanted(b)]
+    linked = {n for a, b, _ in edges for n in (a, b)}
+    top = sorted((n for n in nodes if n in linked), key=lambda n: -(nodes[n].get("mentions") or 0))[:limit]
+    keep = set(top)
+    out = graph.__class__()
+    out.add_nodes_from((n, nodes[n]) for n in nodes if n in keep)  # in the graph's order, as a subgraph has them
+    out.add_edges_from((a, b, d) for a, b, d in edges if a in keep and b in keep)
+    return out
 
 
 # ------------------------------------------------------------------ technique dashboard
