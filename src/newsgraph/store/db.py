@@ -287,9 +287,8 @@ class Store:
     def reuse_cluster_rows(self, limit: int | None = None, offset: int = 0, cluster_id: str | None = None
                            ) -> list[dict[str, Any]]:
         """Reuse clusters, most holders first, then most outlets (the most-copied passages), each with
-        its first holder's date and outlet, the languages and dates of its holders (``langs``,
-        ``first_day``, ``on_first_day``: holders dated that day, ``next_day``, ``undated``), the likely
-        original's date (``source_date``), the kinds of the records joining it, how many of them name each holder as source (``votes``, "" for none) and its member ``spans``; [] for a store
+        its first holder's date and outlet, the likely original's ``source_date``, ``source_title``,
+        ``source_outlet`` and ``source_lang``, and the facts of :meth:`_cluster_facts`; [] for a store
         written before clusters existed (opened read-only, so not migrated)."""
         if not self.has_table("reuse_clusters"):
             return []
@@ -301,38 +300,39 @@ class Store:
             " ORDER BY c.holders DESC, json_array_length(c.outlets) DESC, c.id LIMIT ? OFFSET ?",
             (cluster_id, cluster_id, -1 if limit is None else limit, offset))]
         ids = [r["id"] for r in rows]
-        dates: dict[str, dict[str, Any]] = {}
-        kinds: dict[str, list[str]] = {}
-        votes: dict[str, dict[str, int]] = {}  # records joining the cluster by the source they name ("" none)
-        spans: dict[str, int] = {}  # member spans: an article may hold the text more than once
+        facts: dict[str, dict[str, Any]] = {}
         for part in (ids[s:s + 500] for s in range(0, len(ids), 500)):
-            marks = ",".join("?" * len(part))
-            for r in self.conn.execute(  # one row per holder, then its cluster's earliest day and who is on it
-                    "WITH h AS (SELECT DISTINCT m.cluster_id, m.article_id, substr(a.date, 1, 10) AS day, a.lang"
-                    f" FROM reuse_cluster_members m JOIN articles a ON a.id = m.article_id WHERE m.cluster_id IN ({marks})),"
-                    " f AS (SELECT cluster_id, min(day) AS first_day FROM h GROUP BY cluster_id)"
-                    " SELECT h.cluster_id, f.first_day, sum(h.day = f.first_day) AS on_first_day,"
-                    " min(CASE WHEN h.day > f.first_day THEN h.day END) AS next_day, sum(h.day IS NULL) AS undated,"
-                    " group_concat(DISTINCT coalesce(h.lang, '?')) AS langs"
-                    " FROM h JOIN f ON f.cluster_id = h.cluster_id GROUP BY h.cluster_id", part):
-                dates[r["cluster_id"]] = dict(r)
-            spans.update(self.conn.execute(f"SELECT cluster_id, count(*) FROM reuse_cluster_members"
-                                           f" WHERE cluster_id IN ({marks}) GROUP BY cluster_id", part))
-            for cid, source, n in self.conn.execute(
-                    f"SELECT cluster_id, source_article_id, count(*) FROM reuse WHERE cluster_id IN ({marks})"
-                    " GROUP BY 1, 2", part):
-                votes.setdefault(cid, {})[source or ""] = n
-            for cid, kind in self.conn.execute(
-                    f"SELECT DISTINCT cluster_id, kind FROM reuse WHERE cluster_id IN ({marks}) ORDER BY kind", part):
-                kinds.setdefault(cid, []).append(kind)
-        for row in rows:
-            found = dates.get(row["id"], {})
-            row.update({k: found.get(k) for k in ("first_day", "on_first_day", "next_day", "undated")})
-            row["langs"] = sorted((found.get("langs") or "").split(",")) if found.get("langs") else []
-            row["kinds"] = kinds.get(row["id"], [])
-            row["spans"] = spans.get(row["id"], 0)
-            row["votes"] = votes.get(row["id"], {})
-        return rows
+            facts.update(self._cluster_facts(part))
+        return [row | facts.get(row["id"], {}) for row in rows]
+
+    def _cluster_facts(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Of each cluster in ``ids``: its holders' languages (``langs``) and dates (``first_day``,
+        ``on_first_day``: holders dated that day, ``next_day``, ``undated``), the ``kinds`` of the records
+        joining it, how many of them name each holder as source (``votes``, "" for none) and its member
+        ``spans`` (an article may hold the text more than once)."""
+        marks = ",".join("?" * len(ids))
+        facts: dict[str, dict[str, Any]] = {i: {"langs": [], "kinds": [], "votes": {}, "spans": 0, "first_day": None,
+                                                "on_first_day": None, "next_day": None, "undated": None} for i in ids}
+        for r in self.conn.execute(  # one row per holder, then its cluster's earliest day and who is on it
+                "WITH h AS (SELECT DISTINCT m.cluster_id, m.article_id, substr(a.date, 1, 10) AS day, a.lang"
+                f" FROM reuse_cluster_members m JOIN articles a ON a.id = m.article_id WHERE m.cluster_id IN ({marks})),"
+                " f AS (SELECT cluster_id, min(day) AS first_day FROM h GROUP BY cluster_id)"
+                " SELECT h.cluster_id, f.first_day, sum(h.day = f.first_day) AS on_first_day,"
+                " min(CASE WHEN h.day > f.first_day THEN h.day END) AS next_day, sum(h.day IS NULL) AS undated,"
+                " group_concat(DISTINCT coalesce(h.lang, '?')) AS langs"
+                " FROM h JOIN f ON f.cluster_id = h.cluster_id GROUP BY h.cluster_id", ids):
+            facts[r["cluster_id"]].update({k: r[k] for k in ("first_day", "on_first_day", "next_day", "undated")},
+                                          langs=sorted((r["langs"] or "").split(",")) if r["langs"] else [])
+        for cid, n in self.conn.execute(f"SELECT cluster_id, count(*) FROM reuse_cluster_members"
+                                        f" WHERE cluster_id IN ({marks}) GROUP BY cluster_id", ids):
+            facts[cid]["spans"] = n
+        for cid, kind, source, n in self.conn.execute(
+                f"SELECT cluster_id, kind, source_article_id, count(*) FROM reuse WHERE cluster_id IN ({marks})"
+                " GROUP BY 1, 2, 3 ORDER BY 1, 2", ids):
+            if kind not in facts[cid]["kinds"]:
+                facts[cid]["kinds"].append(kind)
+            facts[cid]["votes"][source or ""] = facts[cid]["votes"].get(source or "", 0) + n
+        return facts
 
     def reuse_cluster_count(self) -> int:
         """How many reuse clusters the last run stored (0 before clusters existed)."""
