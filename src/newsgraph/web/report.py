@@ -2,7 +2,8 @@
 
 One flat directory: ``index.html`` (corpus statistics and the article list), an
 ``article-ID.html`` per article, an ``entity-ID.html`` per listed entity, the network,
-the outlet-to-outlet reuse graph, the technique dashboard with a ``technique-NAME.html``
+the reuse page (the most-copied passages, the outlet-to-outlet reuse graph, the top pairs and
+each outlet's boilerplate), the technique dashboard with a ``technique-NAME.html``
 evidence page per technique, the timeline and the outlets, plus ``static/`` (CSS and JS
 copied from the package).
 Nothing is loaded from elsewhere; pages carry a Content-Security-Policy meta tag.
