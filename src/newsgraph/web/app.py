@@ -322,7 +322,9 @@ def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
                   date_to: str = Query("", alias="to")) -> dict[str, Any]:
         """The actor network: ``edges=comention`` (edge weight = articles naming both) or
         ``edges=relations`` (directed, weight = relations, counts per predicate in ``kinds``),
-        over the articles of ``outlet`` between the dates, filtered by node type and weight."""
+        over the articles of ``outlet`` between the dates, filtered by node type and weight. Each node has
+        its ``community`` in the network returned (Louvain on the links returned; ``communities`` lists
+        them, largest first, with their size and most mentioned members)."""
         graph = database.graph(edges, outlet, date_from, date_to)
         if edges == "relations":
             return Q.relation_graph_json(graph, type, min_weight, limit)
