@@ -293,11 +293,13 @@ class Store:
         if not self.has_table("reuse_clusters"):
             return []
         rows = [dict(r) | {"outlets": json.loads(r["outlets"])} for r in self.conn.execute(
-            "SELECT c.*, a.date AS first_date, a.outlet AS first_outlet, s.date AS source_date, s.title AS source_title,"
-            " s.outlet AS source_outlet, s.lang AS source_lang FROM reuse_clusters c"
+            # the page of ids first (sorted on the clusters table alone), then the articles of that page
+            "WITH page AS (SELECT id, holders, json_array_length(outlets) AS n_outlets FROM reuse_clusters"
+            " WHERE ? IS NULL OR id = ? ORDER BY holders DESC, n_outlets DESC, id LIMIT ? OFFSET ?)"
+            " SELECT c.*, a.date AS first_date, a.outlet AS first_outlet, s.date AS source_date, s.title AS source_title,"
+            " s.outlet AS source_outlet, s.lang AS source_lang FROM page JOIN reuse_clusters c ON c.id = page.id"
             " JOIN articles a ON a.id = c.first_holder LEFT JOIN articles s ON s.id = c.source_article_id"
-            " WHERE ? IS NULL OR c.id = ?"
-            " ORDER BY c.holders DESC, json_array_length(c.outlets) DESC, c.id LIMIT ? OFFSET ?",
+            " ORDER BY page.holders DESC, page.n_outlets DESC, page.id",
             (cluster_id, cluster_id, -1 if limit is None else limit, offset))]
         ids = [r["id"] for r in rows]
         facts: dict[str, dict[str, Any]] = {}

@@ -353,12 +353,16 @@ def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
         auto = min_weight is None  # the page opens on a network one can read; min weight 1 shows every link
         graph = database.graph(edges, outlet, date_from, date_to)
         if auto:
-            min_weight = Q.readable_min_weight(graph, type, limit, relations=edges == "relations", links=links)
+            min_weight = database.cached(("readable-weight", edges, type, limit, links, outlet, date_from, date_to),
+                                         lambda: Q.readable_min_weight(graph, type, limit, relations=edges == "relations",
+                                                                       links=links))
         data = api_graph(edges, type, min_weight, limit, outlet, date_from, date_to)
         conn = database.conn()
         keep = {"edges": edges, "type": type, "outlet": outlet, "from": date_from, "to": date_to}
         keep |= {} if auto else {"min_weight": min_weight}
-        scale = {"linked": Q.linked_nodes(graph, type), "more": {**keep, "limit": min(2000, limit * 2),
+        linked = database.cached(("linked-nodes", edges, type, outlet, date_from, date_to),
+                                 lambda: Q.linked_nodes(graph, type))
+        scale = {"linked": linked, "more": {**keep, "limit": min(2000, limit * 2),
                                                                 "links": min(20000, links * 2)},
                  "fewer": {**keep, "limit": max(1, limit // 2), "links": max(1, links // 2)}}
         return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit, links=links,
