@@ -90,3 +90,78 @@ def reuse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ng.analyze([reuse_corpus(base / "pages")], db=db)
     ng.reuse(db)
     return db
+
+
+# ------------------------------------------------------------------ a database written by an older newsgraph
+
+
+def older_database(src: Path, dst: Path, version: int) -> Path:
+    """A copy of ``src`` as a newsgraph at schema ``version`` would have written it: only the first
+    ``version`` migrations applied (no later tables or columns, ``user_version`` = ``version``), and
+    every row of ``src`` in the columns that schema has. Opened read-only (export, the workbench) it
+    is not migrated, as a researcher's archived database would not be."""
+    import sqlite3
+
+    from newsgraph.store.schema import MIGRATIONS
+
+    if dst.exists():
+        dst.unlink()
+    conn = sqlite3.connect(dst)
+    for number, migration in enumerate(MIGRATIONS[:version], start=1):
+        conn.executescript("BEGIN;" + migration + f"; PRAGMA user_version = {number}; COMMIT;")
+    conn.execute("ATTACH DATABASE ? AS src", (str(src),))
+    tables = [r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'"
+                                         " AND name NOT LIKE 'articles_fts%' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        old = [r[1] for r in conn.execute(f'PRAGMA main.table_info("{table}")')]
+        new = {r[1] for r in conn.execute(f'PRAGMA src.table_info("{table}")')}
+        columns = ", ".join(f'"{c}"' for c in old if c in new)
+        conn.execute(f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM src."{table}"')
+    conn.execute("INSERT INTO main.articles_fts (rowid, title, text) SELECT rowid, title, text FROM src.articles_fts")
+    conn.commit()
+    conn.execute("DETACH DATABASE src")
+    conn.close()
+    return dst
+
+
+# ------------------------------------------------------------------ reuse clusters with a hostile passage and a footer
+
+HOSTILE_PASSAGE = ('<script>window.__xss=1</script> "council" & <img src=x onerror=alert(1)> The statement of the '
+                   'council was read out in full by every outlet of the network that morning, word for word, with the '
+                   'same closing line about the unity of the nation and its leadership and the same call to vigilance '
+                   '</blockquote><a href="javascript:alert(2)">read more</a>')
+
+
+@pytest.fixture(scope="session")
+def cluster_db(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """120 synthetic articles in four outlets (the reuse tests' corpus, stored without the per-article
+    stages) through the reuse stage: one of their passages pasted into 11 others, the hostile
+    passage above in 5 articles of three outlets (its first holder dated a day earlier), and the
+    reuse tests' footer in 30 articles of outlet0 (that outlet's boilerplate). Returns the database
+    and what was planted."""
+    import random
+    import sys
+
+    from newsgraph.corpus.reuse import run_reuse
+    from newsgraph.store.db import Store
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from reuse_synthetic import write_store  # the reuse benches' store writer
+    from test_reuse_fanout import FOOTER, plant, synthetic_articles
+
+    arts = synthetic_articles(120, outlets=4, seed=11)
+    for a in [a for a in arts if a["outlet"] == "outlet0"][:30]:
+        a["text"] += " " + FOOTER
+    original, holders, passage = plant(arts, 12, random.Random(11))
+    taken = {original, *holders}
+    hostile = [a for a in arts if a["id"] not in taken and a["outlet"] != "outlet0"][:5]
+    for k, a in enumerate(hostile):
+        words = a["text"].split(" ")
+        a["text"] = " ".join(words[:40] + [HOSTILE_PASSAGE] + words[40:])
+        a["date"] = "2024-01-01" if k == 0 else "2024-01-03"
+    db = tmp_path_factory.mktemp("clusters") / "clusters.db"
+    write_store(db, arts)
+    with Store(db) as store:
+        run_reuse(store)
+    return {"db": db, "original": original, "holders": holders, "passage": passage, "footer": FOOTER,
+            "hostile_original": hostile[0]["id"], "hostile_holders": [a["id"] for a in hostile]}

@@ -119,3 +119,13 @@ def test_overrides_merge_split_rename(tmp_path: Path):
     names = {e.id: e.name for e in result.entities}
     assert names[_entity_of(mentions, "Qassem Soleimani", "en1")] == "Qasem Soleimani"
     assert names[_entity_of(mentions, "Al-Batsch", "en2")] == "al-Batsch (check)"
+
+
+def test_a_mention_with_no_name_left_once_cleaned_does_not_end_the_run():
+    """Met on Fars News text: the Persian model tagged a lone ' (from "…', '…") as ORG; resolution
+    raised on it (max() of nothing) and the whole analyze run ended at the entity stage."""
+    text = "نتایج این بازی ها به شرح زیر است:', 'داماش گیلان یک - فجر سپاسی صفر"
+    mentions = _mentions("fa9", text, [("'", "ORG"), ("داماش گیلان", "ORG")], "fa")
+    resolution = resolve(mentions, {})
+    assert all(m.entity_id for m in mentions)
+    assert "'" in {e.name for e in resolution.entities}  # its text as written, the only name it has

@@ -644,7 +644,8 @@ def xss_urls(db: Path) -> list[str]:
         urls += [f"/article/{article_id}", f"/article/{article_id}/source"]
     urls += [f"/entity/{e}" for (e,) in _all(db, "SELECT id FROM entities ORDER BY mention_count DESC LIMIT 40")]
     urls += [f"/entity/{e}" for (e,) in _all(db, "SELECT DISTINCT entity_id FROM article_roles")]
-    urls += ["/techniques", "/reuse", "/reuse?kind=near", "/reuse?kind=passage"]
+    urls += ["/techniques", "/reuse", "/reuse?kind=near", "/reuse?kind=passage", "/reuse?clusters_page=2"]
+    urls += [f"/reuse/cluster/{c}" for (c,) in _all(db, "SELECT id FROM reuse_clusters ORDER BY holders DESC LIMIT 10")]
     outlets = [o for (o,) in _all(db, "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL LIMIT 8")]
     techniques = [t for (t,) in _all(db, "SELECT DISTINCT technique FROM techniques")]
     urls += ["/techniques?" + urlencode({"outlet": o}) for o in outlets]
@@ -922,8 +923,34 @@ def test_entity_page_is_readable_and_counts_undated_mentions(client: TestClient,
                              " WHERE m.entity_id = ? AND a.date IS NULL", entity_id)
     page = client.get(f"/entity/{entity_id}").text
     assert re.search(rf'id="undated">Not on the chart: {undated} mentions? in \d+ articles? with no date', page)
-    for ul in re.findall(r'<ul class="quotes"[^>]*>(.*?)</ul>', page.split("<details>")[0], re.S):
-        assert ul.count("<li>") <= 10
+
+
+QUOTE_GROUP = re.compile(r'<section class="quote-group" data-article="([^"]+)" data-quotes="(\d+)">(.*?)</section>', re.S)
+
+
+def test_entity_quotes_are_grouped_by_article_with_their_counts(client: TestClient, seed_db: Path) -> None:
+    """The most-quoted speaker's page: one group per article holding its quotes, each group's count the
+    stored count, its first three quotes open and the rest folded, newest article first."""
+    by = ("FROM quotes q JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
+          " AND m.end = q.speaker_mention_end WHERE m.entity_id IS NOT NULL")
+    entity_id, total = _one(seed_db, f"SELECT m.entity_id, count(DISTINCT q.article_id || ':' || q.start) AS n {by}"
+                                     " GROUP BY 1 ORDER BY n DESC")
+    per_article = dict(_all(seed_db, f"SELECT q.article_id, count(DISTINCT q.start) {by} AND m.entity_id = ?"
+                                     " GROUP BY 1", entity_id))
+    assert total > 10
+    page = client.get(f"/entity/{entity_id}").text
+    section = page.split('id="quotes-by"')[1].split('id="quotes-about"')[0]
+    groups = QUOTE_GROUP.findall(section)
+    assert {a: int(n) for a, n, _ in groups} == per_article and any(int(n) > 3 for _, n, _ in groups)
+    assert re.search(rf'id="quotes-by-count"[^>]*>{total} quotes in {len(groups)} articles?, newest article first',
+                     section)
+    for _, n, body in groups:
+        assert body.count('<li class="quote">') == int(n) and re.search(rf"· {n} quotes?</span>", body)
+        assert body.split("<details")[0].count('<li class="quote">') == min(3, int(n))
+    dates = dict(_all(seed_db, "SELECT id, coalesce(date, '') FROM articles"))
+    order = [dates[a] for a, _, _ in groups]
+    dated = [d for d in order if d]
+    assert dated == sorted(dated, reverse=True) and order == dated + [""] * (len(order) - len(dated))
 
 
 def test_network_opens_readable_with_a_legend(client: TestClient) -> None:
@@ -968,3 +995,136 @@ def test_other_spellings_leave_out_a_lone_given_name() -> None:
                  (json.dumps(aliases, ensure_ascii=False),))
     offer = other_spellings(conn, "سليماني")
     assert offer and {sp for _, sp in offer["others"]} == {"قاسم سلیمانی", "حاج قاسم", "Soleimani", "Qassem Soleimani"}
+
+
+# ------------------------------------------------------------------ reuse clusters (the most-copied passages)
+
+
+@pytest.fixture(scope="module")
+def cluster_client(cluster_db: dict) -> TestClient:
+    return TestClient(create_app(cluster_db["db"]))
+
+
+CLUSTER_ITEM = re.compile(r'<li class="cluster" id="cluster-([^"]+)" data-cluster="[^"]+" data-holders="(\d+)"'
+                          r' data-spans="(\d+)">(.*?)</li>', re.S)
+HOLDER_LINK = re.compile(r'<tr class="holder" data-article="([^"]+)"><td><a href="/article/([^"?]+)\?at=(\d+)-(\d+)#at"')
+
+
+def _passage_shown(body: str) -> str:
+    return html.unescape(re.search(r'<blockquote class="passage"[^>]*>(.*?)</blockquote>', body, re.S).group(1))
+
+
+def test_reuse_page_lists_clusters_as_stored_most_holders_first(cluster_client: TestClient, cluster_db: dict) -> None:
+    """Every cluster drawn is a stored cluster, in the store's order (most holders, then outlets), with
+    its stored holder count, and its holder rows are its stored members, each linking to the reader at
+    its span; the footer of outlet0 is listed as that outlet's boilerplate, never as a cluster."""
+    db = cluster_db["db"]
+    stored = _all(db, "SELECT id, holders, text FROM reuse_clusters ORDER BY holders DESC,"
+                      " json_array_length(outlets) DESC, id")
+    assert [h for _, h, _ in stored][:2] == [12, 5]
+    page = cluster_client.get("/reuse").text
+    assert_inert(page, "/reuse")
+    items = CLUSTER_ITEM.findall(page)
+    assert [(cid, int(h)) for cid, h, _, _ in items] == [(cid, h) for cid, h, _ in stored]
+    assert re.search(rf'id="cluster-count"[^>]*>{len(stored)} clusters?:', page)
+    texts = {cid: text for cid, _, text in stored}
+    for cid, holders, spans, body in items:
+        members = _all(db, "SELECT article_id, start, end FROM reuse_cluster_members WHERE cluster_id = ?", cid)
+        assert int(spans) == len(members) and int(holders) == len({m[0] for m in members})
+        links = HOLDER_LINK.findall(body)
+        assert sorted((a, int(s), int(e)) for row, a, s, e in links if row == a) == sorted(members)
+        assert _passage_shown(body).rstrip("…") == texts[cid][:700]
+    top = dict((cid, body) for cid, _, _, body in items)[stored[0][0]]
+    assert {a for _, a, _, _ in HOLDER_LINK.findall(top)} == {cluster_db["original"], *cluster_db["holders"]}
+    plates = re.findall(r'<tr class="plate"><td><bdi>([^<]*)</bdi></td><td>(\d+)</td>', page)
+    assert plates and plates[0][0] == "outlet0" and int(plates[0][1]) >= 28
+    footer = cluster_db["footer"][:60]
+    assert footer in page.split('id="boilerplate"')[1] and not any(footer in t for t in texts.values())
+
+
+def test_a_hostile_passage_is_shown_as_text_with_its_original_and_why(cluster_client: TestClient,
+                                                                       cluster_db: dict) -> None:
+    from conftest import HOSTILE_PASSAGE
+
+    db, original = cluster_db["db"], cluster_db["hostile_original"]
+    cid, text, start, end = _one(db, "SELECT id, text, start, end FROM reuse_clusters WHERE source_article_id = ?",
+                                 original)
+    assert HOSTILE_PASSAGE[:120] in text
+    for url in ("/reuse", f"/reuse/cluster/{cid}"):
+        page = cluster_client.get(url).text
+        assert_inert(page, url)
+        assert "<script>window.__xss" not in page and 'href="javascript:' not in page
+        body = next(b for c, _, _, b in CLUSTER_ITEM.findall(page) if c == cid)
+        assert _passage_shown(body).rstrip("…") == text[:700]
+        why = re.search(r'<p class="why"[^>]*>(.*?)</p>', body, re.S).group(1)
+        assert f'href="/article/{original}?at={start}-{end}#at"' in why
+        assert "why: earliest date: 2024-01-01 (the next holder is dated 2024-01-03)" in " ".join(why.split())
+    data = cluster_client.get(f"/api/reuse/clusters/{cid}").json()
+    assert data["text"] == text and data["holders"] == 5 and data["source_article_id"] == original
+    assert data["evidence"].startswith("earliest date: 2024-01-01")
+    assert cluster_client.get("/api/reuse/clusters/nothing").status_code == 404
+
+
+def test_a_holder_link_opens_the_reader_with_the_passage_outlined(cluster_client: TestClient,
+                                                                  cluster_db: dict) -> None:
+    db = cluster_db["db"]
+    article_id, start, end = _one(db, "SELECT article_id, start, end FROM reuse_cluster_members"
+                                      " WHERE article_id = ?", cluster_db["holders"][3])
+    text, = _one(db, "SELECT text FROM articles WHERE id = ?", article_id)
+    page = cluster_client.get(f"/article/{article_id}", params={"at": f"{start}-{end}"}).text
+    assert 'id="at"' in page and 'id="at-note"' in page
+    marks_match_text(page, text)
+    pieces = [(int(a), int(b)) for a, b in re.findall(r'class="hl at" data-start="(\d+)" data-end="(\d+)"', page)]
+    assert pieces and pieces[0][0] == start and pieces[-1][1] == end
+    assert all(b == c for (_, b), (c, _) in zip(pieces, pieces[1:]))  # one paragraph: contiguous pieces
+    bad = cluster_client.get(f"/article/{article_id}", params={"at": "5-999999999"}).text
+    assert 'class="hl at"' not in bad and "not a span of this article" in bad
+
+
+def test_an_older_database_without_clusters_still_shows_its_reuse(cluster_db: dict, tmp_path: Path) -> None:
+    """A database written before migration 11 (no reuse.cluster_id, no clusters or boilerplate tables),
+    opened read-only: the reuse page lists its pairs and says the clusters need a new reuse run."""
+    from conftest import older_database
+
+    old = older_database(cluster_db["db"], tmp_path / "v10.db", 10)
+    c = TestClient(create_app(old))
+    page = c.get("/reuse").text
+    assert 'id="clusters-absent"' in page and 'id="boilerplate-absent"' in page and "<li class=\"cluster\"" not in page
+    pairs = c.get("/api/reuse").json()
+    assert pairs["total_pairs"] > 0 and len(re.findall(r'<tr class="pair">', page)) == min(100, pairs["total_pairs"])
+    assert c.get("/api/reuse/clusters").json() == {"analysed": True, "page": 1, "stored": False, "total": 0,
+                                                   "clusters": []}
+    article_id, = _one(old, "SELECT a_article_id FROM reuse WHERE kind = 'passage'")
+    assert c.get(f"/article/{article_id}").status_code == 200
+    assert c.get(f"/api/articles/{article_id}").json()["layers"]["reuse"]
+
+
+def _graph_data(page: str) -> dict:
+    return json.loads(html.unescape(re.search(r'data-graph="([^"]*)"', page).group(1)))
+
+
+def test_network_colours_communities_with_a_legend_and_shows_more_on_request(client: TestClient) -> None:
+    """Every node drawn has a community of the network drawn; the legend lists each with the number
+    of nodes drawn in it; the partition is a real one (positive modularity on the links drawn);
+    "show more" doubles the node and link caps and yields a larger network within them."""
+    page = client.get("/graph").text
+    data = _graph_data(page)
+    linked = {x for link in data["links"] for x in (link["source"], link["target"])}
+    assert {n["id"] for n in data["nodes"]} == linked  # no node drawn without a link
+    drawn = nx.Graph()
+    drawn.add_weighted_edges_from((link["source"], link["target"], link["weight"]) for link in data["links"])
+    by_community: dict[int, set] = {}
+    for n in data["nodes"]:
+        by_community.setdefault(n["community"], set()).add(n["id"])
+    legend = {int(c): int(size) for c, size in re.findall(r'data-community="(\d+)" data-size="(\d+)"', page)}
+    assert legend == {c: len(members) for c, members in by_community.items()}
+    assert len(legend) >= 2 and nx.community.modularity(drawn, list(by_community.values())) > 0.1
+    assert 'id="graph-colour"' in page and 'data-legend="type" hidden' in page
+    more = re.search(r'id="graph-more" href="([^"]+)"', page)
+    assert more and "limit=120" in more.group(1) and "links=400" in more.group(1)
+    bigger = client.get(html.unescape(more.group(1))).text
+    wider = _graph_data(bigger)
+    assert len(data["nodes"]) < len(wider["nodes"]) <= 120 and len(wider["links"]) <= 400
+    assert 'id="graph-fewer"' in bigger
+    relations = _graph_data(client.get("/graph", params={"edges": "relations"}).text)
+    assert all(isinstance(n["community"], int) for n in relations["nodes"])

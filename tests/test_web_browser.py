@@ -203,6 +203,21 @@ def test_graph_draws_nodes_and_filters(browser: webdriver.Chrome, live: LiveServ
     for i, a in enumerate(boxes):  # no two drawn labels overlap
         for b in boxes[i + 1:]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    # coloured by community with its legend; by type on request, with the type legend instead
+    community, by_type = (browser.find_element(By.ID, f"legend-{k}") for k in ("community", "type"))
+    assert canvas.get_attribute("data-colour-by") == "community" and community.is_displayed()
+    assert not by_type.is_displayed()
+    Select(browser.find_element(By.ID, "graph-colour")).select_by_value("type")
+    WebDriverWait(browser, 10).until(lambda d: canvas.get_attribute("data-colour-by") == "type")
+    assert by_type.is_displayed() and not community.is_displayed()
+    Select(browser.find_element(By.ID, "graph-colour")).select_by_value("community")
+    default_drawn = int(canvas.get_attribute("data-drawn"))
+    browser.find_element(By.ID, "graph-more").click()  # show more: a larger network, still drawn
+    canvas = wait_for(browser, "canvas#graph")
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > default_drawn)
+    assert int(canvas.get_attribute("data-drawn")) <= 120
+    time.sleep(2.5)
+    shot(browser, "graph-more")
     browser.get(live.url("/graph?min_weight=1&limit=150"))  # everything, then filtered in the page
     canvas = wait_for(browser, "canvas#graph")
     WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn") or 0) > 0)
@@ -333,6 +348,44 @@ def test_reuse_graph_filters_by_kind_and_pairs_open_the_reader(browser: webdrive
     sides[1].find_element(By.CSS_SELECTOR, f'a[href="/article/{original}"]').click()
     wait_for(browser, "#reuse-passages")
     assert browser.find_element(By.CSS_SELECTOR, "article.reader h1").text == "Original one"
+
+
+def test_most_copied_passages_expand_to_holders_that_open_the_reader_at_the_passage(
+        browser: webdriver.Chrome, cluster_db: dict) -> None:
+    """The reuse page's clusters as drawn: as many as stored, folded holder lists that open to the
+    stored members; a holder's link scrolls the reader to the passage, outlined; the hostile passage
+    is shown as text and runs nothing."""
+    from conftest import HOSTILE_PASSAGE
+
+    db = cluster_db["db"]
+    with LiveServer(db) as server:
+        browser.get(server.url("/reuse"))
+        items = wait_for(browser, "#reuse-clusters") and browser.find_elements(By.CSS_SELECTOR, "li.cluster")
+        stored = _all(db, "SELECT id, holders FROM reuse_clusters ORDER BY holders DESC, json_array_length(outlets) DESC, id")
+        assert [(i.get_attribute("data-cluster"), int(i.get_attribute("data-holders"))) for i in items] == stored
+        top = items[0]
+        rows = top.find_elements(By.CSS_SELECTOR, "tr.holder")
+        assert rows and not rows[0].is_displayed()  # folded until asked
+        top.find_element(By.CSS_SELECTOR, "details summary").click()
+        assert len(rows) == stored[0][1] and all(r.is_displayed() for r in rows)
+        shot(browser, "reuse-clusters")
+        hostile = next(i for i in items if HOSTILE_PASSAGE[:40] in i.find_element(By.CSS_SELECTOR, "blockquote").text)
+        browser.execute_script("arguments[0].scrollIntoView()", hostile)
+        shot(browser, "reuse-cluster-hostile")
+        assert browser.execute_script("return window.__xss") is None
+        link = rows[-1].find_element(By.CSS_SELECTOR, "a")
+        article_id = rows[-1].get_attribute("data-article")
+        start, end = _one(db, "SELECT start, end FROM reuse_cluster_members WHERE cluster_id = ? AND article_id = ?",
+                          stored[0][0], article_id)
+        link.click()
+        marks = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#article-text .hl.at"))
+        text, = _one(db, "SELECT text FROM articles WHERE id = ?", article_id)
+        assert "".join(m.text for m in marks).split() == text[start:end].split()
+        assert browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", marks[0]) == "solid"
+        anchor = browser.find_element(By.ID, "at")
+        assert browser.execute_script("const r = arguments[0].getBoundingClientRect(); return r.top < innerHeight"
+                                      " && r.bottom > 0", anchor), "the reader scrolled to the passage"
+        shot(browser, "reader-at-passage")
 
 
 def test_static_report_dashboard_and_reuse_offline(browser: webdriver.Chrome, reuse_db: Path, tmp_path: Path) -> None:

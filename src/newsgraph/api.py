@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,9 @@ from newsgraph.redo import RedoResult
 from newsgraph.store.db import Store
 from newsgraph.store.export import export as _export
 
-__all__ = ["annotate", "analyze", "redo", "articles", "show", "search", "export", "source_text", "entities", "entity", "reuse", "techniques", "quotes",
-           "technique_stats", "relations", "stance", "loaded_terms"]
+__all__ = ["annotate", "analyze", "redo", "models", "articles", "show", "search", "export", "source_text", "entities",
+           "entity", "reuse", "techniques", "quotes", "technique_stats", "relations", "stance", "loaded_terms",
+           "reuse_clusters", "reuse_listing", "boilerplate"]
 
 
 def annotate(text: str, lang: str | None = None, *, title: str | None = None, date: str | None = None,
@@ -147,6 +148,37 @@ def reuse_clusters(db: str | Path, *, top: int | None = None) -> list[dict[str, 
     holder, likely original, the original's span and text), from the last ``reuse`` run."""
     with Store(db, readonly=True) as store:
         return store.reuse_cluster_rows(limit=top)
+
+
+def reuse_listing(db: str | Path, *, top: int | None = None, boilerplate: bool = False
+                  ) -> Iterator[dict[str, Any]]:
+    """What the last ``reuse`` run stored, as records for machine reading, each with a ``type``:
+    ``cluster`` (the most-copied first, or the ``top`` N: id, holders, outlets, langs, kinds, the
+    likely original with its ``evidence``, the span and text shown, ``members`` as
+    [article_id, start, end]), then ``record`` (every reuse record as in ``reuse.jsonl``, with
+    ``cluster_id``; with ``top``, those of the listed clusters), then with ``boilerplate`` each
+    outlet's ``boilerplate``. A database written before clusters existed yields its records with
+    ``cluster_id`` null and no clusters."""
+    from newsgraph.corpus.reuse import original_evidence
+    from newsgraph.store.export import TABLES
+
+    with Store(db, readonly=True) as store:
+        listed: set[str] = set()
+        for row in store.reuse_cluster_rows(limit=top):
+            listed.add(row["id"])
+            members = [[m["article_id"], m["start"], m["end"]] for m in store.reuse_cluster_holders(row["id"])]
+            yield {"type": "cluster", **{k: row[k] for k in CLUSTER_FIELDS}, "evidence": original_evidence(row),
+                   "members": members}
+        for record in TABLES["reuse"](store):
+            if top is None or record.get("cluster_id") in listed:
+                yield {"type": "record", **record}
+        if boilerplate:
+            for row in store.boilerplate_rows():
+                yield {"type": "boilerplate", **row}
+
+
+CLUSTER_FIELDS = ("id", "holders", "spans", "outlets", "langs", "kinds", "first_holder", "first_date",
+                  "source_article_id", "source_date", "article_id", "start", "end", "text")
 
 
 def boilerplate(db: str | Path, *, outlet: str | None = None) -> list[dict[str, Any]]:

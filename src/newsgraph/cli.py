@@ -360,8 +360,15 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
           top: Optional[int] = typer.Option(None, "--top", min=1, help="List the N most-copied passages (reuse "
                                             "clusters by holders) of the last run instead of running the stage."),
           boilerplate: bool = typer.Option(False, "--boilerplate", help="List each outlet's boilerplate of the last "
-                                           "run instead of running the stage.")) -> None:
+                                           "run instead of running the stage."),
+          as_json: bool = typer.Option(False, "--json", help="Print what the last run stored as JSON lines instead "
+                                       "of running the stage: each cluster (type cluster, with its members), every "
+                                       "reuse record (type record; with --top, those of the listed clusters) and "
+                                       "with --boilerplate each outlet's boilerplate.")) -> None:
     """Find who copies whom: duplicates, reused passages, translations, repetition inside pages."""
+    if as_json:
+        _reuse_json(_existing_db(db), top, boilerplate)
+        return
     if top is not None or boilerplate:
         _reuse_listing(_existing_db(db), top, boilerplate)
         return
@@ -390,9 +397,30 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
         console.print(f"{kind}: {count}")
 
 
+def _reuse_json(path: Path, top: int | None, boilerplate: bool) -> None:
+    """``reuse --json``: JSON lines on stdout (plain, never wrapped or styled by Rich)."""
+    import json
+
+    for record in api.reuse_listing(path, top=top, boilerplate=boilerplate):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _older_reuse_note(path: Path, table: str) -> bool:
+    """Say so when the database was written before the reuse stage kept ``table``; True if it was."""
+    from newsgraph.store.db import Store
+
+    with Store(path, readonly=True) as store:
+        if store.has_table(table):
+            return False
+    errors.print(f"{path} was written by an older newsgraph, before the reuse stage kept {table.replace('_', ' ')}: "
+                 f"run `newsgraph reuse --db {path}` again to find them")
+    return True
+
+
 def _reuse_listing(path: Path, top: int | None, boilerplate: bool) -> None:
     """``reuse --top N`` / ``--boilerplate``: what the last run stored, as tables."""
-    if top is not None:
+    if top is not None and not _older_reuse_note(path, "reuse_clusters"):
         table = Table(title=f"most-copied passages (top {top})")
         for column, width in (("cluster", 17), ("holders", 7), ("outlets", 24), ("original", 16), ("date", 10),
                               ("passage", 60)):
@@ -403,7 +431,7 @@ def _reuse_listing(path: Path, top: int | None, boilerplate: bool) -> None:
                           escape(row["source_article_id"] or f"? (first {row['first_holder']})"),
                           (row["first_date"] or "")[:10], escape(text[:240] + ("…" if len(text) > 240 else "")))
         console.print(table)
-    if boilerplate:
+    if boilerplate and not _older_reuse_note(path, "boilerplate"):
         table = Table(title="outlet boilerplate")
         for column, width in (("outlet", 20), ("articles", 8), ("text", 80)):
             table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column != "text")

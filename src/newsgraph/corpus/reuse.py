@@ -356,6 +356,35 @@ def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reus
     return out, clusters, sorted(rows, key=lambda m: (m["cluster_id"], m["article_id"], m["start"]))
 
 
+def original_evidence(cluster: dict[str, Any]) -> str:
+    """Why :func:`clustered` named the cluster's likely original, or none, in a sentence, from a
+    cluster row of :meth:`Store.reuse_cluster_rows` (its ``source_article_id``, ``source_date``, the
+    holder dates ``first_day``, ``on_first_day``, ``next_day`` and the records' ``votes``)."""
+    first, on_first = cluster.get("first_day"), cluster.get("on_first_day") or 0
+    source_day = (cluster.get("source_date") or "")[:10]
+    if cluster.get("source_article_id") and first and source_day == first and on_first == 1:
+        later = f"the next holder is dated {cluster['next_day']}" if cluster.get("next_day") else \
+            "every other holder is undated"
+        return f"earliest date: {first} ({later})"
+    if not first:
+        dates = "no holder has a date"
+    else:
+        dates = f"{on_first} holders share the earliest date {first}" if on_first > 1 else \
+            f"the earliest holder ({first}) is not the one the records name"
+    source = cluster.get("source_article_id")
+    if source:
+        votes = cluster.get("votes") or {}
+        n, total = votes.get(source, 0), sum(votes.values())
+        rival = max((v for k, v in votes.items() if k and k != source), default=0)
+        how = (f"named as the source by {n} of {total} record{'' if total == 1 else 's'} between its holders" if votes else
+               "named as the source by most records between its holders")
+        how += " (the earlier date of a pair, the earlier article of one page, or the longer of two whole-text copies)"
+        if rival and rival >= n:
+            how += f"; another holder is named by as many ({rival}), and the tie was broken by article id: uncertain"
+        return f"{how}; {dates}"
+    return f"unknown: {dates}, and no record between the holders names a source"
+
+
 def pull_quote_records(conn: sqlite3.Connection, min_chars: int) -> list[Reuse]:
     """Blocks the segmenter removed as repeats of the body (pull-quotes), each tied to the body
     passage it repeats; recorded as ``repetition`` with b = a (the copy is outside the article)."""

@@ -317,19 +317,85 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     [(b["outlet"], b["text"], b["articles"], b["article_id"], b["start"], b["end"]) for b in boilerplate])
 
-    def reuse_cluster_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Reuse clusters, most holders first (the most-copied passages)."""
-        rows = self.conn.execute(
-            "SELECT c.*, a.date AS first_date, a.outlet AS first_outlet FROM reuse_clusters c"
-            " JOIN articles a ON a.id = c.first_holder ORDER BY c.holders DESC, c.id LIMIT ?",
-            (-1 if limit is None else limit,)).fetchall()
-        return [dict(r) | {"outlets": json.loads(r["outlets"])} for r in rows]
+    def reuse_cluster_rows(self, limit: int | None = None, offset: int = 0, cluster_id: str | None = None
+                           ) -> list[dict[str, Any]]:
+        """Reuse clusters, most holders first, then most outlets (the most-copied passages), each with
+        its first holder's date and outlet, the likely original's ``source_date``, ``source_title``,
+        ``source_outlet`` and ``source_lang``, and the facts of :meth:`_cluster_facts`; [] for a store
+        written before clusters existed (opened read-only, so not migrated)."""
+        if not self.has_table("reuse_clusters"):
+            return []
+        rows = [dict(r) | {"outlets": json.loads(r["outlets"])} for r in self.conn.execute(
+            # the page of ids first (sorted on the clusters table alone), then the articles of that page
+            "WITH page AS (SELECT id, holders, json_array_length(outlets) AS n_outlets FROM reuse_clusters"
+            " WHERE ? IS NULL OR id = ? ORDER BY holders DESC, n_outlets DESC, id LIMIT ? OFFSET ?)"
+            " SELECT c.*, a.date AS first_date, a.outlet AS first_outlet, s.date AS source_date, s.title AS source_title,"
+            " s.outlet AS source_outlet, s.lang AS source_lang FROM page JOIN reuse_clusters c ON c.id = page.id"
+            " JOIN articles a ON a.id = c.first_holder LEFT JOIN articles s ON s.id = c.source_article_id"
+            " ORDER BY page.holders DESC, page.n_outlets DESC, page.id",
+            (cluster_id, cluster_id, -1 if limit is None else limit, offset))]
+        ids = [r["id"] for r in rows]
+        facts: dict[str, dict[str, Any]] = {}
+        for part in (ids[s:s + 500] for s in range(0, len(ids), 500)):
+            facts.update(self._cluster_facts(part))
+        return [row | facts.get(row["id"], {}) for row in rows]
 
-    def boilerplate_rows(self, outlet: str | None = None) -> list[dict[str, Any]]:
-        """Each outlet's boilerplate, most repeated first."""
+    def _cluster_facts(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Of each cluster in ``ids``: its holders' languages (``langs``) and dates (``first_day``,
+        ``on_first_day``: holders dated that day, ``next_day``, ``undated``), the ``kinds`` of the records
+        joining it, how many of them name each holder as source (``votes``, "" for none) and its member
+        ``spans`` (an article may hold the text more than once)."""
+        marks = ",".join("?" * len(ids))
+        facts: dict[str, dict[str, Any]] = {i: {"langs": [], "kinds": [], "votes": {}, "spans": 0, "first_day": None,
+                                                "on_first_day": None, "next_day": None, "undated": None} for i in ids}
+        for r in self.conn.execute(  # one row per holder, then its cluster's earliest day and who is on it
+                "WITH h AS (SELECT DISTINCT m.cluster_id, m.article_id, substr(a.date, 1, 10) AS day, a.lang"
+                f" FROM reuse_cluster_members m JOIN articles a ON a.id = m.article_id WHERE m.cluster_id IN ({marks})),"
+                " f AS (SELECT cluster_id, min(day) AS first_day FROM h GROUP BY cluster_id)"
+                " SELECT h.cluster_id, f.first_day, sum(h.day = f.first_day) AS on_first_day,"
+                " min(CASE WHEN h.day > f.first_day THEN h.day END) AS next_day, sum(h.day IS NULL) AS undated,"
+                " group_concat(DISTINCT coalesce(h.lang, '?')) AS langs"
+                " FROM h JOIN f ON f.cluster_id = h.cluster_id GROUP BY h.cluster_id", ids):
+            facts[r["cluster_id"]].update({k: r[k] for k in ("first_day", "on_first_day", "next_day", "undated")},
+                                          langs=sorted((r["langs"] or "").split(",")) if r["langs"] else [])
+        for cid, n in self.conn.execute(f"SELECT cluster_id, count(*) FROM reuse_cluster_members"
+                                        f" WHERE cluster_id IN ({marks}) GROUP BY cluster_id", ids):
+            facts[cid]["spans"] = n
+        for cid, kind, source, n in self.conn.execute(
+                f"SELECT cluster_id, kind, source_article_id, count(*) FROM reuse WHERE cluster_id IN ({marks})"
+                " GROUP BY 1, 2, 3 ORDER BY 1, 2", ids):
+            if kind not in facts[cid]["kinds"]:
+                facts[cid]["kinds"].append(kind)
+            facts[cid]["votes"][source or ""] = facts[cid]["votes"].get(source or "", 0) + n
+        return facts
+
+    def reuse_cluster_count(self) -> int:
+        """How many reuse clusters the last run stored (0 before clusters existed)."""
+        if not self.has_table("reuse_clusters"):
+            return 0
+        return self.conn.execute("SELECT count(*) FROM reuse_clusters").fetchone()[0]
+
+    def reuse_cluster_holders(self, cluster_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The holders of one cluster, earliest first: each article's span of the text, with its title,
+        outlet, date and language."""
+        if not self.has_table("reuse_cluster_members"):
+            return []
         return [dict(r) for r in self.conn.execute(
-            "SELECT * FROM boilerplate WHERE ? IS NULL OR outlet = ? ORDER BY articles DESC, outlet, text",
-            (outlet, outlet))]
+            "SELECT m.article_id, m.start, m.end, a.title, a.outlet, a.date, a.lang FROM reuse_cluster_members m"
+            " JOIN articles a ON a.id = m.article_id WHERE m.cluster_id = ?"
+            " ORDER BY coalesce(substr(a.date, 1, 10), '9999'), a.rowid, m.start LIMIT ?",
+            (cluster_id, -1 if limit is None else limit))]
+
+    def boilerplate_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM boilerplate").fetchone()[0] if self.has_table("boilerplate") else 0
+
+    def boilerplate_rows(self, outlet: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Each outlet's boilerplate, most repeated first; [] for a store written before it was kept."""
+        if not self.has_table("boilerplate"):
+            return []
+        return [dict(r) for r in self.conn.execute(
+            "SELECT * FROM boilerplate WHERE ? IS NULL OR outlet = ? ORDER BY articles DESC, outlet, text LIMIT ?",
+            (outlet, outlet, -1 if limit is None else limit))]
 
     def quote_rows(self, speaker: str | None = None, article_id: str | None = None) -> list[dict[str, Any]]:
         """Quotes with their speaker's entity; ``speaker`` matches the entity name or the written speaker."""
@@ -556,6 +622,12 @@ class Store:
         """Whether the database has table ``name``: one written by an older newsgraph and opened read-only
         (so not migrated) lacks the newer ones."""
         return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() \
+            is not None
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether ``table`` has ``column``: an older database opened read-only lacks the newer ones
+        (``reuse.cluster_id`` came with migration 11)."""
+        return self.conn.execute("SELECT 1 FROM pragma_table_info(?) WHERE name = ?", (table, column)).fetchone() \
             is not None
 
     def counts(self) -> dict[str, int]:

@@ -52,14 +52,21 @@ def _article_records(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
-def _rows(sql: str, json_columns: tuple[str, ...] = ()) -> Callable[[Store], Iterator[dict[str, Any]]]:
-    table = re.search(r"\bFROM\s+(\w+)", sql).group(1)
+def _rows(sql: str, json_columns: tuple[str, ...] = (), newer_columns: tuple[str, ...] = ()
+          ) -> Callable[[Store], Iterator[dict[str, Any]]]:
+    """Records of ``sql``. A database written by an older newsgraph and opened read-only (so not
+    migrated) may lack tables and columns: when a table the query reads is missing there is nothing to
+    export, and each of ``newer_columns`` (of the first table read) it lacks is exported as null."""
+    tables = re.findall(r"\b(?:FROM|JOIN)\s+(\w+)", sql)
 
     def records(store: Store) -> Iterator[dict[str, Any]]:
-        # a database written by an older newsgraph, opened read-only, lacks the newer tables: nothing to export
-        if not store.has_table(table):
+        if not all(store.has_table(t) for t in tables):
             return
-        for row in store.conn.execute(sql):
+        query = sql
+        for column in newer_columns:
+            if not store.has_column(tables[0], column):
+                query = re.sub(rf"(?<![\w.]){column}(?=\s+FROM\b)", f"NULL AS {column}", query, count=1)
+        for row in store.conn.execute(query):
             record = dict(row)
             for column in json_columns:
                 if record.get(column) is not None:
@@ -100,7 +107,7 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
         " r.subject_start, r.subject_end, r.object_text, r.object_start, r.object_end, r.cue, r.cue_start, r.cue_end,"
         " r.quote_start, r.quote_end, r.attributed_text, r.method FROM relations r ORDER BY r.article_id, r.start, r.cue_start"),
     "reuse": _rows("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end, similarity, kind, source_article_id,"
-                   " cluster_id FROM reuse ORDER BY a_article_id, a_start"),
+                   " cluster_id FROM reuse ORDER BY a_article_id, a_start", newer_columns=("cluster_id",)),
     "reuse_clusters": _rows("SELECT id, holders, outlets, first_holder, source_article_id, article_id, start, end, text"
                             " FROM reuse_clusters ORDER BY holders DESC, id", ("outlets",)),
     "reuse_cluster_members": _rows("SELECT cluster_id, article_id, start, end FROM reuse_cluster_members"

@@ -210,16 +210,26 @@ def actor_graph(store: Store, outlet: str | None = None, date_from: str | None =
     return graph
 
 
+# the tables each graph reads: a database written by an older newsgraph (opened read-only, not migrated)
+# may lack them, and its graph is then written empty
+GRAPH_TABLES = {"comentions": ("entities", "mentions"), "publications": ("article_roles", "entities"),
+                "reuse": ("reuse",), "actors": ("relations", "mentions", "entities")}
+
+
+def _has_tables(store: Store, graph: str) -> bool:
+    return all(store.has_table(t) for t in GRAPH_TABLES[graph])
+
+
 def write_graphs(store: Store, out_dir: Path) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    comention = comention_graph(store)
+    comention = comention_graph(store) if _has_tables(store, "comentions") else nx.Graph()
     nx.write_graphml(comention, out_dir / "comentions.graphml")
     nx.write_gexf(comention, out_dir / "comentions.gexf")
-    published = publication_graph(store)
+    published = publication_graph(store) if _has_tables(store, "publications") else nx.DiGraph()
     nx.write_graphml(published, out_dir / "publications.graphml")
-    reused = reuse_graph(store)
+    reused = reuse_graph(store) if _has_tables(store, "reuse") else nx.DiGraph()
     nx.write_graphml(reused, out_dir / "reuse.graphml")
-    actors = actor_graph(store)
+    actors = actor_graph(store) if _has_tables(store, "actors") else nx.MultiDiGraph()
     nx.write_graphml(actors, out_dir / "actors.graphml")
     return {"comentions.graphml": comention.number_of_edges(), "publications.graphml": published.number_of_edges(),
             "reuse.graphml": reused.number_of_edges(), "actors.graphml": actors.number_of_edges()}

@@ -28,7 +28,8 @@ from fastapi.staticfiles import StaticFiles
 from newsgraph.store.db import Store, parse_query
 from newsgraph.store.graphs import REUSE_KINDS, actor_graph, comention_graph, reuse_graph, reuse_pair_count, reuse_pair_rows
 from newsgraph.web import queries as Q
-from newsgraph.web.render import STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html
+from newsgraph.web.render import (STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html,
+                                  target_span)
 from newsgraph.web.snapshot import ReadConnection, SnapshotCache, cached
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
@@ -270,9 +271,11 @@ def _add_article_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any, lin
         return Q.document_source(database.conn(), view["article"]["document_id"]) or {}
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    async def article_page(article_id: str) -> HTMLResponse:
+    async def article_page(article_id: str, at: str = "") -> HTMLResponse:
         view = _article_view_or_404(database, article_id)
-        return page("article.html", v=view, a=view["article"], blocks=paragraph_blocks(view, links))
+        target = target_span(at, view["article"]["text"]) if at else None
+        return page("article.html", v=view, a=view["article"], blocks=paragraph_blocks(view, links, target),
+                    at=target, at_asked=at)
 
     @app.get("/article/{article_id}/source", response_class=HTMLResponse, include_in_schema=False)
     def source_page(article_id: str) -> HTMLResponse:
@@ -319,7 +322,9 @@ def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
                   date_to: str = Query("", alias="to")) -> dict[str, Any]:
         """The actor network: ``edges=comention`` (edge weight = articles naming both) or
         ``edges=relations`` (directed, weight = relations, counts per predicate in ``kinds``),
-        over the articles of ``outlet`` between the dates, filtered by node type and weight."""
+        over the articles of ``outlet`` between the dates, filtered by node type and weight. Each node has
+        its ``community`` in the network returned (Louvain on the links returned; ``communities`` lists
+        them, largest first, with their size and most mentioned members)."""
         graph = database.graph(edges, outlet, date_from, date_to)
         if edges == "relations":
             return Q.relation_graph_json(graph, type, min_weight, limit)
@@ -342,17 +347,27 @@ def _add_entity_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph_page(edges: GraphEdges = "comention", type: str = "", min_weight: Optional[int] = Query(None, ge=1),
-                   limit: int = Query(60, ge=1, le=2000), outlet: str = "", date_from: str = Query("", alias="from"),
-                   date_to: str = Query("", alias="to")) -> HTMLResponse:
+                   limit: int = Query(60, ge=1, le=2000), links: int = Query(Q.READABLE_LINKS, ge=1, le=20000),
+                   outlet: str = "", date_from: str = Query("", alias="from"), date_to: str = Query("", alias="to")
+                   ) -> HTMLResponse:
         auto = min_weight is None  # the page opens on a network one can read; min weight 1 shows every link
+        graph = database.graph(edges, outlet, date_from, date_to)
         if auto:
-            graph = database.graph(edges, outlet, date_from, date_to)
-            min_weight = Q.readable_min_weight(graph, type, limit, relations=edges == "relations")
+            min_weight = database.cached(("readable-weight", edges, type, limit, links, outlet, date_from, date_to),
+                                         lambda: Q.readable_min_weight(graph, type, limit, relations=edges == "relations",
+                                                                       links=links))
         data = api_graph(edges, type, min_weight, limit, outlet, date_from, date_to)
         conn = database.conn()
-        return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit, auto_weight=auto,
-                    outlet=outlet, date_from=date_from, date_to=date_to, types=Q.entity_types(conn),
-                    outlets=Q.dashboard_choices(conn).get("outlets", []),
+        keep = {"edges": edges, "type": type, "outlet": outlet, "from": date_from, "to": date_to}
+        keep |= {} if auto else {"min_weight": min_weight}
+        linked = database.cached(("linked-nodes", edges, type, outlet, date_from, date_to),
+                                 lambda: Q.linked_nodes(graph, type))
+        scale = {"linked": linked, "more": {**keep, "limit": min(2000, limit * 2),
+                                                                "links": min(20000, links * 2)},
+                 "fewer": {**keep, "limit": max(1, limit // 2), "links": max(1, links // 2)}}
+        return page("graph.html", data=data, edges=edges, kind=type, min_weight=min_weight, limit=limit, links=links,
+                    auto_weight=auto, outlet=outlet, date_from=date_from, date_to=date_to, types=Q.entity_types(conn),
+                    outlets=Q.dashboard_choices(conn).get("outlets", []), scale=scale,
                     predicates=sorted({k for link in data["links"] for k in link.get("kinds", {})}))
 
 
@@ -473,6 +488,7 @@ def _add_technique_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -
 
 
 ReuseKind = Literal["", "exact", "near", "passage", "translation"]
+CLUSTERS_PER_PAGE = 25
 PAIR_COLUMNS = ["kind", "directed", "from_id", "from_outlet", "from_title", "from_date", "from_lang", "to_id",
                 "to_outlet", "to_title", "to_date", "to_lang", "passages", "chars", "similarity"]
 
@@ -538,13 +554,45 @@ def _add_reuse_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> No
         return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
                                  headers={"content-disposition": 'attachment; filename="reuse-pairs.csv"'})
 
+    @app.get("/api/reuse/clusters", tags=["reuse"])
+    def api_reuse_clusters(page_no: int = Query(1, alias="page", ge=1), limit: int = Query(25, ge=1, le=500),
+                           holders: int = Query(Q.CLUSTER_HOLDERS_SHOWN, ge=0, le=1000)) -> dict[str, Any]:
+        """The most-copied passages: reuse clusters (articles holding one passage, or one whole text),
+        most holders first, then most outlets; each with its outlets, languages, the likely original
+        and ``evidence`` (why it was named, or why none was), the record kinds joining it and its first
+        ``holders`` holders (article, span, outlet, date), earliest first. ``stored`` is false for a
+        database written before clusters existed (run ``newsgraph reuse`` again)."""
+        if not analysed():
+            return {"analysed": False, "stored": False, "total": 0, "clusters": [], "page": page_no}
+        found = Q.reuse_clusters(database.conn(), limit, (page_no - 1) * limit, holders=holders)
+        return {"analysed": True, "page": page_no} | found
+
+    @app.get("/api/reuse/clusters/{cluster_id}", tags=["reuse"])
+    def api_reuse_cluster(cluster_id: str, holders: int = Query(5000, ge=0, le=100000)) -> dict[str, Any]:
+        """One reuse cluster with up to ``holders`` of its holders, earliest first."""
+        found = Q.reuse_clusters(database.conn(), 1, cluster_id=cluster_id, holders=holders) if analysed() else {}
+        if not found.get("clusters"):
+            raise HTTPException(404, f"no reuse cluster {cluster_id}")
+        return found["clusters"][0]
+
+    @app.get("/api/reuse/boilerplate", tags=["reuse"])
+    def api_boilerplate(limit: int = Query(200, ge=1, le=10000)) -> dict[str, Any]:
+        """Each outlet's boilerplate: text it repeats across its own articles (footers, standing
+        lines), kept apart and never reported as reuse; most repeated first."""
+        return Q.boilerplate(database.conn(), limit) if analysed() else {"stored": False, "total": 0, "rows": []}
+
     @app.get("/reuse", response_class=HTMLResponse, include_in_schema=False)
-    def reuse_page(kind: ReuseKind = "", min_weight: int = Query(1, ge=1), page_no: int = Query(1, alias="page", ge=1)
-                   ) -> HTMLResponse:
+    def reuse_page(kind: ReuseKind = "", min_weight: int = Query(1, ge=1), page_no: int = Query(1, alias="page", ge=1),
+                   clusters_page: int = Query(1, ge=1)) -> HTMLResponse:
         data = api_reuse(kind, min_weight, page_no, 100)
         everything = Q.reuse_graph_json(graph_of("", 1))  # the script filters by kind and weight in the page
         return page("reuse.html", r=data, graph=everything, kind=kind, kinds=REUSE_KINDS, min_weight=min_weight,
-                    page_no=page_no, page_size=100)
+                    page_no=page_no, page_size=100, c=api_reuse_clusters(clusters_page, CLUSTERS_PER_PAGE, Q.CLUSTER_HOLDERS_SHOWN),
+                    clusters_page=clusters_page, clusters_size=CLUSTERS_PER_PAGE, plates=api_boilerplate(200))
+
+    @app.get("/reuse/cluster/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
+    def cluster_page(cluster_id: str) -> HTMLResponse:
+        return page("reuse_cluster.html", cluster=api_reuse_cluster(cluster_id, 5000))
 
 
 # ------------------------------------------------------------------ tables as CSV

@@ -575,20 +575,35 @@ def entity_view(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | No
     layers = layer_status(conn)
     entity["quotes"] = entity_quotes(conn, entity_id) if layers["quotes"] else None
     entity["quotes_about"] = entity_quotes_about(conn, entity_id) if layers["quotes"] else None
+    entity["quotes_total"] = entity_quotes_count(conn, entity_id) if layers["quotes"] else 0
+    entity["quotes_about_total"] = entity_quotes_about_count(conn, entity_id) if layers["quotes"] else 0
     entity["relations"] = entity_relations(conn, entity_id) if layers["relations"] else None
     return entity
 
 
-def entity_quotes_about(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Quotes that name the entity inside their text, by other speakers (or none resolved)."""
+QUOTES_LISTED = 500  # quotes by (and about) an entity read for its page; the page says how many there are
+
+
+def _quotes_about_sql(select: str) -> str:
+    return (f"SELECT {select} FROM mentions m JOIN quotes q ON q.article_id = m.article_id AND q.start <= m.start"
+            " AND m.end <= q.end JOIN articles a ON a.id = q.article_id"
+            " LEFT JOIN mentions s ON s.article_id = q.article_id AND s.start = q.speaker_mention_start"
+            " AND s.end = q.speaker_mention_end"
+            " WHERE m.entity_id = ? AND (s.entity_id IS NULL OR s.entity_id != m.entity_id)")
+
+
+def entity_quotes_about(conn: sqlite3.Connection, entity_id: str, limit: int = QUOTES_LISTED) -> list[dict[str, Any]]:
+    """Quotes that name the entity inside their text, by other speakers (or none resolved), newest
+    article first and in text order within one."""
     return [dict(r) for r in conn.execute(
-        "SELECT DISTINCT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date"
-        " FROM mentions m JOIN quotes q ON q.article_id = m.article_id AND q.start <= m.start AND m.end <= q.end"
-        " JOIN articles a ON a.id = q.article_id"
-        " LEFT JOIN mentions s ON s.article_id = q.article_id AND s.start = q.speaker_mention_start"
-        " AND s.end = q.speaker_mention_end"
-        " WHERE m.entity_id = ? AND (s.entity_id IS NULL OR s.entity_id != m.entity_id)"
-        " ORDER BY a.date DESC, q.article_id, q.start LIMIT ?", (entity_id, limit))]
+        _quotes_about_sql("DISTINCT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title,"
+                          " a.lang, a.date, a.outlet, a.rowid AS article_rowid")
+        + " ORDER BY a.date IS NULL, a.date DESC, a.rowid, q.start LIMIT ?", (entity_id, limit))]
+
+
+def entity_quotes_about_count(conn: sqlite3.Connection, entity_id: str) -> int:
+    return conn.execute("SELECT count(*) FROM (" + _quotes_about_sql("DISTINCT q.article_id, q.start, q.end") + ")",
+                        (entity_id,)).fetchone()[0]
 
 
 def entity_relations(conn: sqlite3.Connection, entity_id: str, limit: int = 300) -> list[dict[str, Any]]:
@@ -597,13 +612,33 @@ def entity_relations(conn: sqlite3.Connection, entity_id: str, limit: int = 300)
     return Store.over(conn, "").relation_rows(actor=entity_id, limit=limit)
 
 
-def entity_quotes(conn: sqlite3.Connection, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Quotes whose speaker mention resolves to the entity."""
+_QUOTES_BY = (" FROM quotes q JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
+              " AND m.end = q.speaker_mention_end JOIN articles a ON a.id = q.article_id WHERE m.entity_id = ?")
+
+
+def entity_quotes(conn: sqlite3.Connection, entity_id: str, limit: int = QUOTES_LISTED) -> list[dict[str, Any]]:
+    """Quotes whose speaker mention resolves to the entity, newest article first and in text order
+    within one."""
     return [dict(r) for r in conn.execute(
-        "SELECT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date"
-        " FROM quotes q JOIN mentions m ON m.article_id = q.article_id AND m.start = q.speaker_mention_start"
-        " AND m.end = q.speaker_mention_end JOIN articles a ON a.id = q.article_id WHERE m.entity_id = ?"
-        " ORDER BY a.date DESC LIMIT ?", (entity_id, limit))]
+        "SELECT DISTINCT q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker_text, a.title, a.lang, a.date,"
+        " a.outlet, a.rowid AS article_rowid" + _QUOTES_BY
+        + " ORDER BY a.date IS NULL, a.date DESC, a.rowid, q.start LIMIT ?", (entity_id, limit))]
+
+
+def entity_quotes_count(conn: sqlite3.Connection, entity_id: str) -> int:
+    return conn.execute("SELECT count(*) FROM (SELECT DISTINCT q.article_id, q.start, q.end" + _QUOTES_BY + ")",
+                        (entity_id,)).fetchone()[0]
+
+
+def quotes_by_article(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Quotes grouped by their article (title, outlet, date, language), in the order the articles
+    first appear; each group's ``quotes`` in text order."""
+    groups: dict[str, dict[str, Any]] = {}
+    for q in quotes:
+        group = groups.setdefault(q["article_id"], {k: q[k] for k in ("article_id", "title", "outlet", "date", "lang")}
+                                  | {"quotes": []})
+        group["quotes"].append(q)
+    return [g | {"n": len(g["quotes"])} for g in groups.values()]
 
 
 def entity_spellings(conn: sqlite3.Connection, entity_id: str) -> list[dict[str, Any]]:
@@ -669,24 +704,83 @@ def readable_min_weight(graph: Any, kind: str = "", limit: int = 60, relations: 
                         links: int = READABLE_LINKS) -> int:
     """The smallest edge weight at which the network of the ``limit`` top nodes has at most ``links``
     links (co-mentions at weight 1 make a hairball: 150 nodes and 1,500 links on six pages)."""
-    build = relation_graph_json if relations else graph_json
-    for weight in range(1, 51):
-        if len(build(graph, kind, weight, limit)["links"]) <= links:
+    import numpy as np
+
+    base = collapsed_relations(graph) if relations else graph
+    nodes = list(base.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    # filtered_graph's order: most mentioned first, ties in graph order; rank[i] = place of node i
+    order = sorted(range(len(nodes)), key=lambda i: (-(base.nodes[nodes[i]].get("mentions") or 0), i))
+    rank = np.empty(len(nodes), dtype=np.int64)
+    rank[order] = np.arange(len(nodes))
+    edges = [(index[a], index[b], d.get("weight", 1)) for a, b, d in base.edges(data=True)
+             if not kind or (base.nodes[a].get("type") == kind and base.nodes[b].get("type") == kind)]
+    if not edges:
+        return 1
+    a, b, w = (np.array(column, dtype=np.int64) for column in zip(*edges))
+    for weight in range(1, 51):  # the edges filtered_graph would keep, counted without building it
+        kept = w >= weight
+        linked = np.unique(np.concatenate([a[kept], b[kept]]))
+        top = np.zeros(len(nodes), dtype=bool)
+        top[linked[np.argsort(rank[linked])][:limit]] = True
+        if int(np.count_nonzero(top[a[kept]] & top[b[kept]])) <= links:
             return weight
     return 50
+
+
+def linked_nodes(graph: Any, kind: str = "") -> int:
+    """How many nodes (of type ``kind``) have a link at any weight: what "show more" can reach."""
+    if not kind:
+        return sum(1 for n in graph.nodes if any(m != n for m in nx.all_neighbors(graph, n)))
+    return sum(1 for n, d in graph.nodes(data=True) if d.get("type") == kind
+               and any(m != n and graph.nodes[m].get("type") == kind for m in nx.all_neighbors(graph, n)))
+
+
+COMMUNITY_COLOURS = 10  # communities with a colour of their own; smaller ones share a grey
+
+
+def communities(graph: Any, shown: int = COMMUNITY_COLOURS) -> tuple[dict[Any, int], list[dict[str, Any]]]:
+    """Communities of the network as drawn (Louvain modularity on the edge weights, networkx, fixed
+    seed so a page shows the same colours each time): each node's community number, largest first,
+    and for the first ``shown`` their size and most mentioned members (the legend); the rest are
+    numbered ``shown`` and listed as one "smaller communities" entry."""
+    if graph.number_of_nodes() == 0:
+        return {}, []
+    undirected = nx.Graph()
+    undirected.add_nodes_from(graph.nodes)
+    for a, b, d in graph.edges(data=True):
+        weight = d.get("weight", 1) + (undirected[a][b]["weight"] if undirected.has_edge(a, b) else 0)
+        undirected.add_edge(a, b, weight=weight)
+    found = nx.community.louvain_communities(undirected, weight="weight", seed=1)
+    mentions = lambda n: graph.nodes[n].get("mentions") or 0  # noqa: E731
+    found = sorted(found, key=lambda c: (-len(c), -max(mentions(n) for n in c), min(map(str, c))))
+    number = {n: min(i, shown) for i, members in enumerate(found) for n in members}
+    legend = [{"community": i, "size": len(members),
+               "top": [graph.nodes[n].get("label", n) for n in sorted(members, key=lambda n: (-mentions(n), str(n)))[:3]]}
+              for i, members in enumerate(found[:shown])]
+    rest = found[shown:]
+    if rest:
+        legend.append({"community": shown, "size": sum(len(c) for c in rest), "top": [], "communities": len(rest)})
+    return number, legend
 
 
 def graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150, max_links: int = 1500
                ) -> dict[str, Any]:
     """The co-mention graph as nodes and links, filtered by entity type and edge weight,
-    keeping the ``limit`` most mentioned nodes that have an edge left and the heaviest links."""
+    keeping the ``limit`` most mentioned nodes that have an edge left and the heaviest links (a node
+    left without a link among them is not listed); each node carries its ``community`` in the
+    network drawn (see :func:`communities`; the legend is ``communities``)."""
     sub = filtered_graph(graph, kind, min_weight, limit)
-    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions", "articles")}}
-             for n in sub.nodes]
     edges = sorted(sub.edges(data=True), key=lambda e: -e[2].get("weight", 1))[:max_links]
     links = [{"source": a, "target": b, "weight": d.get("weight", 1)} for a, b, d in edges]
+    drawn = nx.Graph()
+    drawn.add_edges_from((a, b, d) for a, b, d in edges if a != b)  # a node whose links all fell out is not drawn
+    nx.set_node_attributes(drawn, {n: sub.nodes[n] for n in drawn.nodes})
+    number, legend = communities(drawn)
+    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions", "articles")},
+              "community": number.get(n)} for n in drawn.nodes]
     nodes.sort(key=lambda n: -(n["mentions"] or 0))
-    return {"nodes": nodes, "links": links}
+    return {"nodes": nodes, "links": links, "communities": legend}
 
 
 def relation_graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150, max_links: int = 1500
@@ -695,12 +789,17 @@ def relation_graph_json(graph: Any, kind: str = "", min_weight: int = 1, limit: 
     weighing all their relations, ``kinds`` = relations per predicate (the page filters by
     predicate with them), ``polarity`` = their net sign, ``evidence`` = relation ids."""
     sub = filtered_graph(collapsed_relations(graph), kind, min_weight, limit)
-    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions")}} for n in sub.nodes]
-    nodes.sort(key=lambda n: -(n["mentions"] or 0))
     edges = sorted(sub.edges(data=True), key=lambda e: -e[2]["weight"])[:max_links]
     links = [{"source": a, "target": b, "weight": d["weight"], "kinds": d["kinds"], "polarity": d["polarity"],
               "evidence": d["evidence"], "arrow": True} for a, b, d in edges]
-    return {"nodes": nodes, "links": links}
+    drawn = nx.DiGraph()
+    drawn.add_edges_from((a, b, d) for a, b, d in edges if a != b)  # a node whose links all fell out is not drawn
+    nx.set_node_attributes(drawn, {n: sub.nodes[n] for n in drawn.nodes})
+    number, legend = communities(drawn)
+    nodes = [{"id": n, **{k: sub.nodes[n].get(k) for k in ("label", "type", "mentions")}, "community": number.get(n)}
+             for n in drawn.nodes]
+    nodes.sort(key=lambda n: -(n["mentions"] or 0))
+    return {"nodes": nodes, "links": links, "communities": legend}
 
 
 def collapsed_relations(graph: Any) -> nx.DiGraph:
@@ -726,13 +825,20 @@ def filtered_relation_graph(graph: Any, kind: str = "", min_weight: int = 1, lim
 
 def filtered_graph(graph: Any, kind: str = "", min_weight: int = 1, limit: int = 150) -> Any:
     """A subgraph of ``graph``: nodes of type ``kind`` (any when empty), edges of at least
-    ``min_weight``, the ``limit`` most mentioned connected nodes."""
-    keep = [n for n, d in graph.nodes(data=True) if not kind or d.get("type") == kind]
-    sub = graph.subgraph(keep).copy()
-    sub.remove_edges_from([(a, b) for a, b, d in sub.edges(data=True) if d.get("weight", 1) < min_weight])
-    connected = [n for n in sub.nodes if sub.degree(n) > 0]
-    connected.sort(key=lambda n: -(sub.nodes[n].get("mentions") or 0))
-    return sub.subgraph(connected[:limit]).copy()
+    ``min_weight``, the ``limit`` most mentioned connected nodes (ties in the graph's node order).
+    Built from the edges that pass rather than by copying the whole graph: the page tries up to 50
+    weights to find a readable one, and a copy of the corpus graph each time took seconds."""
+    nodes = graph.nodes
+    wanted = (lambda n: True) if not kind else (lambda n: nodes[n].get("type") == kind)  # noqa: E731
+    edges = [(a, b, d) for a, b, d in graph.edges(data=True)
+             if d.get("weight", 1) >= min_weight and wanted(a) and wanted(b)]
+    linked = {n for a, b, _ in edges for n in (a, b)}
+    top = sorted((n for n in nodes if n in linked), key=lambda n: -(nodes[n].get("mentions") or 0))[:limit]
+    keep = set(top)
+    out = graph.__class__()
+    out.add_nodes_from((n, nodes[n]) for n in nodes if n in keep)  # in the graph's order, as a subgraph has them
+    out.add_edges_from((a, b, d) for a, b, d in edges if a in keep and b in keep)
+    return out
 
 
 # ------------------------------------------------------------------ technique dashboard
@@ -866,3 +972,38 @@ def reuse_graph_json(graph: Any) -> dict[str, Any]:
               "arrow": d["weight"] > d["undirected"]} for u, v, d in graph.edges(data=True)]
     links.sort(key=lambda link: (-link["weight"], link["source"], link["target"]))
     return {"nodes": nodes, "links": links}
+
+
+# ------------------------------------------------------------------ reuse clusters and boilerplate
+
+
+CLUSTER_HOLDERS_SHOWN = 50  # holders listed under each cluster on the reuse page (all on the cluster's own page)
+CLUSTER_TEXT_SHOWN = 700  # characters of the passage shown before it is cut
+
+
+def reuse_clusters(conn: sqlite3.Connection, limit: int = 25, offset: int = 0, cluster_id: str | None = None,
+                   holders: int = CLUSTER_HOLDERS_SHOWN) -> dict[str, Any]:
+    """The most-copied passages: one page of reuse clusters (most holders, then most outlets first),
+    each with why its likely original was named (:func:`newsgraph.corpus.reuse.original_evidence`)
+    and its first ``holders`` holders, earliest first. ``stored`` is false for a database written
+    before clusters existed."""
+    from newsgraph.corpus.reuse import original_evidence
+
+    store = Store.over(conn, "")
+    stored = store.has_table("reuse_clusters")
+    rows = store.reuse_cluster_rows(limit=limit, offset=offset, cluster_id=cluster_id) if stored else []
+    for row in rows:
+        row["evidence"] = original_evidence(row)
+        row["holder_rows"] = store.reuse_cluster_holders(row["id"], limit=holders)
+        row["shown_text"] = row["text"][:CLUSTER_TEXT_SHOWN]
+    total = (1 if rows else 0) if cluster_id else store.reuse_cluster_count()
+    return {"stored": stored, "total": total, "clusters": rows}
+
+
+def boilerplate(conn: sqlite3.Connection, limit: int = 200) -> dict[str, Any]:
+    """Each outlet's boilerplate (text it repeats in its own articles: never reported as reuse),
+    most repeated first; ``stored`` is false for a database written before it was kept."""
+    store = Store.over(conn, "")
+    stored = store.has_table("boilerplate")
+    rows = store.boilerplate_rows(limit=limit) if stored else []
+    return {"stored": stored, "total": store.boilerplate_count(), "rows": rows}

@@ -40,6 +40,10 @@ class ServerLinks:
     def source(self, article_id: str) -> str | None:
         return "/article/" + quote(article_id, safe="") + "/source"
 
+    def article_at(self, article_id: str, start: int, end: int) -> str | None:
+        """The reader with characters ``start``–``end`` marked and scrolled to."""
+        return f"/article/{quote(article_id, safe='')}?at={int(start)}-{int(end)}#at"
+
     def entity(self, entity_id: str | None) -> str | None:
         return "/entity/" + quote(entity_id, safe="") if entity_id else None
 
@@ -74,6 +78,10 @@ class ReportLinks:
 
     def article(self, article_id: str) -> str | None:
         return f"article-{article_id}.html" if article_id in self.articles else None
+
+    def article_at(self, article_id: str, start: int, end: int) -> str | None:
+        """A static page cannot mark a span: the article's page, when the report has it."""
+        return self.article(article_id)
 
     def source(self, article_id: str) -> str | None:
         return None
@@ -124,10 +132,11 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), finalize=clean_display, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)  # templates ship with the package: no stat() per page
-    from newsgraph.web.queries import DEFAULT_MIN_CONFIDENCE, param_value
+    from newsgraph.web.queries import DEFAULT_MIN_CONFIDENCE, param_value, quotes_by_article
 
     env.globals.update(text_dir=text_dir, safe_href=safe_href, snippet_html=snippet_html, facet_links=facet_links,
-                       param_value=param_value, default_min_conf=DEFAULT_MIN_CONFIDENCE)
+                       param_value=param_value, quotes_by_article=quotes_by_article,
+                       default_min_conf=DEFAULT_MIN_CONFIDENCE)
     env.filters["combine_dict"] = lambda d, key, value: {**{k: v for k, v in d.items() if k != "page"}, key: value}
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)
     return env
@@ -182,18 +191,36 @@ def article_highlights(view: dict[str, Any], links: Any) -> list[Highlight]:
     return spans + reuse_highlights(view["layers"].get("reuse"), view["article"]["id"], view["paragraphs"], links)
 
 
-def paragraph_blocks(view: dict[str, Any], links: Any) -> list[dict[str, Any]]:
-    """Each paragraph of the article as highlighted HTML with its language and direction."""
+def target_span(at: str, text: str) -> tuple[int, int] | None:
+    """The span ``START-END`` of a reader link (``?at=``), when it lies inside ``text``."""
+    match = re.fullmatch(r"(\d{1,9})-(\d{1,9})", at.strip())
+    if not match:
+        return None
+    start, end = int(match.group(1)), int(match.group(2))
+    return (start, end) if 0 <= start < end <= len(text) else None
+
+
+def paragraph_blocks(view: dict[str, Any], links: Any, at: tuple[int, int] | None = None) -> list[dict[str, Any]]:
+    """Each paragraph of the article as highlighted HTML with its language and direction; ``at``
+    (a span the link asked for, e.g. a reused passage) is marked in every paragraph it covers, and the
+    paragraph where it starts is the ``anchor`` the page scrolls to."""
     text = view["article"]["text"]
     spans = article_highlights(view, links)
     paragraphs = view["paragraphs"] or [{"start": 0, "end": len(text), "lang": view["article"]["lang"], "kind": "body"}]
     blocks = []
+    anchored = False
     for p in paragraphs:
         inside = [Highlight(s.start - p["start"], s.end - p["start"], s.layer, s.label, s.href, s.title)
                   for s in spans if s.start >= p["start"] and s.end <= p["end"]]
+        anchor = False
+        if at and at[0] < p["end"] and p["start"] < at[1]:
+            a, b = max(at[0], p["start"]), min(at[1], p["end"])
+            inside.append(Highlight(a - p["start"], b - p["start"], "at", "", None,
+                                    f"characters {at[0]}–{at[1]}: the passage the link points to"))
+            anchor, anchored = not anchored, True
         lang = p.get("lang") or view["article"]["lang"]
         blocks.append({"html": layered_html(text[p["start"]:p["end"]], inside, offset=p["start"]),
-                       "lang": lang, "dir": text_dir(lang), "kind": p.get("kind", "body")})
+                       "lang": lang, "dir": text_dir(lang), "kind": p.get("kind", "body"), "anchor": anchor})
     return blocks
 
 

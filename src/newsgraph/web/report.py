@@ -2,7 +2,8 @@
 
 One flat directory: ``index.html`` (corpus statistics and the article list), an
 ``article-ID.html`` per article, an ``entity-ID.html`` per listed entity, the network,
-the outlet-to-outlet reuse graph, the technique dashboard with a ``technique-NAME.html``
+the reuse page (the most-copied passages, the outlet-to-outlet reuse graph, the top pairs and
+each outlet's boilerplate), the technique dashboard with a ``technique-NAME.html``
 evidence page per technique, the timeline and the outlets, plus ``static/`` (CSS and JS
 copied from the package).
 Nothing is loaded from elsewhere; pages carry a Content-Security-Policy meta tag.
@@ -23,6 +24,7 @@ MAX_ARTICLES = 5000
 MAX_ENTITIES = 1000
 MAX_EVIDENCE = 1000  # spans per technique evidence page
 MAX_PAIRS = 1000  # article pairs listed on the reuse page
+MAX_CLUSTERS = 200  # most-copied passages listed on the reuse page (each with its first holders)
 
 
 def write_report(db: str | Path, out_dir: str | Path, max_articles: int = MAX_ARTICLES,
@@ -82,14 +84,18 @@ def _write_techniques(writer: "_PageWriter", database: ReadOnlyDatabase, dashboa
 
 
 def _write_reuse(writer: "_PageWriter", database: ReadOnlyDatabase, analysed: bool) -> None:
-    """The outlet-to-outlet reuse graph (all kinds; the page's script filters) and the top pairs."""
+    """The most-copied passages, the outlet-to-outlet reuse graph (all kinds; the page's script
+    filters), the top pairs and each outlet's boilerplate."""
     store = database.store()
     graph = Q.reuse_graph_json(reuse_graph(store)) if analysed else {"nodes": [], "links": []}
     data = {"analysed": analysed, "kind": "", "graph": graph, "page": 1,
             "pairs": list(reuse_pair_rows(store, REUSE_KINDS, MAX_PAIRS)) if analysed else [],
             "total_pairs": reuse_pair_count(store) if analysed else 0}
+    conn = database.conn()
+    clusters = Q.reuse_clusters(conn, MAX_CLUSTERS) if analysed else {"stored": False, "total": 0, "clusters": []}
+    plates = Q.boilerplate(conn) if analysed else {"stored": False, "total": 0, "rows": []}
     writer.write("reuse.html", "reuse.html", r=data, graph=graph, kind="", kinds=REUSE_KINDS, min_weight=1,
-                 page_no=1, page_size=MAX_PAIRS)
+                 page_no=1, page_size=MAX_PAIRS, c=clusters, clusters_page=1, clusters_size=MAX_CLUSTERS, plates=plates)
 
 
 class _PageWriter:

@@ -3,11 +3,23 @@
 // Reads the graph from the canvas's data-graph attribute (JSON, HTML-escaped by the server);
 // labels are drawn with fillText, so no entity or outlet name is ever parsed as HTML.
 // Optional page controls: #graph-type (node type), #graph-min-weight, #graph-kind (links weigh
-// their count of that kind, from link.kinds); links with "arrow" get an arrowhead at the target.
+// their count of that kind, from link.kinds), #graph-colour (nodes coloured by node.community, computed by
+// the server, or by type; the matching [data-legend] element is shown); links with "arrow" get an
+// arrowhead at the target.
 "use strict";
 (function () {
   var COLORS = { PERSON: "#e0734b", ORG: "#4d9a3d", OUTLET: "#2f7d6b", GPE: "#7b62d8", LOC: "#9a7be0",
                  NORP: "#c9a227", FAC: "#8a6d3b", EVENT: "#c0417a" };
+  // community colours, as in app.css .community-N; the last is every smaller community
+  var COMMUNITY_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                           "#9c755f", "#86bcb6", "#c8ccd3"];
+
+  function colour(n, by) {
+    if (by === "community" && n.community !== null && n.community !== undefined) {
+      return COMMUNITY_COLOURS[Math.min(n.community, COMMUNITY_COLOURS.length - 1)];
+    }
+    return COLORS[n.type] || "#5b8def";
+  }
 
   function filtered(graph, type, minWeight, kind) {
     var keep = {};
@@ -23,12 +35,12 @@
     return { nodes: graph.nodes.filter(function (n) { return linked[n.id]; }), links: links };
   }
 
-  function Layout(canvas, graph) {
+  function Layout(canvas, graph, colourBy) {
     var w = canvas.width, h = canvas.height, self = this;
-    this.canvas = canvas; this.ctx = canvas.getContext("2d");
+    this.canvas = canvas; this.ctx = canvas.getContext("2d"); this.colourBy = colourBy || "type";
     this.nodes = graph.nodes.map(function (n, i) {
       var a = 2 * Math.PI * i / Math.max(1, graph.nodes.length), r = Math.min(w, h) * 0.35;
-      return { id: n.id, label: n.label, type: n.type, mentions: n.mentions || 1, title: n.title,
+      return { id: n.id, label: n.label, type: n.type, mentions: n.mentions || 1, title: n.title, community: n.community,
                x: w / 2 + r * Math.cos(a), y: h / 2 + r * Math.sin(a), vx: 0, vy: 0,
                radius: 4 + Math.min(18, Math.sqrt(n.mentions || 1)) };
     });
@@ -104,8 +116,9 @@
       }
     });
     var labelled = this.nodes.slice().sort(function (a, b) { return b.mentions - a.mentions; }).slice(0, 40);
+    var by = this.colourBy;
     this.nodes.forEach(function (n) {
-      ctx.fillStyle = COLORS[n.type] || "#5b8def";
+      ctx.fillStyle = colour(n, by);
       ctx.beginPath(); ctx.arc(n.sx, n.sy, n.radius, 0, 2 * Math.PI); ctx.fill();
     });
     ctx.font = "12px system-ui, sans-serif";
@@ -119,6 +132,7 @@
       ctx.fillStyle = "#1d2330"; ctx.fillText(text, x, y);
     });
     this.canvas.setAttribute("data-drawn", String(this.nodes.length));
+    this.canvas.setAttribute("data-colour-by", by);
     this.canvas.setAttribute("data-label-boxes", JSON.stringify(boxes.map(function (b) {
       return [Math.round(b.x0), Math.round(b.y0), Math.round(b.x1), Math.round(b.y1)]; })));
   };
@@ -166,7 +180,7 @@
     if (!canvas || !canvas.getContext) return;
     var graph = JSON.parse(canvas.dataset.graph || '{"nodes":[],"links":[]}');
     var type = document.getElementById("graph-type"), minWeight = document.getElementById("graph-min-weight");
-    var kind = document.getElementById("graph-kind");
+    var kind = document.getElementById("graph-kind"), colourBy = document.getElementById("graph-colour");
     var summary = document.getElementById("graph-summary"), current = null;
     var nodeNoun = canvas.dataset.nodes || "entities", weightNote = canvas.dataset.weight || "edge weight = articles naming both";
     function render() {
@@ -185,9 +199,12 @@
       }
       if (current) current.ticks = 1e9;
       window.__graphLayout = null;
-      current = new Layout(canvas, g);
+      var by = colourBy ? colourBy.value : "type";
+      document.querySelectorAll("[data-legend]").forEach(function (legend) { legend.hidden = legend.dataset.legend !== by; });
+      current = new Layout(canvas, g, by);
       window.__graphLayout = current;
     }
+    if (colourBy) colourBy.addEventListener("change", render);
     if (type) type.addEventListener("change", render);
     if (kind) kind.addEventListener("change", render);
     if (minWeight) minWeight.addEventListener("input", render);
