@@ -99,14 +99,19 @@ def judged_spans(lang: str, articles: dict[str, Article], gold: dict[str, list[t
     return out
 
 
+def _groups(spans: list[dict], which: str) -> list[tuple[tuple[str, str], list[dict]]]:
+    """The spans of one half by (language, method family), sorted."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for s in spans:
+        if s["half"] == which:
+            groups[(s["lang"], s["family"])].append(s)
+    return sorted(groups.items())
+
+
 def calibrate(spans: list[dict]) -> dict:
     """lang -> family -> {"*": precision, technique: shrunk precision, "_spans": n} from the calibration half."""
     table: dict = {}
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for s in spans:
-        if s["half"] == "calibration":
-            groups[(s["lang"], s["family"])].append(s)
-    for (lang, family), rows in sorted(groups.items()):
+    for (lang, family), rows in _groups(spans, "calibration"):
         p_family = sum(r["right"] for r in rows) / len(rows)
         entry = {"*": round(p_family, 4), "_spans": len(rows)}
         by_tech: dict[str, list[dict]] = defaultdict(list)
@@ -122,11 +127,7 @@ def calibrate(spans: list[dict]) -> dict:
 def evaluate(spans: list[dict], table: dict) -> dict:
     """On the evaluation half: per language and family, spans, observed precision, mean calibrated confidence."""
     out: dict = {}
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for s in spans:
-        if s["half"] == "evaluation":
-            groups[(s["lang"], s["family"])].append(s)
-    for (lang, family), rows in sorted(groups.items()):
+    for (lang, family), rows in _groups(spans, "evaluation"):
         entry = table.get(lang, {}).get(family, {})
         conf = [entry.get(r["technique"], entry.get("*")) for r in rows]
         known = [c for c in conf if c is not None]
