@@ -1,0 +1,76 @@
+"""The HTML spine's shortcuts give the answers of the slow paths they replace.
+
+Each speed-up in segmentation is a cheaper way to the same result: these tests hold each
+shortcut against the computation it stands for, on generated inputs around the decision
+boundaries, so a shortcut that changes an output fails here (the speed itself is measured
+by bench/html_speed.py, not asserted).
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from newsgraph.segment.articles import NEAR_CONTAINED_CUTOFF, _near_contained
+
+WORDS = ("the minister said that talks on the border would resume after the holiday while "
+         "officials in the capital denied any change of policy on sanctions trade and security").split()
+
+
+@st.composite
+def near_copy_pairs(draw):
+    """A paragraph and a longer one holding it with a few random edits, often near the cutoff."""
+    short = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=12, max_size=60)))
+    chars = list(short)
+    for _ in range(draw(st.integers(0, max(1, len(short) // 6)))):
+        at = draw(st.integers(0, len(chars)))
+        action = draw(st.sampled_from(("insert", "delete", "replace")))
+        letter = draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz ,.'"))
+        if action == "insert" or not chars:
+            chars.insert(at, letter)
+        elif action == "delete":
+            del chars[min(at, len(chars) - 1)]
+        else:
+            chars[min(at, len(chars) - 1)] = letter
+    before = " ".join(draw(st.lists(st.sampled_from(WORDS), max_size=30)))
+    after = " ".join(draw(st.lists(st.sampled_from(WORDS), max_size=30)))
+    return short, f"{before} {''.join(chars)} {after}".strip()
+
+
+@st.composite
+def edge_cut_pairs(draw):
+    """The tight case of the LCS bound: the paragraph with up to a fifth of its characters
+    deleted, at the very start or end of the longer one, so the best window is shorter
+    than the paragraph and the score sits near the cutoff."""
+    short = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=12, max_size=60)))
+    gone = set(draw(st.lists(st.integers(0, len(short) - 1), max_size=len(short) // 5)))
+    cut = "".join(ch for i, ch in enumerate(short) if i not in gone)
+    other = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30)))
+    return short, cut + " " + other if draw(st.booleans()) else other + " " + cut
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(near_copy_pairs(), edge_cut_pairs()))
+def test_near_contained_agrees_with_partial_ratio(pair):
+    short, long = pair
+    expected = fuzz.partial_ratio(short, long, score_cutoff=NEAR_CONTAINED_CUTOFF) > 0
+    assert _near_contained(short, long) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abc de", min_size=1, max_size=120), st.text(alphabet="abc de", min_size=1, max_size=200))
+def test_near_contained_agrees_on_arbitrary_strings(a, b):
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    assert _near_contained(short, long) == (fuzz.partial_ratio(short, long, score_cutoff=NEAR_CONTAINED_CUTOFF) > 0)
+
+
+def test_near_contained_sees_a_pull_quote_and_rejects_another_paragraph():
+    quote = ("The minister said the talks on the border would resume after the holiday, "
+             "and that no change of policy on sanctions was planned.")
+    body = ("Officials in the capital met on Monday. " + quote.replace("holiday,", "holiday")
+            + " Trade figures were published later.")
+    other = ("Security officials in the capital denied on Monday that trade with the neighbouring "
+             "state had resumed, and said sanctions remained in force.")
+    assert _near_contained(quote, body)
+    assert not _near_contained(quote, other)
