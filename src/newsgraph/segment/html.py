@@ -71,20 +71,21 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     if not isinstance(html, str) or not html.strip() or len(html) > MAX_HTML_CHARS:
         return empty
     empty.lang = page_language(html)
-    document = run_trafilatura(html, url)
-    if document is None:
+    extracted = run_trafilatura(html, url)
+    if extracted is None:
         return empty
+    metadata, body = extracted
     try:
-        paragraphs, unlocated = locate_blocks(html, extracted_blocks(document.body))
+        paragraphs, unlocated = locate_blocks(html, extracted_blocks(body))
     except Exception as exc:  # a bug here must cost one page, not the run
         log.warning("could not locate the extracted text in the page: %r", exc)
         paragraphs, unlocated = [], 0
     return HtmlExtraction(
-        title=_clean(document.title),
-        author=_clean(document.author),
-        date=_iso_date(document.date),
-        outlet=_clean(document.sitename),
-        url=url or _clean(document.url),
+        title=_clean(metadata.title),
+        author=_clean(metadata.author),
+        date=_iso_date(metadata.date),
+        outlet=_clean(metadata.sitename),
+        url=url or _clean(metadata.url),
         lang=empty.lang,
         paragraphs=paragraphs,
         unlocated=unlocated,
@@ -107,39 +108,66 @@ def markup_to_text(fragment: str) -> str:
 
 
 def run_trafilatura(html: str, url: str | None):
-    """trafilatura's Document for the page (body tree + metadata), or None.
+    """trafilatura's page metadata and extracted body tree, or None.
 
     Precision mode first (it drops teasers and link lists that balanced mode
     keeps). When it keeps almost nothing, the page is usually one where it
     mistook a notice for the article: balanced mode then decides, if it finds
     several times more text.
+
+    The page is parsed and its metadata read once, and both modes extract from
+    copies of that tree: ``bare_extraction(html, with_metadata=True)`` would parse
+    the page and read its metadata again in each mode, to the same result (the
+    metadata pass runs on the tree before extraction either way, and with links
+    left out the URL it finds does not change the extraction).
     """
-    document = _bare_extraction(html, url, TRAFILATURA_OPTIONS)
-    kept = _body_length(document)
+    parsed = _parsed_page(html, url)
+    if parsed is None:
+        return None
+    tree, metadata = parsed
+    body = _extracted_body(tree, url, TRAFILATURA_OPTIONS)
+    kept = _body_length(body)
     if kept < RETRY_BELOW_CHARS:
-        balanced = _bare_extraction(html, url, {**TRAFILATURA_OPTIONS, "favor_precision": False})
+        balanced = _extracted_body(tree, url, {**TRAFILATURA_OPTIONS, "favor_precision": False})
         if _body_length(balanced) >= max(RETRY_MIN_GAIN * kept, 1):
-            document = balanced
-    return document
+            body = balanced
+    return None if body is None else (metadata, body)
 
 
-def _bare_extraction(html: str, url: str | None, options: dict):
-    import trafilatura
+def _parsed_page(html: str, url: str | None):
+    """(lxml tree, trafilatura metadata Document) as ``bare_extraction`` makes them, or None."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import Extractor
+    from trafilatura.utils import load_html
 
+    options = Extractor(url=url, with_metadata=True)
     try:
-        document = trafilatura.bare_extraction(html, url=url, with_metadata=True, **options)
+        tree = load_html(html, options.max_file_size)
+        if tree is None:
+            return None
+        metadata = extract_metadata(tree, options.url, options.date_params, options.fast, options.author_blacklist)
     except Exception as exc:  # trafilatura/lxml can fail on pathological markup; never propagate
         log.debug("trafilatura failed: %s", exc)
         return None
-    if document is None or getattr(document, "body", None) is None:
+    return tree, metadata
+
+
+def _extracted_body(tree, url: str | None, options: dict):
+    """The body tree trafilatura extracts from a copy of ``tree`` with ``options``, or None."""
+    import trafilatura
+
+    try:
+        document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
+    except Exception as exc:  # trafilatura/lxml can fail on pathological markup; never propagate
+        log.debug("trafilatura failed: %s", exc)
         return None
-    return document
+    return getattr(document, "body", None) if document is not None else None
 
 
-def _body_length(document) -> int:
-    if document is None:
+def _body_length(body) -> int:
+    if body is None:
         return 0
-    return sum(len(piece.strip()) for piece in document.body.itertext())
+    return sum(len(piece.strip()) for piece in body.itertext())
 
 
 # Elements of trafilatura's output tree that hold other blocks rather than text.
