@@ -8,7 +8,7 @@ by bench/html_speed.py, not asserted).
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
@@ -74,3 +74,74 @@ def test_near_contained_sees_a_pull_quote_and_rejects_another_paragraph():
              "state had resumed, and said sanctions remained in force.")
     assert _near_contained(quote, body)
     assert not _near_contained(quote, other)
+
+
+# --- the markup projection ------------------------------------------------------------------
+
+import html as _html  # noqa: E402
+import re  # noqa: E402
+
+from newsgraph.segment import html as H  # noqa: E402
+
+
+def reference_scan(markup: str):
+    """The scanner as first written: one token at a time with re.match, the content of a
+    raw-text element skipped with a search for its closing tag."""
+    pos, size = 0, len(markup)
+    while pos < size:
+        match = H._TOKEN.match(markup, pos)
+        end, group = match.end(), match.lastgroup
+        if group == "text":
+            yield "text", pos, end, match.group()
+        elif group == "entity":
+            decoded = _html.unescape(match.group())
+            yield "entity", pos, end, decoded if decoded != "\x00" else ""
+        elif group == "tag":
+            name = match.group("name").lower()
+            if name in H._BLOCK_TAGS:
+                yield "break", pos, end, " "
+            if name in H._RAW_TEXT and not markup.startswith("</", pos):
+                closing = re.compile(rf"</{name}\s*>", re.I).search(markup, end)
+                end = closing.end() if closing else end
+        pos = end
+
+
+def reference_projection(markup: str) -> tuple[str, list[int], list[int]]:
+    """Solid text and, per solid character, its raw start and end, from the reference scan."""
+    solid, starts, ends = [], [], []
+    for kind, start, end, text in reference_scan(markup):
+        if kind == "text":
+            for k, ch in enumerate(text):
+                if not H._IGNORABLE.fullmatch(ch):
+                    solid.append(ch)
+                    starts.append(start + k)
+                    ends.append(start + k + 1)
+        elif kind == "entity":
+            for ch in H._IGNORABLE.sub("", text):
+                solid.append(ch)
+                starts.append(start)
+                ends.append(end)
+    return "".join(solid), starts, ends
+
+
+PIECES = ["<p>", "</p>", "<div class='a b'>", "<br/>", "<b>", "</b>", "<a href=\"x>y\">", "</a>", "<script>",
+          "</script>", "<SCRIPT type=x>", "</Script >", "<style>", "</style>", "<title>", "</title>", "<titles>",
+          "<script a=\"</script>\">", "<!-- c -->", "<!--", "-->", "<!DOCTYPE html>", "<?xml?>", "&amp;", "&#x41;",
+          "&#0;", "&nbsp;", "&bogus", "&", "<", "< b", "</ ", "<3", ">", "\u00ad", "\u200b", "\ufeff", "\u200c",
+          "\n", "  ", "\t", "word", "كلمة", "x", "'", '"', "=", "<textarea>", "</textarea>", "<math><annotation>",
+          "</annotation>", "<iframe src=a>", "</iframe>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+@example("<titles>shown</title> text")  # a longer name is not a raw-text element
+@example('<script a="</script>">shown, the tag ends after its quoted value</script> text')
+@example("<SCRIPT type=x>hidden</Script >shown &amp; &bogus &#0; <3 </ x")
+@example("<style>never closed, so an ordinary tag: shown <!-- and an unclosed comment")
+def test_scanner_and_projection_read_markup_as_the_token_loop_did(markup):
+    assert list(H.scan_markup(markup)) == list(reference_scan(markup))
+    solid, starts, ends = reference_projection(markup)
+    projection = H.Projection(markup)
+    assert projection.solid == solid
+    assert [projection.raw_start(i) for i in range(len(solid))] == starts
+    assert [projection.raw_end(i) for i in range(len(solid))] == ends

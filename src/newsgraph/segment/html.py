@@ -222,15 +222,17 @@ def _has_block_child(element) -> bool:
 # without reporting their extent. A regex scanner over the raw string is linear,
 # never raises, and gives exact offsets.
 
+# A comment runs to the first "-->" (or the end of the page); a tag to the first ">" not
+# inside a quoted value. Runs of ordinary characters are taken whole (the forms with one
+# character per step, ``.*?`` and ``(?:...|[^>])*``, match the same text several times slower).
+_COMMENT = r"<!--(?>[^-]*(?:-(?!->)[^-]*)*)(?:-->|\Z)"
+_DECL = r"<[!?][^>]*>?"
+_TAG_REST = r"""(?:[^>=\s]+|\s*=\s*(?:"[^"]*"|'[^']*')|[^>])*>?"""
+_ENTITY = r"&(?:\#[0-9]{1,8};?|\#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
 _TOKEN = re.compile(
-    r"""
-    (?P<comment><!--.*?(?:-->|\Z))
-  | (?P<decl><[!?][^>]*>?)
-  | (?P<tag></?(?P<name>[A-Za-z][^\s/>]*)(?:\s*=\s*(?:"[^"]*"|'[^']*')|[^>])*>?)
-  | (?P<entity>&(?:\#[0-9]{1,8};?|\#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?))
-  | (?P<text>[^<&]+|[<&])
-    """,
-    re.S | re.X,
+    rf"(?P<comment>{_COMMENT})|(?P<decl>{_DECL})|(?P<tag></?(?P<name>[A-Za-z][^\s/>]*){_TAG_REST})"
+    rf"|(?P<entity>{_ENTITY})|(?P<text>[^<&]+|[<&])",
+    re.S,
 )
 
 # Elements whose content is not markup (browsers treat it as raw text) or not displayed
@@ -239,6 +241,35 @@ _TOKEN = re.compile(
 # malformed <title> cannot hide the rest of the page.
 _RAW_TEXT = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "template", "annotation"}
 _RAW_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in _RAW_TEXT}
+
+# What the projection skips, as one pattern so that a run of tags and the whitespace
+# between them is one match (Python then visits each text node once, not each token):
+# the tokens above that show no text, each with the ignorable characters after it. An
+# entity is matched on its own, and so is the opening tag of a raw-text element (whose
+# content is then skipped to its closing tag); the text is what lies between matches.
+# Matches start where scan_markup's tokens start (every "<" and "&" starts one there),
+# so both read a page alike; tests/test_spine_speed.py checks it.
+_RAW_NAME = rf"(?i:{'|'.join(sorted(_RAW_TEXT))})(?=[\s/>]|\Z)"
+_HIDDEN = re.compile(
+    rf"(?P<entity>{_ENTITY})|(?P<raw_open><(?P<raw>{_RAW_NAME}){_TAG_REST})"
+    rf"|(?:(?:{_COMMENT}|{_DECL}|</[A-Za-z][^\s/>]*{_TAG_REST}|<(?!{_RAW_NAME})[A-Za-z][^\s/>]*{_TAG_REST})"
+    rf"[\s\u00ad\u200b\u2060\ufeff]*)+",
+    re.S,
+)
+
+
+def _raw_text_end(html: str, name: str, start: int, unclosed: dict[str, int]) -> int | None:
+    """Where the closing tag of raw-text element ``name``, open at ``start``, ends; None when
+    it is never closed. ``unclosed`` remembers where a search failed: no later one can succeed,
+    so a page of unclosed <script> tags is read in linear time."""
+    if unclosed.get(name, len(html) + 1) <= start:
+        return None
+    closing = _RAW_END[name].search(html, start)
+    if closing is None:
+        unclosed[name] = start
+        return None
+    return closing.end()
+
 
 # Tags that break a line when rendered; everything else is inline (joins words).
 _BLOCK_TAGS = {
@@ -256,28 +287,32 @@ def scan_markup(html: str):
     kind is "text" (a run of literal characters), "entity" (one decoded
     character reference) or "break" (a block-level tag).
     """
-    pos, size = 0, len(html)
-    while pos < size:
-        match = _TOKEN.match(html, pos)
-        if match is None:  # cannot happen ([<&] always matches); guards the loop anyway
-            yield "text", pos, pos + 1, html[pos]
-            pos += 1
-            continue
-        end = match.end()
-        group = match.lastgroup
+    for group, start, end, match in _tokens(html):
         if group == "text":
-            yield "text", pos, end, match.group()
+            yield "text", start, end, match.group()
         elif group == "entity":
-            yield "entity", pos, end, _decode_entity(match.group())
-        elif group == "tag":
-            name = match.group("name").lower()
-            is_end_tag = html.startswith("</", pos)
-            if name in _BLOCK_TAGS:
-                yield "break", pos, end, " "
-            if name in _RAW_TEXT and not is_end_tag:
-                closing = _RAW_END[name].search(html, end)
-                end = closing.end() if closing else end
-        pos = end
+            yield "entity", start, end, _decode_entity(match.group())
+        elif group == "tag" and match.group("name").lower() in _BLOCK_TAGS:
+            yield "break", start, match.end(), " "
+
+
+def _tokens(html: str):
+    """(group, start, end, match) for each token of ``html``, the content of raw-text
+    elements (script, style, ...) skipped: ``end`` is then past their closing tag."""
+    pos, size = 0, len(html)
+    unclosed: dict[str, int] = {}
+    while pos < size:
+        for match in _TOKEN.finditer(html, pos):  # always matches: [<&] and [^<&]+ cover any character
+            start, end, group = match.start(), match.end(), match.lastgroup
+            if group == "tag" and html[start + 1] != "/":
+                name = match.group("name").lower()
+                if name in _RAW_TEXT and (closed := _raw_text_end(html, name, end, unclosed)) is not None:
+                    yield group, start, closed, match
+                    pos = closed
+                    break  # scan on from the closing tag
+            yield group, start, end, match
+        else:
+            pos = size
 
 
 def _decode_entity(entity: str) -> str:
@@ -294,45 +329,81 @@ _SOLID = re.compile(r"[^\s\u00ad\u200b\u2060\ufeff]+")
 
 class Projection:
     """The page's visible text with all ignorable characters removed (``solid``),
-    and a map from each solid character back to its raw HTML offsets."""
+    and a map from each solid character back to its raw HTML offsets.
+
+    One segment per text token or entity; where a solid character sits inside a text
+    token is worked out only for the characters asked about (paragraph ends).
+    """
 
     def __init__(self, html: str):
         pieces: list[str] = []
         self.seg_solid: list[int] = []  # solid offset where each segment starts
         self.seg_raw: list[int] = []  # raw offset of the segment's first character
         self.seg_atomic: list[int] = []  # raw end for entities (one unit), -1 for literal runs
-        length = 0
-        for kind, start, end, text in scan_markup(html):
-            if kind == "text":
-                for run in _SOLID.finditer(text):
-                    self._add(pieces, run.group(), length, start + run.start(), -1)
-                    length += len(run.group())
-            elif kind == "entity":
-                solid = _IGNORABLE.sub("", text)
-                if solid:
-                    self._add(pieces, solid, length, start, end)
-                    length += len(solid)
+        self.seg_text: list[str] = []  # a text run's raw text ("" for entities)
+        length, pos, size = 0, 0, len(html)
+        unclosed: dict[str, int] = {}
+        scan_from = 0
+        while scan_from < size:
+            for match in _HIDDEN.finditer(html, scan_from):
+                start = match.start()
+                if start > pos:  # the text between two hidden runs
+                    length += self._add_text(pieces, html, pos, start, length)
+                pos = match.end()
+                if match.group("entity"):
+                    solid = _IGNORABLE.sub("", _decode_entity(match.group()))
+                    if solid:
+                        self._add(solid, length, start, pos, "")
+                        pieces.append(solid)
+                        length += len(solid)
+                elif match.group("raw_open"):
+                    closed = _raw_text_end(html, match.group("raw").lower(), pos, unclosed)
+                    if closed is not None:  # skip the content; scan on from the closing tag
+                        pos = scan_from = closed
+                        break
+            else:
+                scan_from = size
+        if pos < size:
+            self._add_text(pieces, html, pos, size, length)
         self.solid = "".join(pieces)
 
-    def _add(self, pieces: list[str], text: str, at: int, raw: int, atomic_end: int) -> None:
-        pieces.append(text)
+    def _add_text(self, pieces: list[str], html: str, start: int, end: int, at: int) -> int:
+        """Add the literal text html[start:end] at solid offset ``at``; its solid length."""
+        text = html[start:end]
+        solid = _IGNORABLE.sub("", text)
+        if solid:
+            self._add(solid, at, start, -1, text)
+            pieces.append(solid)
+        return len(solid)
+
+    def _add(self, solid: str, at: int, raw: int, atomic_end: int, text: str) -> None:
         self.seg_solid.append(at)
         self.seg_raw.append(raw)
         self.seg_atomic.append(atomic_end)
+        self.seg_text.append(text)
 
     def raw_start(self, index: int) -> int:
         """Raw offset where solid character ``index`` begins."""
         seg = bisect.bisect_right(self.seg_solid, index) - 1
         if self.seg_atomic[seg] >= 0:
             return self.seg_raw[seg]
-        return self.seg_raw[seg] + index - self.seg_solid[seg]
+        return self.seg_raw[seg] + _solid_position(self.seg_text[seg], index - self.seg_solid[seg])
 
     def raw_end(self, index: int) -> int:
         """Raw offset just after solid character ``index``."""
         seg = bisect.bisect_right(self.seg_solid, index) - 1
         if self.seg_atomic[seg] >= 0:
             return self.seg_atomic[seg]
-        return self.seg_raw[seg] + index - self.seg_solid[seg] + 1
+        return self.seg_raw[seg] + _solid_position(self.seg_text[seg], index - self.seg_solid[seg]) + 1
+
+
+def _solid_position(text: str, k: int) -> int:
+    """Offset in ``text`` of its ``k``-th solid (non-ignorable) character."""
+    for run in _SOLID.finditer(text):
+        if k < run.end() - run.start():
+            return run.start() + k
+        k -= run.end() - run.start()
+    raise IndexError(k)
 
 
 # --- alignment ---------------------------------------------------------------------
