@@ -145,3 +145,47 @@ def test_scanner_and_projection_read_markup_as_the_token_loop_did(markup):
     assert projection.solid == solid
     assert [projection.raw_start(i) for i in range(len(solid))] == starts
     assert [projection.raw_end(i) for i in range(len(solid))] == ends
+
+
+# --- page metadata --------------------------------------------------------------------------
+
+import gzip  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+KEPT_FIELDS = ("title", "author", "url", "date", "sitename")
+
+
+def metadata_pages(shared: Path) -> list[str]:
+    """The test fixtures, and a spread of the benchmark pages when ../shared/data is here."""
+    pages = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.glob("*.html"))]
+    folder = shared / "article-extraction-benchmark" / "html"
+    if folder.is_dir():
+        pages += [gzip.open(path, "rt", encoding="utf-8").read() for path in sorted(folder.glob("*.html.gz"))[::6]]
+    folder = shared / "trafilatura-eval-en-ar"
+    if folder.is_dir():
+        items = json.loads((folder / "evaldata-en-ar.json").read_text(encoding="utf-8"))
+        for url in sorted(items)[::6]:
+            raw = gzip.open(folder / "html" / items[url]["file"]).read()
+            pages.append(raw.decode("utf-8", "replace"))
+    return pages
+
+
+def test_page_metadata_gives_extract_metadatas_fields():
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import Extractor
+    from trafilatura.utils import load_html
+
+    from conftest import SHARED
+
+    options = Extractor(with_metadata=True)
+    pages = metadata_pages(SHARED / "data")
+    compared = 0
+    for page in pages:
+        for url in (None, "https://example.org/2021/05/17/story.html"):
+            ours = H.page_metadata(load_html(page), url, options.date_params)
+            theirs = extract_metadata(load_html(page), url, options.date_params)
+            assert {f: getattr(ours, f) for f in KEPT_FIELDS} == {f: getattr(theirs, f) for f in KEPT_FIELDS}
+            compared += 1
+    assert compared >= 2 * len(list(FIXTURES.glob("*.html")))
