@@ -11,6 +11,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 
 from newsgraph.segment.articles import NEAR_CONTAINED_CUTOFF, _near_contained
 
@@ -56,6 +57,7 @@ def test_near_contained_agrees_with_partial_ratio(pair):
     short, long = pair
     expected = fuzz.partial_ratio(short, long, score_cutoff=NEAR_CONTAINED_CUTOFF) > 0
     assert _near_contained(short, long) == expected
+    assert _near_contained(short, long, LCSseq.similarity(short, long)) == expected  # the LCS a row computes
 
 
 @settings(max_examples=200, deadline=None)
@@ -189,3 +191,39 @@ def test_page_metadata_gives_extract_metadatas_fields():
             assert {f: getattr(ours, f) for f in KEPT_FIELDS} == {f: getattr(theirs, f) for f in KEPT_FIELDS}
             compared += 1
     assert compared >= 2 * len(list(FIXTURES.glob("*.html")))
+
+
+# --- teaser headlines -----------------------------------------------------------------------
+
+from newsgraph.segment import teasers as T  # noqa: E402
+
+
+def reference_first_sentence_length(tokens) -> int:
+    for n, token in enumerate(tokens, 1):
+        if token.group().rstrip(T.QUOTE_CLOSERS)[-1:] in T.TERMINAL:
+            return n
+    return len(tokens)
+
+
+def reference_sentence_count(tokens) -> int:
+    count = 1
+    for current, following in zip(tokens, tokens[1:]):
+        word = current.group()
+        if word.lower().lstrip("“\"‘(") in T._ABBREVIATIONS:
+            continue
+        if word.rstrip(T.QUOTE_CLOSERS)[-1:] in T.TERMINAL and T._is_sentence_start(following.group()):
+            count += 1
+    return count
+
+
+TEASER_WORDS = ["Iran", "says", "the", "minister", "Gen.", "Dr.", "talks.", "ended!", "“Look", "range”", "U.S.",
+                "(AP)", "resumed?", "He", "said:", "strikes", "Foreign", "no.", "it.”", "Zarif"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEASER_WORDS), max_size=40))
+def test_sentence_tables_give_each_suffixs_first_sentence_and_count(words):
+    tokens = list(T._TOKEN.finditer(" ".join(words)))
+    first_lengths, counts = T._sentence_tables(tokens)
+    assert first_lengths == [reference_first_sentence_length(tokens[i:]) for i in range(len(tokens))]
+    assert counts == [reference_sentence_count(tokens[i:]) for i in range(len(tokens))]

@@ -229,7 +229,7 @@ def extracted_blocks(body) -> list[tuple[str, str]]:
     if body is None:
         return blocks
     _walk_blocks(body, blocks, is_root=True)
-    return [(kind, text) for kind, text in blocks if _IGNORABLE.sub("", text)]
+    return [(kind, text) for kind, text in blocks if _SOLID.search(text)]
 
 
 def _walk_blocks(element, blocks: list[tuple[str, str]], is_root: bool = False) -> None:
@@ -384,6 +384,7 @@ class Projection:
         self.seg_raw: list[int] = []  # raw offset of the segment's first character
         self.seg_atomic: list[int] = []  # raw end for entities (one unit), -1 for literal runs
         self.seg_text: list[str] = []  # a text run's raw text ("" for entities)
+        self._runs: dict[int, tuple[list[int], list[int]]] = {}  # per text segment: raw and solid run starts
         length, pos, size = 0, 0, len(html)
         unclosed: dict[str, int] = {}
         scan_from = 0
@@ -430,23 +431,28 @@ class Projection:
         seg = bisect.bisect_right(self.seg_solid, index) - 1
         if self.seg_atomic[seg] >= 0:
             return self.seg_raw[seg]
-        return self.seg_raw[seg] + _solid_position(self.seg_text[seg], index - self.seg_solid[seg])
+        return self.seg_raw[seg] + self._literal_offset(seg, index - self.seg_solid[seg])
 
     def raw_end(self, index: int) -> int:
         """Raw offset just after solid character ``index``."""
         seg = bisect.bisect_right(self.seg_solid, index) - 1
         if self.seg_atomic[seg] >= 0:
             return self.seg_atomic[seg]
-        return self.seg_raw[seg] + _solid_position(self.seg_text[seg], index - self.seg_solid[seg]) + 1
+        return self.seg_raw[seg] + self._literal_offset(seg, index - self.seg_solid[seg]) + 1
 
-
-def _solid_position(text: str, k: int) -> int:
-    """Offset in ``text`` of its ``k``-th solid (non-ignorable) character."""
-    for run in _SOLID.finditer(text):
-        if k < run.end() - run.start():
-            return run.start() + k
-        k -= run.end() - run.start()
-    raise IndexError(k)
+    def _literal_offset(self, seg: int, k: int) -> int:
+        """Offset in text segment ``seg`` of its ``k``-th solid character. Its runs of solid
+        characters are listed the first time (one text node may hold many paragraphs)."""
+        runs = self._runs.get(seg)
+        if runs is None:
+            raw_starts, solid_starts, at = [], [], 0
+            for run in _SOLID.finditer(self.seg_text[seg]):
+                raw_starts.append(run.start())
+                solid_starts.append(at)
+                at += run.end() - run.start()
+            runs = self._runs[seg] = (raw_starts, solid_starts)
+        r = bisect.bisect_right(runs[1], k) - 1
+        return runs[0][r] + k - runs[1][r]
 
 
 # --- alignment ---------------------------------------------------------------------
