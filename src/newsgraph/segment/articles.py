@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from newsgraph.enrich.language import detect_language
@@ -429,23 +429,16 @@ def _mark_repeats(draft: Draft) -> None:
     """A paragraph repeated elsewhere in the article (pull-quote, duplicated block) is kept once."""
     body = draft.body
     keys = [(line, _repeat_key(line.text)) for line in body]
-    texts = [key for _line, key in keys]
     for idx, (line, key) in enumerate(keys):
         if len(key) < 80 or line.word_count < 20:
             continue  # short lines repeat legitimately (list items, interview questions, recipe steps)
-        lcs: list[int] | None = None  # LCS of this key with every key, in one call when first needed
         for jdx, (other, okey) in enumerate(keys):
             if other is line or other.kind != KEEP or len(okey) < len(key):
                 continue
             if len(okey) == len(key):
                 if jdx > idx or line.word_count < 25:
                     continue  # identical twins: keep the first; short ones may repeat on purpose
-            if key in okey:
-                line.kind, line.rule = "repeat", "pull-quote-repeat"
-                break
-            if lcs is None:
-                lcs = process.cdist([key], texts, scorer=LCSseq.similarity, workers=1)[0].tolist()
-            if _near_contained(key, okey, lcs[jdx]):
+            if key in okey or _near_contained(key, okey):
                 line.kind, line.rule = "repeat", "pull-quote-repeat"
                 break
 
@@ -460,7 +453,7 @@ NEAR_CONTAINED_CUTOFF = 92  # partial_ratio a paragraph needs against a longer o
 _LCS_SHARE = (NEAR_CONTAINED_CUTOFF / 200) / (1 - NEAR_CONTAINED_CUTOFF / 200)
 
 
-def _near_contained(short: str, long: str, lcs: int | None = None) -> bool:
+def _near_contained(short: str, long: str) -> bool:
     """``short`` occurs in ``long`` up to small edits (punctuation, a word or two).
 
     ``partial_ratio`` scores every window of ``long`` at most as long as ``short``, about
@@ -471,10 +464,10 @@ def _near_contained(short: str, long: str, lcs: int | None = None) -> bool:
     (|s| + |W|)``; as ``LCS(s, W) <= |W|`` that forces ``|W| >= 0.46 / 0.54 |s|``, hence
     ``LCS(s, W) >= 0.46 / 0.54 |s| = 0.852 |s|``, and ``W`` being a substring of ``long``,
     ``LCS(s, long) >= LCS(s, W)``. (Equally long texts are scored both ways; LCS is symmetric.)
-    rapidfuzz's bit-parallel LCS checks that in microseconds (``lcs`` when the caller has it).
+    rapidfuzz's bit-parallel LCS checks that in microseconds.
     """
     need = int(0.999 * _LCS_SHARE * min(len(short), len(long)))  # a hair under the bound: float rounding
-    if need > 0 and (LCSseq.similarity(short, long, score_cutoff=need) if lcs is None else lcs) < need:
+    if need > 0 and LCSseq.similarity(short, long, score_cutoff=need) < need:
         return False
     return fuzz.partial_ratio(short, long, score_cutoff=NEAR_CONTAINED_CUTOFF) > 0
 
