@@ -73,7 +73,7 @@ def headline_runon_split(text: str) -> int | None:
                 return cut
     if not _is_sentence_start(tokens[0].group()) or tokens[0].group().strip("“\"‘'(").lower() in _PROSE_OPENERS:
         return None
-    first_lengths, sentence_counts = _sentence_tables(tokens)
+    tables = None  # each start's first-sentence length and sentence count, when first asked
     for i in range(4, min(len(tokens) - 3, 26)):
         previous, word = tokens[i - 1].group(), tokens[i].group()
         bare = previous.rstrip(QUOTE_CLOSERS)
@@ -87,7 +87,10 @@ def headline_runon_split(text: str) -> int | None:
         lede = [t.group() for t in tokens[i : i + 15]]
         if ":" not in " ".join(prefix) and any(w.strip("“”\"‘’(),:;") in _PRONOUNS for w in prefix):
             break  # headlines name people, prose refers to them (a quoted headline "X: …" may say "our")
-        if i < 5 or first_lengths[i] < 6 or sentence_counts[i] > 1:
+        if i < 5:
+            continue
+        tables = tables or _sentence_tables(tokens)
+        if tables[0][i] < 6 or tables[1][i] > 1:
             continue  # a card is a headline and ONE lede sentence
         shared = _content_words(prefix) & _content_words(lede)
         names = {w for w in shared if any(_is_sentence_start(p) and _content_words([p]) == {w} for p in prefix)}
