@@ -25,7 +25,10 @@ extracted shows here.
 Page sets, read from ``--data`` (default ``../shared/data``):
 ``article-extraction-benchmark/`` (181 pages) and ``trafilatura-eval-en-ar/`` (145 pages).
 
-    python bench/html_speed.py [--data DIR] [--limit N] [--profile] [--output FILE]
+    python bench/html_speed.py [--data DIR] [--limit N] [--profile] [--output FILE] [--label TEXT]
+
+``bench/results/html_speed-before.json`` is this script run on ``src/`` as it was before the
+spine was made faster (``--label``, commit 73773b8), for comparison.
 """
 
 from __future__ import annotations
@@ -136,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages of each set (smoke runs)")
     parser.add_argument("--profile", action="store_true", help="cProfile our system; print and store the top items")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--label", default=None, help="what code was measured, stored in the JSON (e.g. a commit)")
     args = parser.parse_args(argv)
     present = [name for name in SETS if (args.data / name).is_dir()]
     if not present:
@@ -151,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"reference": f"trafilatura.extract {trafilatura.__version__} (defaults, include_comments=False)",
                     "ours": "newsgraph.segment.segment_document on an HTML SourceDocument",
                     "warmup_pages_per_set": WARMUP, "one_off_setup_s": round(setup, 3),
+                    "label": args.label,
+                    "profiled": args.profile,  # under cProfile our timings are inflated: read the profile, not the ratio
                     "python": platform.python_version(), "sets": {}}
     total = {"wall": {"ours": 0.0, "trafilatura": 0.0}, "cpu": {"ours": 0.0, "trafilatura": 0.0}, "timed_pages": 0}
     for name in present:
@@ -182,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
                  f"with it: ratio {report['all_pages']['ratio_with_setup']:.3f}")
     print("\n".join(lines))
     if profile is not None:
+        print("(profiled run: our pages/s above are slowed by cProfile; the ratio is not the figure)")
         buffer = io.StringIO()
         pstats.Stats(profile, stream=buffer).sort_stats("cumulative").print_stats(30)
         print(buffer.getvalue())

@@ -118,8 +118,9 @@ def run_trafilatura(html: str, url: str | None):
     The page is parsed and its metadata read once, and both modes extract from
     copies of that tree: ``bare_extraction(html, with_metadata=True)`` would parse
     the page and read its metadata again in each mode, to the same result (the
-    metadata pass runs on the tree before extraction either way, and with links
-    left out the URL it finds does not change the extraction).
+    metadata pass runs on the tree before extraction either way, and the URL it
+    finds only reaches trafilatura's link conversion, which is off: no
+    ``include_links`` in TRAFILATURA_OPTIONS).
     """
     parsed = _parsed_page(html, url)
     if parsed is None:
