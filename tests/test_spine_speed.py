@@ -8,10 +8,19 @@ by bench/html_speed.py, not asserted).
 
 from __future__ import annotations
 
+import gzip
+import html as _html
+import json
+import os
+import re
+from pathlib import Path
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from newsgraph.segment import html as H
+from newsgraph.segment import teasers as T
 from newsgraph.segment.articles import NEAR_CONTAINED_CUTOFF, _near_contained
 
 WORDS = ("the minister said that talks on the border would resume after the holiday while "
@@ -77,11 +86,6 @@ def test_near_contained_sees_a_pull_quote_and_rejects_another_paragraph():
 
 
 # --- the markup projection ------------------------------------------------------------------
-
-import html as _html  # noqa: E402
-import re  # noqa: E402
-
-from newsgraph.segment import html as H  # noqa: E402
 
 
 def reference_scan(markup: str):
@@ -149,11 +153,9 @@ def test_scanner_and_projection_read_markup_as_the_token_loop_did(markup):
 
 # --- page metadata --------------------------------------------------------------------------
 
-import gzip  # noqa: E402
-import json  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
+SHARED = Path(os.environ.get("NEWSGRAPH_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "data"
 KEPT_FIELDS = ("title", "author", "url", "date", "sitename")
 
 
@@ -177,10 +179,8 @@ def test_page_metadata_gives_extract_metadatas_fields():
     from trafilatura.settings import Extractor
     from trafilatura.utils import load_html
 
-    from conftest import SHARED
-
     options = Extractor(with_metadata=True)
-    pages = metadata_pages(SHARED / "data")
+    pages = metadata_pages(SHARED)
     compared = 0
     for page in pages:
         for url in (None, "https://example.org/2021/05/17/story.html"):
@@ -192,8 +192,6 @@ def test_page_metadata_gives_extract_metadatas_fields():
 
 
 # --- teaser headlines -----------------------------------------------------------------------
-
-from newsgraph.segment import teasers as T  # noqa: E402
 
 
 def reference_first_sentence_length(tokens) -> int:
