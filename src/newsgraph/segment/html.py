@@ -71,20 +71,21 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     if not isinstance(html, str) or not html.strip() or len(html) > MAX_HTML_CHARS:
         return empty
     empty.lang = page_language(html)
-    document = run_trafilatura(html, url)
-    if document is None:
+    extracted = run_trafilatura(html, url)
+    if extracted is None:
         return empty
+    metadata, body = extracted
     try:
-        paragraphs, unlocated = locate_blocks(html, extracted_blocks(document.body))
+        paragraphs, unlocated = locate_blocks(html, extracted_blocks(body))
     except Exception as exc:  # a bug here must cost one page, not the run
         log.warning("could not locate the extracted text in the page: %r", exc)
         paragraphs, unlocated = [], 0
     return HtmlExtraction(
-        title=_clean(document.title),
-        author=_clean(document.author),
-        date=_iso_date(document.date),
-        outlet=_clean(document.sitename),
-        url=url or _clean(document.url),
+        title=_clean(metadata.title),
+        author=_clean(metadata.author),
+        date=_iso_date(metadata.date),
+        outlet=_clean(metadata.sitename),
+        url=url or _clean(metadata.url),
         lang=empty.lang,
         paragraphs=paragraphs,
         unlocated=unlocated,
@@ -107,39 +108,110 @@ def markup_to_text(fragment: str) -> str:
 
 
 def run_trafilatura(html: str, url: str | None):
-    """trafilatura's Document for the page (body tree + metadata), or None.
+    """trafilatura's page metadata and extracted body tree, or None.
 
     Precision mode first (it drops teasers and link lists that balanced mode
     keeps). When it keeps almost nothing, the page is usually one where it
     mistook a notice for the article: balanced mode then decides, if it finds
     several times more text.
+
+    The page is parsed and its metadata read once, and both modes extract from
+    copies of that tree: ``bare_extraction(html, with_metadata=True)`` would parse
+    the page and read its metadata again in each mode, to the same result (the
+    metadata pass runs on the tree before extraction either way, and the URL it
+    finds only reaches trafilatura's link conversion, which is off: no
+    ``include_links`` in TRAFILATURA_OPTIONS).
     """
-    document = _bare_extraction(html, url, TRAFILATURA_OPTIONS)
-    kept = _body_length(document)
+    parsed = _parsed_page(html, url)
+    if parsed is None:
+        return None
+    tree, metadata = parsed
+    body = _extracted_body(tree, url, TRAFILATURA_OPTIONS)
+    kept = _body_length(body)
     if kept < RETRY_BELOW_CHARS:
-        balanced = _bare_extraction(html, url, {**TRAFILATURA_OPTIONS, "favor_precision": False})
+        balanced = _extracted_body(tree, url, {**TRAFILATURA_OPTIONS, "favor_precision": False})
         if _body_length(balanced) >= max(RETRY_MIN_GAIN * kept, 1):
-            document = balanced
-    return document
+            body = balanced
+    return None if body is None else (metadata, body)
 
 
-def _bare_extraction(html: str, url: str | None, options: dict):
-    import trafilatura
+def _parsed_page(html: str, url: str | None):
+    """(lxml tree, trafilatura metadata Document) as ``bare_extraction`` makes them, or None."""
+    from trafilatura.settings import Extractor
+    from trafilatura.utils import load_html
 
+    options = Extractor(url=url, with_metadata=True)
     try:
-        document = trafilatura.bare_extraction(html, url=url, with_metadata=True, **options)
+        tree = load_html(html, options.max_file_size)
+        if tree is None:
+            return None
+        metadata = page_metadata(tree, options.url, options.date_params)
     except Exception as exc:  # trafilatura/lxml can fail on pathological markup; never propagate
         log.debug("trafilatura failed: %s", exc)
         return None
-    if document is None or getattr(document, "body", None) is None:
+    return tree, metadata
+
+
+def page_metadata(tree, url: str | None, date_params: dict):
+    """trafilatura's ``extract_metadata`` for the fields we keep: title, author, url, date, sitename.
+
+    The same steps in the same order (trafilatura 2.x, ``metadata.extract_metadata``), less
+    the categories, tags and licence it reads last from the whole tree, which we never use
+    and which cost a third of its time. Its own helpers do the work; a test holds the five
+    fields to ``extract_metadata``'s on real pages, so a trafilatura release that changes the
+    steps shows there. Falls back to ``extract_metadata`` itself if a helper is missing.
+    """
+    from trafilatura import metadata as tm
+
+    helpers = ("examine_meta", "extract_meta_json", "extract_title", "extract_author", "extract_url",
+               "extract_sitename", "find_date", "META_URL")
+    if not all(hasattr(tm, name) for name in helpers):
+        return tm.extract_metadata(tree, url, date_params)
+    metadata = tm.examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = tm.extract_meta_json(tree, metadata)
+    except Exception as exc:  # noqa: BLE001 - as trafilatura: bugs in its JSON-LD reader cost the JSON-LD only
+        log.debug("trafilatura JSON-LD metadata failed: %s", exc)
+    if not metadata.title:
+        metadata.title = tm.extract_title(tree)
+    if not metadata.author:
+        metadata.author = tm.extract_author(tree)
+    if not metadata.url:
+        metadata.url = tm.extract_url(tree, url)
+    metadata.date = tm.find_date(tree, **{**date_params, "url": metadata.url})
+    if not metadata.sitename:
+        metadata.sitename = tm.extract_sitename(tree)
+    if metadata.sitename:
+        metadata.sitename = metadata.sitename.lstrip("@")
+        if metadata.sitename and "." not in metadata.sitename and not metadata.sitename[0].isupper():
+            metadata.sitename = metadata.sitename.title()
+    elif metadata.url:
+        match = tm.META_URL.match(metadata.url)
+        if match:
+            metadata.sitename = match[1]
+    metadata.filedate = date_params.get("max_date")
+    metadata.clean_and_trim()  # entities decoded, spaces and control characters removed, length capped
+    return metadata
+
+
+def _extracted_body(tree, url: str | None, options: dict):
+    """The body tree trafilatura extracts from a copy of ``tree`` with ``options``, or None."""
+    import trafilatura
+
+    try:
+        document = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **options)
+    except Exception as exc:  # trafilatura/lxml can fail on pathological markup; never propagate
+        log.debug("trafilatura failed: %s", exc)
         return None
-    return document
+    return getattr(document, "body", None) if document is not None else None
 
 
-def _body_length(document) -> int:
-    if document is None:
+def _body_length(body) -> int:
+    if body is None:
         return 0
-    return sum(len(piece.strip()) for piece in document.body.itertext())
+    return sum(len(piece.strip()) for piece in body.itertext())
 
 
 # Elements of trafilatura's output tree that hold other blocks rather than text.
@@ -158,7 +230,7 @@ def extracted_blocks(body) -> list[tuple[str, str]]:
     if body is None:
         return blocks
     _walk_blocks(body, blocks, is_root=True)
-    return [(kind, text) for kind, text in blocks if _IGNORABLE.sub("", text)]
+    return [(kind, text) for kind, text in blocks if _SOLID.search(text)]
 
 
 def _walk_blocks(element, blocks: list[tuple[str, str]], is_root: bool = False) -> None:
@@ -194,15 +266,17 @@ def _has_block_child(element) -> bool:
 # without reporting their extent. A regex scanner over the raw string is linear,
 # never raises, and gives exact offsets.
 
+# A comment runs to the first "-->" (or the end of the page); a tag to the first ">" not
+# inside a quoted value. Runs of ordinary characters are taken whole (the forms with one
+# character per step, ``.*?`` and ``(?:...|[^>])*``, match the same text several times slower).
+_COMMENT = r"<!--(?>[^-]*(?:-(?!->)[^-]*)*)(?:-->|\Z)"
+_DECL = r"<[!?][^>]*>?"
+_TAG_REST = r"""(?:[^>=\s]+|\s*=\s*(?:"[^"]*"|'[^']*')|[^>])*>?"""
+_ENTITY = r"&(?:\#[0-9]{1,8};?|\#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
 _TOKEN = re.compile(
-    r"""
-    (?P<comment><!--.*?(?:-->|\Z))
-  | (?P<decl><[!?][^>]*>?)
-  | (?P<tag></?(?P<name>[A-Za-z][^\s/>]*)(?:\s*=\s*(?:"[^"]*"|'[^']*')|[^>])*>?)
-  | (?P<entity>&(?:\#[0-9]{1,8};?|\#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?))
-  | (?P<text>[^<&]+|[<&])
-    """,
-    re.S | re.X,
+    rf"(?P<comment>{_COMMENT})|(?P<decl>{_DECL})|(?P<tag></?(?P<name>[A-Za-z][^\s/>]*){_TAG_REST})"
+    rf"|(?P<entity>{_ENTITY})|(?P<text>[^<&]+|[<&])",
+    re.S,
 )
 
 # Elements whose content is not markup (browsers treat it as raw text) or not displayed
@@ -211,6 +285,35 @@ _TOKEN = re.compile(
 # malformed <title> cannot hide the rest of the page.
 _RAW_TEXT = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "template", "annotation"}
 _RAW_END = {name: re.compile(rf"</{name}\s*>", re.I) for name in _RAW_TEXT}
+
+# What the projection skips, as one pattern so that a run of tags and the whitespace
+# between them is one match (Python then visits each text node once, not each token):
+# the tokens above that show no text, each with the ignorable characters after it. An
+# entity is matched on its own, and so is the opening tag of a raw-text element (whose
+# content is then skipped to its closing tag); the text is what lies between matches.
+# Matches start where scan_markup's tokens start (every "<" and "&" starts one there),
+# so both read a page alike; tests/test_spine_speed.py checks it.
+_RAW_NAME = rf"(?i:{'|'.join(sorted(_RAW_TEXT))})(?=[\s/>]|\Z)"
+_HIDDEN = re.compile(
+    rf"(?P<entity>{_ENTITY})|(?P<raw_open><(?P<raw>{_RAW_NAME}){_TAG_REST})"
+    rf"|(?:(?:{_COMMENT}|{_DECL}|</[A-Za-z][^\s/>]*{_TAG_REST}|<(?!{_RAW_NAME})[A-Za-z][^\s/>]*{_TAG_REST})"
+    rf"[\s\u00ad\u200b\u2060\ufeff]*)+",
+    re.S,
+)
+
+
+def _raw_text_end(html: str, name: str, start: int, unclosed: dict[str, int]) -> int | None:
+    """Where the closing tag of raw-text element ``name``, open at ``start``, ends; None when
+    it is never closed. ``unclosed`` remembers where a search failed: no later one can succeed,
+    so a page of unclosed <script> tags is read in linear time."""
+    if unclosed.get(name, len(html) + 1) <= start:
+        return None
+    closing = _RAW_END[name].search(html, start)
+    if closing is None:
+        unclosed[name] = start
+        return None
+    return closing.end()
+
 
 # Tags that break a line when rendered; everything else is inline (joins words).
 _BLOCK_TAGS = {
@@ -228,28 +331,32 @@ def scan_markup(html: str):
     kind is "text" (a run of literal characters), "entity" (one decoded
     character reference) or "break" (a block-level tag).
     """
-    pos, size = 0, len(html)
-    while pos < size:
-        match = _TOKEN.match(html, pos)
-        if match is None:  # cannot happen ([<&] always matches); guards the loop anyway
-            yield "text", pos, pos + 1, html[pos]
-            pos += 1
-            continue
-        end = match.end()
-        group = match.lastgroup
+    for group, start, end, match in _tokens(html):
         if group == "text":
-            yield "text", pos, end, match.group()
+            yield "text", start, end, match.group()
         elif group == "entity":
-            yield "entity", pos, end, _decode_entity(match.group())
-        elif group == "tag":
-            name = match.group("name").lower()
-            is_end_tag = html.startswith("</", pos)
-            if name in _BLOCK_TAGS:
-                yield "break", pos, end, " "
-            if name in _RAW_TEXT and not is_end_tag:
-                closing = _RAW_END[name].search(html, end)
-                end = closing.end() if closing else end
-        pos = end
+            yield "entity", start, end, _decode_entity(match.group())
+        elif group == "tag" and match.group("name").lower() in _BLOCK_TAGS:
+            yield "break", start, match.end(), " "
+
+
+def _tokens(html: str):
+    """(group, start, end, match) for each token of ``html``, the content of raw-text
+    elements (script, style, ...) skipped: ``end`` is then past their closing tag."""
+    pos, size = 0, len(html)
+    unclosed: dict[str, int] = {}
+    while pos < size:
+        for match in _TOKEN.finditer(html, pos):  # always matches: [<&] and [^<&]+ cover any character
+            start, end, group = match.start(), match.end(), match.lastgroup
+            if group == "tag" and html[start + 1] != "/":
+                name = match.group("name").lower()
+                if name in _RAW_TEXT and (closed := _raw_text_end(html, name, end, unclosed)) is not None:
+                    yield group, start, closed, match
+                    pos = closed
+                    break  # scan on from the closing tag
+            yield group, start, end, match
+        else:
+            pos = size
 
 
 def _decode_entity(entity: str) -> str:
@@ -266,45 +373,87 @@ _SOLID = re.compile(r"[^\s\u00ad\u200b\u2060\ufeff]+")
 
 class Projection:
     """The page's visible text with all ignorable characters removed (``solid``),
-    and a map from each solid character back to its raw HTML offsets."""
+    and a map from each solid character back to its raw HTML offsets.
+
+    One segment per text token or entity; where a solid character sits inside a text
+    token is worked out only for the characters asked about (paragraph ends).
+    """
 
     def __init__(self, html: str):
         pieces: list[str] = []
         self.seg_solid: list[int] = []  # solid offset where each segment starts
         self.seg_raw: list[int] = []  # raw offset of the segment's first character
         self.seg_atomic: list[int] = []  # raw end for entities (one unit), -1 for literal runs
-        length = 0
-        for kind, start, end, text in scan_markup(html):
-            if kind == "text":
-                for run in _SOLID.finditer(text):
-                    self._add(pieces, run.group(), length, start + run.start(), -1)
-                    length += len(run.group())
-            elif kind == "entity":
-                solid = _IGNORABLE.sub("", text)
-                if solid:
-                    self._add(pieces, solid, length, start, end)
-                    length += len(solid)
+        self.seg_text: list[str] = []  # a text run's raw text ("" for entities)
+        self._runs: dict[int, tuple[list[int], list[int]]] = {}  # per text segment: raw and solid run starts
+        length, pos, size = 0, 0, len(html)
+        unclosed: dict[str, int] = {}
+        scan_from = 0
+        while scan_from < size:
+            for match in _HIDDEN.finditer(html, scan_from):
+                start = match.start()
+                if start > pos:  # the text between two hidden runs
+                    length += self._add_text(pieces, html, pos, start, length)
+                pos = match.end()
+                if match.group("entity"):
+                    solid = _IGNORABLE.sub("", _decode_entity(match.group()))
+                    if solid:
+                        self._add(solid, length, start, pos, "")
+                        pieces.append(solid)
+                        length += len(solid)
+                elif match.group("raw_open"):
+                    closed = _raw_text_end(html, match.group("raw").lower(), pos, unclosed)
+                    if closed is not None:  # skip the content; scan on from the closing tag
+                        pos = scan_from = closed
+                        break
+            else:
+                scan_from = size
+        if pos < size:
+            self._add_text(pieces, html, pos, size, length)
         self.solid = "".join(pieces)
 
-    def _add(self, pieces: list[str], text: str, at: int, raw: int, atomic_end: int) -> None:
-        pieces.append(text)
+    def _add_text(self, pieces: list[str], html: str, start: int, end: int, at: int) -> int:
+        """Add the literal text html[start:end] at solid offset ``at``; its solid length."""
+        text = html[start:end]
+        solid = _IGNORABLE.sub("", text)
+        if solid:
+            self._add(solid, at, start, -1, text)
+            pieces.append(solid)
+        return len(solid)
+
+    def _add(self, solid: str, at: int, raw: int, atomic_end: int, text: str) -> None:
         self.seg_solid.append(at)
         self.seg_raw.append(raw)
         self.seg_atomic.append(atomic_end)
+        self.seg_text.append(text)
 
     def raw_start(self, index: int) -> int:
         """Raw offset where solid character ``index`` begins."""
         seg = bisect.bisect_right(self.seg_solid, index) - 1
         if self.seg_atomic[seg] >= 0:
             return self.seg_raw[seg]
-        return self.seg_raw[seg] + index - self.seg_solid[seg]
+        return self.seg_raw[seg] + self._literal_offset(seg, index - self.seg_solid[seg])
 
     def raw_end(self, index: int) -> int:
         """Raw offset just after solid character ``index``."""
         seg = bisect.bisect_right(self.seg_solid, index) - 1
         if self.seg_atomic[seg] >= 0:
             return self.seg_atomic[seg]
-        return self.seg_raw[seg] + index - self.seg_solid[seg] + 1
+        return self.seg_raw[seg] + self._literal_offset(seg, index - self.seg_solid[seg]) + 1
+
+    def _literal_offset(self, seg: int, k: int) -> int:
+        """Offset in text segment ``seg`` of its ``k``-th solid character. Its runs of solid
+        characters are listed the first time (one text node may hold many paragraphs)."""
+        runs = self._runs.get(seg)
+        if runs is None:
+            raw_starts, solid_starts, at = [], [], 0
+            for run in _SOLID.finditer(self.seg_text[seg]):
+                raw_starts.append(run.start())
+                solid_starts.append(at)
+                at += run.end() - run.start()
+            runs = self._runs[seg] = (raw_starts, solid_starts)
+        r = bisect.bisect_right(runs[1], k) - 1
+        return runs[0][r] + k - runs[1][r]
 
 
 # --- alignment ---------------------------------------------------------------------

@@ -73,6 +73,7 @@ def headline_runon_split(text: str) -> int | None:
                 return cut
     if not _is_sentence_start(tokens[0].group()) or tokens[0].group().strip("“\"‘'(").lower() in _PROSE_OPENERS:
         return None
+    tables = None  # each start's first-sentence length and sentence count, when first asked
     for i in range(4, min(len(tokens) - 3, 26)):
         previous, word = tokens[i - 1].group(), tokens[i].group()
         bare = previous.rstrip(QUOTE_CLOSERS)
@@ -86,7 +87,10 @@ def headline_runon_split(text: str) -> int | None:
         lede = [t.group() for t in tokens[i : i + 15]]
         if ":" not in " ".join(prefix) and any(w.strip("“”\"‘’(),:;") in _PRONOUNS for w in prefix):
             break  # headlines name people, prose refers to them (a quoted headline "X: …" may say "our")
-        if i < 5 or _first_sentence_length(tokens[i:]) < 6 or _sentence_count(tokens[i:]) > 1:
+        if i < 5:
+            continue
+        tables = tables or _sentence_tables(tokens)
+        if tables[0][i] < 6 or tables[1][i] > 1:
             continue  # a card is a headline and ONE lede sentence
         shared = _content_words(prefix) & _content_words(lede)
         names = {w for w in shared if any(_is_sentence_start(p) and _content_words([p]) == {w} for p in prefix)}
@@ -99,24 +103,23 @@ _ABBREVIATIONS = {"gen.", "dr.", "mr.", "mrs.", "ms.", "st.", "u.s.", "u.n.", "l
                   "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec.", "vs.", "etc.", "inc.", "co.", "jr.", "sr."}
 
 
-def _sentence_count(tokens: list[re.Match[str]]) -> int:
-    """Sentences in the tokens: ends of sentence followed by a capitalised word, abbreviations aside."""
-    count = 1
-    for current, following in zip(tokens, tokens[1:]):
-        word = current.group()
-        if word.lower().lstrip("“\"‘(") in _ABBREVIATIONS:
-            continue
-        if word.rstrip(QUOTE_CLOSERS)[-1:] in TERMINAL and _is_sentence_start(following.group()):
+def _sentence_tables(tokens: list[re.Match[str]]) -> tuple[list[int], list[int]]:
+    """For every i, ``_first_sentence_length(tokens[i:])`` and ``_sentence_count(tokens[i:])``,
+    in one pass from the end (the headline search asks them for up to 22 starts)."""
+    size = len(tokens)
+    first_lengths, counts = [0] * size, [0] * size
+    next_end, count = size, 1  # the first full stop at or after i; sentences from i on
+    for i in range(size - 1, -1, -1):
+        word = tokens[i].group()
+        terminal = word.rstrip(QUOTE_CLOSERS)[-1:] in TERMINAL
+        if terminal:
+            next_end = i
+        if (i + 1 < size and terminal and word.lower().lstrip("“\"‘(") not in _ABBREVIATIONS
+                and _is_sentence_start(tokens[i + 1].group())):
             count += 1
-    return count
-
-
-def _first_sentence_length(tokens: list[re.Match[str]]) -> int:
-    """Words up to the first full stop (all of them when the text is cut off)."""
-    for n, token in enumerate(tokens, 1):
-        if token.group().rstrip(QUOTE_CLOSERS)[-1:] in TERMINAL:
-            return n
-    return len(tokens)
+        first_lengths[i] = next_end - i + 1 if next_end < size else size - i
+        counts[i] = count
+    return first_lengths, counts
 
 
 def is_truncated_card(lines: list[str]) -> bool:
