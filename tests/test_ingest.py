@@ -159,3 +159,18 @@ def test_gzip_text_is_not_mistaken_for_text(tmp_path: Path):
     path.write_bytes(gzip.compress(ENGLISH.encode()))
     docs, rejected = split(list(iter_documents([path])))
     assert not docs and "binary" in rejected[0].reason
+
+
+def test_a_field_label_before_a_date_names_no_outlet(tmp_path):
+    """A record pasted in a story ("Processing Date: 06-22-2017", seen in a PTC article) made "Date:" an outlet."""
+    from newsgraph.ingest.readers import read_documents
+    from newsgraph.segment import segment_document
+
+    page = tmp_path / "page.txt"
+    page.write_text("Police identify suspect in death of two officers\n\n"
+                    "The police have identified the suspect in the death of two officers as John Smith, 30.\n"
+                    "Name: John Smith\nLocation: Columbus, Ohio\nAge: 30 years\nProcessing Date: 06-22-2017\n"
+                    "Booking Charge:\nHe was arrested on Saturday after officers responded to a call.\n",
+                    encoding="utf-8")
+    articles = [a for doc in read_documents(page) for a in segment_document(doc)]
+    assert articles and all(a.outlet is None for a in articles)

@@ -508,8 +508,8 @@ def _author_from_byline(draft: Draft, name: str) -> None:
 
 def _section_and_outlet(draft: Draft, prefix: str, credits: set[str]) -> None:
     words = prefix.split()
-    if not words:
-        return
+    if not words or prefix.rstrip().endswith(":"):
+        return  # a field label ("Processing Date:", "Published:") names no section and no outlet
     for size in range(len(words), 0, -1):
         for i in range(0, len(words) - size + 1):
             candidate = " ".join(words[i : i + size])
