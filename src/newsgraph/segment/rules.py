@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-RULESET_VERSION = "segment-rules-2026.11.1"
+RULESET_VERSION = "segment-rules-2026.12.1"
 
 _WS = r"[\s\u00a0\u202f]"
 
