@@ -36,3 +36,19 @@ def test_the_published_scores_are_marked():
     figures = _figures()
     marked = sum(len(figures.MARKER.findall(d.read_text(encoding="utf-8"))) for d in figures.documents())
     assert marked >= 20
+
+
+def test_the_ner_card_tables_are_the_ones_generated_from_bench_results():
+    """NER_MODEL_CARD.md's tables are written by `python -m newsgraph.train.ner --card` from bench/results."""
+    import re
+
+    from newsgraph.train.ner import card_tables
+
+    card = (ROOT / "src" / "newsgraph" / "data" / "models" / "NER_MODEL_CARD.md").read_text(encoding="utf-8")
+    tables = card_tables(ROOT)
+    assert len(tables) >= 4
+    for name, table in tables.items():
+        block = re.search(rf"<!-- BEGIN generated:{re.escape(name)} -->\n(.*?)\n<!-- END generated:{re.escape(name)} -->",
+                          card, re.DOTALL)
+        assert block, f"the card has no generated block {name}"
+        assert block.group(1) == table, f"{name}: run python -m newsgraph.train.ner --card"
