@@ -707,6 +707,8 @@ def _canonical_name(refs: list[_Ref]) -> str:
     ("Donald Trump" over "Donald J. Trump"); a one-word name when there is no full one."""
     latin = Counter(r.name for r in refs if _script(r.name) == "latin" and r.name)
     pool = latin or Counter(r.name for r in refs if r.name)
+    if not pool:  # every spelling cleaned away (tokenised text: "Reid ,"): the mention as written
+        return next((r.mention.text.strip() for r in refs if r.mention.text.strip()), "")
     words = {n: len(_keyed_tokens(n)) for n in pool}  # عبد العزيز is one name word
     longest = max(words.values())
     full = Counter({n: c for n, c in pool.items() if words[n] >= min(longest, 2)})
