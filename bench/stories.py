@@ -22,8 +22,8 @@ the story tables are emptied before each measured run.
 from __future__ import annotations
 
 import argparse
-import gzip
 import ast
+import gzip
 import json
 import resource
 import sys
@@ -70,8 +70,7 @@ def analysed(work: Path, name: str, rows: list[dict]) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     source = work / f"{name}.jsonl"
     with open(source, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     pipeline = default_pipeline()
     for stage in ("quotes", "relations", "techniques", "loaded_terms"):  # not read by the stories stage
         if stage in pipeline.names:

@@ -373,17 +373,17 @@ def stories(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, hel
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     errors.print(f"{counts['new']} new articles placed, {counts['stories']} stories", highlight=False)
-    table = Table(title=f"largest stories (top {top})")
-    for column, width in (("story", 14), ("articles", 8), ("outlets", 7), ("langs", 9), ("first", 10),
-                          ("first outlet", 18), ("label", 70)):
-        table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column != "label")
+    table = Table(title=f"largest stories (top {top}; n = articles/outlets)")
+    for column, width in (("story", 14), ("n", 5), ("langs", 12), ("first", 22)):
+        table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column != "first")
+    table.add_column("label (its most central title)", min_width=24, overflow="fold")
     for row in rows:
         first_lang = next(iter(sorted(row["langs"], key=lambda k: -row["langs"][k])), "")
         label = (row["labels"].get(first_lang) or next(iter(row["labels"].values()), {})).get("title", "")
-        table.add_row(row["id"], str(row["size"]), str(len(row["outlets"])),
+        first_outlet = (row["followers"][0]["outlet"] or "") if row["followers"] else ""
+        table.add_row(row["id"], f"{row['size']}/{len(row['outlets'])}",
                       escape(" ".join(f"{k or '?'}:{v}" for k, v in row["langs"].items())),
-                      (row["first_date"] or "")[:10], escape(row["followers"][0]["outlet"] or "") if row["followers"] else "",
-                      escape(label))
+                      escape(f"{(row['first_date'] or '')[:10]} {first_outlet}".strip()), escape(label))
     console.print(table)
 
 

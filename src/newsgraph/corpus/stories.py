@@ -39,12 +39,20 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsgraph.corpus.reuse_xling import EMBEDDING_MODEL, LEAD, MAX_SENTENCE_CHARS, embed, sentences_of
+from newsgraph.corpus.reuse_xling import (
+    EMBEDDING_MODEL,
+    LEAD,
+    MAX_SENTENCE_CHARS,
+    embed,
+    sentences_of,
+)
 from newsgraph.model import Story, StoryMember
 from newsgraph.store import stories as sql
 from newsgraph.text.normalize import normalize_for_search
@@ -55,8 +63,8 @@ if TYPE_CHECKING:
 STORIES_VERSION = "stories-1"
 MODEL = EMBEDDING_MODEL
 WINDOW_DAYS = 10  # articles published further apart are never linked directly (chains may still join them)
-MIN_COSINE = 0.85  # candidate floor for the lead-vector cosine (ECB+ development topics: other topics ~0.86,
-# the look-alike event ~0.91, the same event ~0.94 at the median); only links scoring above 0 are kept
+MIN_COSINE = 0.25  # candidate floor for the cosine of centred lead vectors (ECB+ development topics, mean:
+# the same event 0.57, the look-alike event 0.40); only links scoring above 0 are kept
 ACTOR_TYPES = frozenset({"PERSON", "ORG", "NORP", "EVENT"})
 PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 EMBED_BATCH = 256  # sentences per embedding call
@@ -67,15 +75,15 @@ BLOCK = 512  # new articles per block of the candidate matrix product
 class Weights:
     """How the evidence adds up to a same-event score (tuned on the ECB+ development topics)."""
 
-    cosine_floor: float = 0.90  # the embedding term is (cos - floor) / (1 - floor)
-    cross_lingual: float = 0.03  # added to the cosine of a pair in two languages (e5 puts translations lower)
+    cosine_floor: float = 0.55  # the embedding term is (cos - floor) / (1 - floor), on centred lead vectors
+    cross_lingual: float = 0.0  # added to the cosine of a pair in two languages (0: the centring evens them out)
     actors: float = 0.5  # weighted cosine of the actors both articles name
     places: float = 0.25  # ... and of the places
-    names: float = 0.5  # ... and of the numbers and Latin-script capitalised words (names NER missed)
-    actor_conflict: float = 0.5  # both name main persons (2+ mentions) and share none of them
+    names: float = 1.0  # ... and of the numbers and Latin-script capitalised words (names NER missed)
+    actor_conflict: float = 0.5  # both name main persons (2+ mentions) and share none of them (same language)
     year_conflict: float = 0.3  # both write years in the text and share none of them
     reuse_link: float = 0.5  # the reuse stage found shared text or a translation
-    min_average: float = 0.45  # average-linkage stopping point
+    min_average: float = 0.2  # average-linkage stopping point
 
 
 WEIGHTS = Weights()
@@ -124,8 +132,8 @@ def pair_score(cos: float, a: Signals, b: Signals, linked: bool = False, weights
     score = (cos - w.cosine_floor) / (1.0 - w.cosine_floor)
     score += w.actors * weighted_cosine(a.actors, b.actors) + w.places * weighted_cosine(a.places, b.places)
     score += w.names * weighted_cosine(a.names, b.names)
-    if a.main_actors and b.main_actors and not (a.main_actors & b.main_actors):
-        score -= w.actor_conflict
+    if a.lang == b.lang and a.main_actors and b.main_actors and not (a.main_actors & b.main_actors):
+        score -= w.actor_conflict  # within a language only: a person's name across scripts often stays unresolved
     if a.years and b.years and not (a.years & b.years):
         score -= w.year_conflict
     if linked:
@@ -207,6 +215,30 @@ def ensure_vectors(conn: Any, ids: list[str], progress: Callable[[str, int, int]
         if progress:
             progress("embed", min(start + batch, len(missing)), len(missing))
     return len(missing)
+
+
+CENTRES = Path(__file__).resolve().parents[1] / "data" / "stories" / "centres.npz"  # newsgraph.train.story_centres
+
+
+@lru_cache(maxsize=1)
+def language_centres() -> dict[str, np.ndarray]:
+    """Each language's mean lead vector (ar, fa, en), bundled; empty when the file is missing."""
+    if not CENTRES.is_file():
+        return {}
+    with np.load(CENTRES) as data:
+        return {k: data[k].astype(np.float32) for k in data.files if k != "meta"}
+
+
+def centred(vectors: np.ndarray, langs: list[str | None]) -> np.ndarray:
+    """Lead vectors less their language's centre, normalised again (languages without a centre, and
+    zero vectors, are left as they are): unrelated articles then meet near 0 in every language pair."""
+    centres = language_centres()
+    out = vectors.copy()
+    for k, lang in enumerate(langs):
+        if lang in centres and out[k].any():
+            v = out[k] - centres[lang]
+            out[k] = v / max(float(np.linalg.norm(v)), 1e-9)
+    return out
 
 
 def lead_vectors(conn: Any, ids: list[str]) -> np.ndarray:
@@ -461,7 +493,7 @@ def build_stories(store: Store, progress: Callable[[str, int, int], None] | None
     counts = {"articles": len(ids), "new": len(new), "embedded": 0, "links": 0, "stories_changed": 0, "stories": 0}
     if new:
         counts["embedded"] = ensure_vectors(conn, ids, progress)
-        vectors = lead_vectors(conn, ids)
+        vectors = centred(lead_vectors(conn, ids), [r["lang"] for r in rows])
         signals = article_signals(conn, rows)
         linked = {tuple(sorted(p)) for p in sql.reuse_pairs(conn)}
         if progress:

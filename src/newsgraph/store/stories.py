@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from newsgraph.model import Story, StoryMember
+from newsgraph.model import Story
 
 BATCH = 900  # ids per IN (...) list: below SQLite's default limit of 999 variables
 
