@@ -14,7 +14,7 @@ from newsgraph.pipeline import default_pipeline
 
 TOPIC = 1  # ECB+ topic 1: two actresses entering rehab (Tara Reid 2008, Lindsay Lohan 2013)
 PER_EVENT = 4
-NTREX_DOCS = 3
+NTREX_DOCS = 4
 
 
 def _pipeline():
@@ -104,10 +104,14 @@ def test_lookalike_events_stay_apart_and_each_event_has_a_story(corpus: dict) ->
 
 def test_translations_share_a_story(corpus: dict) -> None:
     stories = partition(corpus["batch"])
-    docs = {group_of(r["url"]) for r in corpus["rows"] if "ntrex.invalid" in r["url"]}
-    for doc in docs:
-        holding = [s for s in stories if any(group_of(u) == doc for u in s)]
-        assert len(holding) == 1 and len(holding[0]) == 3, (doc, holding)
+    urls = [r["url"] for r in corpus["rows"] if "ntrex.invalid" in r["url"]]
+    story_of = {u: s for s in stories for u in s}
+    # B-cubed over the NTREX articles: precision (no story holds two documents) and recall (the three
+    # versions of a document together); bench/stories.py measures it on all 123 documents
+    precision = sum(len({v for v in story_of[u] if group_of(v) == group_of(u)}) / len(story_of[u]) for u in urls)
+    recall = sum(len({v for v in story_of[u] if group_of(v) == group_of(u)}) / 3 for u in urls)
+    assert precision / len(urls) == 1.0
+    assert recall / len(urls) >= 0.75, sorted(map(sorted, {story_of[u] for u in urls}))
     story = next(s for s in ng.stories(corpus["batch"]) if set(s["langs"]) == {"en", "ar", "fa"})
     assert set(story["labels"]) == {"en", "ar", "fa"}  # a label per language
     assert all(v["title"] for v in story["labels"].values())
@@ -129,8 +133,12 @@ def test_story_ids_are_kept_when_a_batch_joins(corpus: dict, tmp_path: Path) -> 
     after = {s["id"]: {m["article_id"] for m in ng.story(db, s["id"])["members"]} for s in ng.stories(db)}
     grown = [sid for sid, members in before.items() if len(members) > 1]
     assert grown
-    for sid in grown:
-        assert sid in after and before[sid] <= after[sid]  # the story kept its id and its members
+    for sid in grown:  # the id stays with the story holding the largest share of its old members (a new
+        # article may pull one away, or split it)
+        assert sid in after, sid
+        kept = len(before[sid] & after[sid])
+        assert kept and all(len(before[sid] & members) <= kept for members in after.values()), (before[sid], after[sid])
+    assert sum(len(after[sid]) > len(before[sid]) for sid in grown)  # and new articles joined old stories
 
 
 def test_story_record_first_article_followers_and_counts(corpus: dict) -> None:
