@@ -43,9 +43,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -340,7 +340,7 @@ def average_linkage(nodes: list[str], links: list[tuple[str, str, float]], thres
     broken by those numbers, so the result depends on the links only."""
     order = sorted(nodes)
     index = {a: k for k, a in enumerate(order)}
-    adj: list[dict[int, float]] = [dict() for _ in order]
+    adj: list[dict[int, float]] = [{} for _ in order]
     for a, b, s in sorted(links):
         if a in index and b in index and a != b:
             i, j = index[a], index[b]
