@@ -26,7 +26,7 @@ from newsgraph.store.export import export as _export
 
 __all__ = ["annotate", "analyze", "redo", "models", "articles", "show", "search", "export", "source_text", "entities",
            "entity", "reuse", "techniques", "quotes", "technique_stats", "relations", "stance", "loaded_terms",
-           "reuse_clusters", "reuse_listing", "boilerplate"]
+           "reuse_clusters", "reuse_listing", "boilerplate", "build_stories", "stories", "story"]
 
 
 def annotate(text: str, lang: str | None = None, *, title: str | None = None, date: str | None = None,
@@ -233,3 +233,34 @@ def stance(db: str | Path, actor: str) -> dict[str, Any] | None:
 
     with Store(db, readonly=True) as store:
         return _stance(store, actor)
+
+
+def build_stories(db: str | Path, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Place every article not yet in a story (incremental: earlier stories are only revisited where a new
+    article links to them); returns counts. ``progress(phase, done, total)`` for embed, link, cluster."""
+    from newsgraph.corpus.stories import build_stories as _build
+
+    with Store(db) as store:
+        return _build(store, progress=progress)
+
+
+def stories(db: str | Path, *, top: int | None = None, lang: str | None = None, outlet: str | None = None,
+            min_size: int = 1) -> list[dict[str, Any]]:
+    """Stories as built by :func:`build_stories`, largest first: id, size, labels per language, actors,
+    places, first article and date, followers (outlets in the order they ran it, with lag in days),
+    counts by outlet and language; ``lang``/``outlet`` keep stories with a member in it."""
+    from newsgraph.store.stories import story_rows
+
+    with Store(db, readonly=True) as store:
+        if not store.has_table("stories"):
+            return []
+        return story_rows(store.conn, limit=top, min_size=min_size, lang=lang, outlet=outlet)
+
+
+def story(db: str | Path, story_id: str) -> dict[str, Any] | None:
+    """One story (id or unique prefix) with its member articles (score, lag) and the reuse and translation
+    links between them; None when no story has that id."""
+    from newsgraph.store.stories import story_row
+
+    with Store(db, readonly=True) as store:
+        return story_row(store.conn, story_id) if store.has_table("stories") else None

@@ -441,6 +441,52 @@ def _reuse_listing(path: Path, top: int | None, boilerplate: bool) -> None:
 
 
 @app.command()
+def stories(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, help="List the N largest stories."),
+            lang: Optional[str] = typer.Option(None, help="Only stories with an article in this language."),
+            outlet: Optional[str] = typer.Option(None, help="Only stories with an article from this outlet."),
+            as_json: bool = typer.Option(False, "--json", help="Print the stories as JSON instead of a table."),
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars.")) -> None:
+    """Group the articles about one event across outlets and languages (new articles join the stored
+    stories), then list the largest."""
+    import json
+
+    path = _existing_db(db)
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
+    names = {"embed": "embedding lead sentences", "link": "linking articles", "cluster": "clustering stories"}
+    with progress:
+        bars: dict[str, Any] = {}
+
+        def on_task(phase: str, done: int, total: int) -> None:
+            if phase not in bars:
+                bars[phase] = progress.add_task(names.get(phase, phase), total=total)
+            progress.update(bars[phase], completed=done, total=total)
+
+        try:
+            counts = api.build_stories(path, progress=on_task)
+        except ImportError as exc:
+            _fail(f"the stories stage is not available in this install ({exc})")
+            return
+    rows = api.stories(path, top=top, lang=lang, outlet=outlet)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    errors.print(f"{counts['new']} new articles placed, {counts['stories']} stories", highlight=False)
+    table = Table(title=f"largest stories (top {top}; n = articles/outlets)")
+    for column, width in (("story", 14), ("n", 5), ("langs", 12), ("first", 22)):
+        table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column != "first")
+    table.add_column("label (its most central title)", min_width=24, overflow="fold")
+    for row in rows:
+        first_lang = next(iter(sorted(row["langs"], key=lambda k: -row["langs"][k])), "")
+        label = (row["labels"].get(first_lang) or next(iter(row["labels"].values()), {})).get("title", "")
+        first_outlet = (row["followers"][0]["outlet"] or "") if row["followers"] else ""
+        table.add_row(row["id"], f"{row['size']}/{len(row['outlets'])}",
+                      escape(" ".join(f"{k or '?'}:{v}" for k, v in row["langs"].items())),
+                      escape(f"{(row['first_date'] or '')[:10]} {first_outlet}".strip()), escape(label))
+    console.print(table)
+
+
+@app.command()
 def quotes(db: Path = DbOption, speaker: Optional[str] = typer.Option(None, help="Entity name, id or spelling of the speaker."),
            limit: int = typer.Option(100, help="At most this many.")) -> None:
     """Who said what: quotes with their speaker and cue."""

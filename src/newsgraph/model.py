@@ -296,3 +296,37 @@ class RunInfo:
     components: dict[str, str]
     args: dict[str, Any]
     counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class StoryMember:
+    """An article in a story: its centrality (mean link score to the other members) and how many
+    days after the story's first article it was published (None when either is undated)."""
+
+    article_id: str
+    story_id: str
+    score: float
+    lag_days: float | None = None
+
+
+@dataclass
+class Story:
+    """Articles about one real-world event, across outlets and languages (``newsgraph.corpus.stories``).
+
+    ``labels`` maps a language to its most central member's title (``{"article_id", "title"}``);
+    ``actors`` and ``places`` are the entities most member articles name (``{"entity_id", "name",
+    "articles"}``); ``followers`` is the chain of outlets in the order they first ran the story
+    (``{"outlet", "article_id", "date", "lag_days"}``, the first article's outlet first)."""
+
+    id: str
+    size: int
+    first_article_id: str
+    first_date: str | None
+    last_date: str | None
+    labels: dict[str, dict[str, str]]
+    actors: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    followers: list[dict[str, Any]]
+    outlets: dict[str, int]
+    langs: dict[str, int]
+    members: list[StoryMember] = field(default_factory=list)

@@ -706,8 +706,8 @@ def _canonical_name(refs: list[_Ref]) -> str:
     """The most frequent full name (Latin spellings first), preferring one without initials
     ("Donald Trump" over "Donald J. Trump"); a one-word name when there is no full one."""
     latin = Counter(r.name for r in refs if _script(r.name) == "latin" and r.name)
-    # a mention with no name left once cleaned (a lone ' tagged ORG by the Persian model on Fars text)
-    # keeps its text as written rather than ending the run
+    # a mention with no name left once cleaned (a lone ' tagged ORG by the Persian model on Fars text, or
+    # tokenised text: "Reid ,") keeps its text as written rather than ending the run
     pool = latin or Counter(r.name for r in refs if r.name) or Counter(r.mention.text for r in refs)
     words = {n: len(_keyed_tokens(n)) for n in pool}  # عبد العزيز is one name word
     longest = max(words.values())

