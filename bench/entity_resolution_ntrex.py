@@ -1,12 +1,12 @@
 """Entity resolution on news it was not written from: B-cubed on NTREX-128 in English, Arabic and Persian.
 
 The labelled set (bench/data/resolution_gold_ntrex.json, built by bench/data/build_resolution_gold_ntrex.py;
-selection rule, licence and split in bench/data/README.md) gives, for eight NTREX-128 news documents and each
+selection rule, licence and split in bench/data/README.md) gives, for sixteen NTREX-128 news documents and each
 of en/ar/fa, the spellings of every named person, organisation and place as written, under a real-world entity
 id that is the same in the three languages and across documents. None of these documents is a seed or bundled
 page, so no resolution rule was written from them; settings may be chosen on the dev documents only.
 
-The 24 articles (8 documents x 3 languages, each language version its own article, as JSONL records like
+The 48 articles (16 documents x 3 languages, each language version its own article, as JSONL records like
 examples/pages/ntrex-welsh-assembly.jsonl) go through the whole pipeline into one store. Every mention whose
 text is a gold spelling of its document and language is scored, B-cubed over mentions (Bagga & Baldwin 1998):
 per language, and cross-lingual (the three languages together: an entity should be one across scripts).
