@@ -254,7 +254,7 @@ def _speaker_token(token):
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-                if pobj is not None and (pobj.pos_ == "PROPN" or pobj.ent_type_ == "PERSON"):
+                if pobj is not None and pobj.pos_ == "PROPN":  # (no entity test: trained on parses without entities)
                     return pobj
         if token.dep_ in ("dobj", "attr", "pobj"):
             verb = token.head.head if token.dep_ == "pobj" else token.head

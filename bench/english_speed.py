@@ -1,0 +1,161 @@
+"""English speed: the whole newsgraph pipeline beside one full en_core_web_sm pass, in one run.
+
+The same PTC news articles (the first ``--articles`` of PTC dev, sorted by name) go through
+
+- ``spacy``: en_core_web_sm with every component, one ``nlp.pipe`` pass over the article texts
+  (the reference: what any spaCy-based tool pays at least);
+- ``stages``: ``newsgraph.pipeline.process_document`` on each article (segmentation and every
+  stage of the default pipeline), in this process;
+- ``analyze``: ``newsgraph.pipeline.analyze`` into a fresh store (adds SQLite writes and entity
+  resolution), one worker, in this process;
+- ``analyze --workers 2``: the same, two worker processes (forked from this warm process, so
+  model loading is not counted).
+
+Models are loaded and warmed before any timing. The single-core figures are CPU time of this
+process (``time.process_time``: the machine is shared, and wall time counts the others' load);
+the two-worker figure compares wall times, measured alternately with the one-worker wall time.
+Each measurement is repeated ``--rounds`` times, interleaved, and the fastest kept.
+
+    python bench/english_speed.py [--articles 60] [--rounds 2] [--profile FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NEWSGRAPH_SHARED", ROOT.parent / "shared"))
+PTC = SHARED / "data" / "semeval2020-task11-ptc" / "dev-articles"
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def article_paths(count: int) -> list[Path]:
+    return sorted(PTC.glob("*.txt"))[:count]
+
+
+def source_documents(paths: list[Path]):
+    from newsgraph.ingest.readers import read_documents
+    from newsgraph.model import SourceDocument
+
+    return [d for p in paths for d in read_documents(p) if isinstance(d, SourceDocument)]
+
+
+def spacy_pass(nlp, texts: list[str]) -> int:
+    return sum(len(doc) for doc in nlp.pipe(texts, batch_size=64))
+
+
+def stages_pass(pipeline, docs) -> int:
+    from newsgraph.pipeline import process_document
+
+    out = [process_document(pipeline, d) for d in docs]
+    bad = [o for o in out if not isinstance(o, list)]
+    if bad:
+        raise SystemExit(f"pipeline failed on {len(bad)} articles: {bad[0]}")
+    return sum(len(o) for o in out)
+
+
+def analyze_pass(directory: Path, workers: int) -> int:
+    from newsgraph.pipeline import analyze
+
+    work = Path(tempfile.mkdtemp(prefix="ng-en-speed-"))
+    try:
+        result = analyze([str(directory)], work / "bench.db", workers=workers)
+        if result.errors or result.rejected:
+            raise SystemExit(f"analyze: {result.counts}")
+        return result.articles
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def timed(fn, *args) -> tuple[float, float]:
+    """(CPU seconds of this process, wall seconds)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    fn(*args)
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--profile", type=Path, help="write a cProfile of one stages pass here (no timing run)")
+    parser.add_argument("--no-workers", action="store_true", help="skip the two-worker measurement")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "english_speed.json")
+    args = parser.parse_args()
+    if not PTC.is_dir():
+        raise SystemExit(f"{PTC} not found")
+    import spacy
+
+    from newsgraph.enrich.entities import SPACY_MODEL
+    from newsgraph.pipeline import default_pipeline
+
+    paths = article_paths(args.articles)
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    docs = source_documents(paths)
+    corpus = Path(tempfile.mkdtemp(prefix="ng-en-corpus-"))
+    for p in paths:
+        shutil.copy(p, corpus / p.name)
+    nlp = spacy.load(SPACY_MODEL)
+    pipeline = default_pipeline()
+    spacy_pass(nlp, texts[:3])  # warm: load every model once, outside the timings
+    stages_pass(pipeline, docs[:3])
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        stages_pass(pipeline, docs)
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+        pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(45)
+        return
+    chars = sum(len(t) for t in texts)
+    best: dict[str, tuple[float, float]] = {}
+
+    def keep(name: str, value: tuple[float, float]) -> None:
+        old = best.get(name)
+        best[name] = value if old is None else (min(old[0], value[0]), min(old[1], value[1]))
+
+    for _ in range(args.rounds):
+        keep("spacy", timed(spacy_pass, nlp, texts))
+        keep("stages", timed(stages_pass, pipeline, docs))
+        keep("analyze", timed(analyze_pass, corpus, 1))
+        if not args.no_workers:
+            keep("analyze_w2", timed(analyze_pass, corpus, 2))
+    shutil.rmtree(corpus, ignore_errors=True)
+    n = len(texts)
+    rows = {}
+    for name, (cpu, wall) in best.items():
+        rows[name] = {"cpu_s": round(cpu, 2), "wall_s": round(wall, 2),
+                      "articles_per_cpu_s": round(n / cpu, 2) if cpu > 0.05 else None,
+                      "articles_per_wall_s": round(n / wall, 2)}
+    ref = best["spacy"][0]
+    result = {
+        "articles": n, "characters": chars, "source": "PTC dev-articles (first by name)", "rounds": args.rounds,
+        "cores": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()],
+        "timings": rows,
+        # single core: CPU seconds of the full spaCy pass / CPU seconds of newsgraph (higher is faster)
+        "stages_vs_spacy": round(ref / best["stages"][0], 3),
+        "analyze_vs_spacy": round(ref / best["analyze"][0], 3),
+    }
+    if "analyze_w2" in best:  # wall: one worker / two workers
+        result["workers2_vs_workers1"] = round(best["analyze"][1] / best["analyze_w2"][1], 3)
+    print(f"{'pass':<12} {'CPU s':>7} {'wall s':>7} {'articles/CPU s':>15} {'articles/wall s':>16}")
+    for name, r in rows.items():
+        print(f"{name:<12} {r['cpu_s']:>7} {r['wall_s']:>7} {r['articles_per_cpu_s']!s:>15} {r['articles_per_wall_s']:>16}")
+    print(f"stages / spaCy full pass (CPU): {result['stages_vs_spacy']}×   analyze / spaCy: {result['analyze_vs_spacy']}×"
+          + (f"   2 workers / 1 (wall): {result['workers2_vs_workers1']}×" if "workers2_vs_workers1" in result else "")
+          + f"   load {result['load_average']}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
