@@ -60,6 +60,12 @@ def parse_batch(texts: list[str]) -> list:
     return [known[t] for t in texts]
 
 
+def forget() -> None:
+    """Drop the kept parses (a benchmark pass must not reuse the previous pass's parses)."""
+    with _PARSED_LOCK:
+        _PARSED.clear()
+
+
 def entities_only(texts: list[str]) -> list:
     """Docs with entities and nothing else (for paragraphs that are not :func:`parseable`)."""
     model = nlp()
