@@ -1,7 +1,7 @@
 """English outputs before and after a change: entity mentions, quotes and relations on PTC dev.
 
     python bench/english_equal.py --dump FILE            # the outputs of the code on PYTHONPATH
-    python bench/english_equal.py --compare BEFORE AFTER  # how many differ; writes bench/results/english_equal.json
+    python bench/english_equal.py --compare BEFORE AFTER [--labels B A]  # how many differ (bench/results/english_equal.json)
 
 Every PTC dev article goes through the default pipeline (segmentation and every stage); the
 comparison counts the mentions (start, end, label, method), quotes (span, kind, cue, speaker) and
@@ -41,9 +41,10 @@ def dump(out: Path) -> None:
     out.write_text(json.dumps(rows))
 
 
-def compare(before: Path, after: Path, out: Path) -> None:
+def compare(before: Path, after: Path, out: Path, labels: tuple[str, str]) -> None:
     a, b = json.loads(before.read_text()), json.loads(after.read_text())
-    result: dict[str, object] = {"articles": len(a), "same_articles": sorted(a) == sorted(b)}
+    result: dict[str, object] = {"before": labels[0], "after": labels[1], "set": "PTC dev-articles, default pipeline",
+                                 "articles": len(a), "same_articles": sorted(a) == sorted(b)}
     for layer in ("mentions", "quotes", "relations"):
         old = {(k, json.dumps(x)) for k, v in a.items() for x in v[layer]}
         new = {(k, json.dumps(x)) for k, v in b.items() for x in v[layer]}
@@ -61,12 +62,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", type=Path)
     parser.add_argument("--compare", nargs=2, type=Path)
+    parser.add_argument("--labels", nargs=2, default=("before", "after"), help="what the two dumps ran")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "english_equal.json")
     args = parser.parse_args()
     if args.dump:
         dump(args.dump)
     if args.compare:
-        compare(*args.compare, args.out)
+        compare(*args.compare, args.out, tuple(args.labels))
 
 
 if __name__ == "__main__":

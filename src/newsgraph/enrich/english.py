@@ -9,8 +9,10 @@ The caption tagger of segmentation (:func:`tagged`) runs only this model's tagge
 its few candidate lines.
 
 In en_core_web_sm the ner component has its own embedding layer (it does not listen to the shared
-tok2vec), so its entities are the same whether or not the tagger and parser run beside it;
-bench/english_speed.py checks that the mentions stay the same.
+tok2vec), so its entities are the same whether or not the tagger and parser run beside it
+(tests/test_english_parse.py; bench/english_equal.py compares every mention, quote and relation of
+PTC dev with the two-pass version). bench/english_speed.py times the whole pipeline beside one full
+spaCy pass.
 """
 
 from __future__ import annotations

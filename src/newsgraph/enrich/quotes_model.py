@@ -25,6 +25,7 @@ import bisect
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -206,7 +207,7 @@ class LinearScorer:
         self.intercept = intercept
 
     def score(self, features: list[str]) -> float:
-        z = self.intercept + sum(self.weights.get(f, 0.0) for f in features)
+        z = self.intercept + sum(map(self.weights.get, features, repeat(0.0)))  # same sum, no generator frame per word
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
