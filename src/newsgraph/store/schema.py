@@ -365,3 +365,24 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+MIGRATIONS.append(
+    # 12: sentence embeddings computed once per article and kept, for every stage that compares
+    # sentences across languages (cross-lingual reuse; the stories stage reads the same rows). An
+    # article with no sentence to embed gets one row with idx -1 and an empty vector, so it is not
+    # embedded again. Rows of another model (or of other embedding settings) sit beside these.
+    """
+    CREATE TABLE sentence_vectors (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        model TEXT NOT NULL,            -- the embedding model and its settings (reuse_xling.EMBEDDING_MODEL)
+        idx INTEGER NOT NULL,           -- the sentence's order in the article (0 = first; -1 = none)
+        start INTEGER NOT NULL,         -- its span in the article text
+        end INTEGER NOT NULL,
+        vector BLOB NOT NULL,           -- float16, unit length (empty for idx -1)
+        PRIMARY KEY (article_id, model, idx)
+    ) WITHOUT ROWID;
+    CREATE INDEX sentence_vectors_model ON sentence_vectors(model, article_id);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
