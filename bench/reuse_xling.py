@@ -34,7 +34,6 @@ import random
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,6 +182,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsgraph-reuse-xling"))
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reuse-xling.json")
+    parser.add_argument("--append", action="store_true", help="keep the runs already in --out (other sizes)")
     args = parser.parse_args()
     if not (NTREX.is_dir() and PTC.is_dir()):
         sys.exit("needs ../shared/data (NTREX-128, PTC, SaudiNewsNet, Fars/Varzesh3)")
@@ -193,7 +193,6 @@ def main() -> None:
         arts = articles(size)
         planted = plant(arts, args.passages, rng)
         langs = {lang: sum(a["lang"] == lang for a in arts) for lang in ("en", "ar", "fa")}
-        sentences = None
         db = args.work / f"xling-{size}-{args.seed}.db"
         write_store(db, arts)
         del arts
@@ -211,6 +210,9 @@ def main() -> None:
         row["xling_seconds_per_1k"] = round(1000 * row["xling_seconds"] / size, 1)
         runs.append(row)
         print(json.dumps(row), flush=True)
+    if args.append and args.out.exists():  # read now: another size may have finished while this one ran
+        runs += [r for r in json.loads(args.out.read_text())["runs"] if r["articles"] not in args.sizes]
+    runs.sort(key=lambda r: r["articles"])
     growth = [f"{r['articles']:,} articles ({r['sentences']:,} sentences): cross-lingual pass {r['xling_seconds']:.0f} s "
               f"({r['xling_seconds_per_1k']:.0f} s per 1k articles, embedding {r['embed_seconds']:.0f} s; "
               f"{r['xling_per_reference']:.1f} x the reference), second run {r['second_run']['xling_seconds']:.1f} s"

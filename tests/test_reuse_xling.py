@@ -53,7 +53,7 @@ def _hosts(data: Path) -> dict[str, list[str]]:
 
     en = [t for p in sorted((data / "semeval2020-task11-ptc" / "dev-articles").glob("*.txt"))
           if fits(t := "\n\n".join(x.strip() for x in p.read_text(encoding="utf-8").splitlines() if x.strip()))][:2]
-    zipped = sorted((data / "saudinewsnet-ar" / "dataset").glob("*.zip"))[0]
+    zipped = min((data / "saudinewsnet-ar" / "dataset").glob("*.zip"))
     with zipfile.ZipFile(zipped) as z:
         ar = [t for r in json.loads(z.read(z.namelist()[0]).decode("utf-8")) if fits(t := " ".join(r["content"].split()))][:2]
     fa_rows = json.loads(gzip.decompress((data / "fa-news-farsnews-varzesh3" / "fars-news-1.json.gz").read_bytes()))
