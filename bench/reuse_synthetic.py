@@ -16,7 +16,8 @@ reuse, each derived from its own base article (so derived articles never share t
 - ``reordered``: a copy with its paragraphs in another order (truth: every paragraph ≥ 200 chars).
 
 Translation pairs: NTREX documents in en, ar and fa (true pairs: the same document in two languages),
-run with ``cross_lingual=True`` on a separate small store (embedding costs ~LEAD sentences per article).
+run with ``cross_lingual=True`` on a separate small store (every sentence is embedded once; bench/reuse_xling.py
+measures translated passages inside real articles).
 
 Scores: pair precision/recall (unordered article pairs, ``repetition`` excluded) and character-level
 precision/recall of the aligned spans over the true pairs found. Each run of the stage happens in a

