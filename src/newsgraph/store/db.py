@@ -20,7 +20,7 @@ from typing import Any
 
 from newsgraph.model import Article, Entity, Mention, Paragraph, ProcessingError, Rejection, Reuse, SourceDocument
 from newsgraph.store.layers import BUILTIN, BuiltinTable, LanguageColumns, Layer, Table, read_custom_layers
-from newsgraph.store.schema import migrate
+from newsgraph.store.schema import migrate, table_exists
 from newsgraph.text.normalize import normalize_for_search
 
 
@@ -621,8 +621,7 @@ class Store:
     def has_table(self, name: str) -> bool:
         """Whether the database has table ``name``: one written by an older newsgraph and opened read-only
         (so not migrated) lacks the newer ones."""
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() \
-            is not None
+        return table_exists(self.conn, name)
 
     def has_column(self, table: str, column: str) -> bool:
         """Whether ``table`` has ``column``: an older database opened read-only lacks the newer ones

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from newsgraph.model import Article
+from newsgraph.store.schema import table_exists
 
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]{0,62}")
 SQL_TYPES = ("INTEGER", "REAL", "TEXT", "BLOB", "NUMERIC")
@@ -161,7 +162,7 @@ def check_table(name: str, columns: dict[str, str]) -> list[str]:
 def registered_tables(conn: sqlite3.Connection) -> list[tuple[str, list[str]]]:
     """The custom tables of this database and their columns (after article_id), in creation order;
     [] for a database without the registry (older, opened read-only). Names are re-checked."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'component_tables'").fetchone() is None:
+    if not table_exists(conn, "component_tables"):
         return []
     out = []
     for name, columns in conn.execute("SELECT name, columns FROM component_tables ORDER BY rowid"):

@@ -434,3 +434,9 @@ MIGRATIONS.append(
     """
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the database behind ``conn`` has table ``name`` (an older database opened read-only lacks
+    the newer ones)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from newsgraph.model import Story
+from newsgraph.store.schema import table_exists
 
 BATCH = 900  # ids per IN (...) list: below SQLite's default limit of 999 variables
 
@@ -54,7 +55,7 @@ def text_dates(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
 
 def reuse_pairs(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
     """Pairs of different articles sharing text or translated from one another (not repetition in a page)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reuse'").fetchone() is None:
+    if not table_exists(conn, "reuse"):
         return
     yield from conn.execute("SELECT DISTINCT a_article_id, b_article_id FROM reuse"
                             " WHERE kind != 'repetition' AND a_article_id != b_article_id")
@@ -188,7 +189,7 @@ def story_row(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
         " JOIN story_members mb ON mb.article_id = r.b_article_id AND mb.story_id = ?"
         " WHERE r.kind != 'repetition' AND r.a_article_id != r.b_article_id"
         " GROUP BY r.a_article_id, r.b_article_id, r.kind ORDER BY r.a_article_id, r.b_article_id",
-        (story["id"], story["id"]))] if _has_reuse(conn) else []
+        (story["id"], story["id"]))] if table_exists(conn, "reuse") else []
     return story
 
 
@@ -196,10 +197,6 @@ def story_memberships(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """(story_id, article_id, score) for every member: the ``stories.jsonl`` export."""
     return [dict(r) for r in conn.execute("SELECT story_id, article_id, score FROM story_members"
                                           " ORDER BY story_id, article_id")]
-
-
-def _has_reuse(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reuse'").fetchone() is not None
 
 
 def _decoded(row: sqlite3.Row) -> dict[str, Any]:
