@@ -58,6 +58,7 @@ from newsgraph.corpus.reuse_xling import (
 )
 from newsgraph.model import Story, StoryMember
 from newsgraph.store import stories as sql
+from newsgraph.store import vectors as vector_sql
 from newsgraph.text.normalize import normalize_for_search
 
 if TYPE_CHECKING:
@@ -199,22 +200,22 @@ def ensure_vectors(conn: Any, ids: list[str], progress: Callable[[str, int, int]
                    batch: int = 2000) -> int:
     """Embed and store the lead sentences of the articles in ``ids`` that have none stored; returns how
     many articles were embedded."""
-    have = sql.embedded_articles(conn, MODEL)
+    have = vector_sql.embedded_articles(conn, MODEL)
     missing = [a for a in ids if a not in have]
     for start in range(0, len(missing), batch):
         part = missing[start:start + batch]
-        texts = sql.article_texts(conn, part)
+        texts = vector_sql.article_texts(conn, part)
         rows: list[tuple[str, int, int, int]] = []
         for aid in part:
             text = texts.get(aid, "")
             spans = lead_sentences(text)
             whole = bool(spans) and not sentences_of(text)  # not a sentence: idx -1, which reuse leaves alone
             rows += [(aid, -1 if whole else i, s, e) for i, (s, e) in enumerate(spans)]
-        vectors = np.zeros((0, 384), dtype=np.float32)
+        embedded = np.zeros((0, 384), dtype=np.float32)
         for b in range(0, len(rows), EMBED_BATCH):
             chunk = rows[b:b + EMBED_BATCH]
-            vectors = np.vstack([vectors, embed([texts[a][s:e][:MAX_SENTENCE_CHARS] for a, _, s, e in chunk])])
-        sql.add_sentence_vectors(conn, [(a, i, s, e, MODEL, v) for (a, i, s, e), v in zip(rows, vectors)])
+            embedded = np.vstack([embedded, embed([texts[a][s:e][:MAX_SENTENCE_CHARS] for a, _, s, e in chunk])])
+        vector_sql.add_sentence_vectors(conn, MODEL, [(a, i, s, e, v) for (a, i, s, e), v in zip(rows, embedded)])
         if progress:
             progress("embed", min(start + batch, len(missing)), len(missing))
     return len(missing)
@@ -251,7 +252,7 @@ def centred(vectors: np.ndarray, langs: list[str | None]) -> np.ndarray:
 
 def lead_vectors(conn: Any, ids: list[str]) -> np.ndarray:
     """One unit vector per article: the normalised mean of its stored lead sentences (zeros when none)."""
-    stored = sql.sentence_vectors(conn, ids, MODEL, LEAD)
+    stored = vector_sql.lead_vectors(conn, ids, MODEL, LEAD)
     out = np.zeros((len(ids), 384), dtype=np.float32)
     for k, aid in enumerate(ids):
         if aid in stored:
@@ -535,7 +536,7 @@ def recluster(conn: Any, rows: list[Any], new: set[str], weights: Weights,
         if progress and (k % 1000 == 0 or k == len(touched) - 1):
             progress("cluster", k + 1, len(touched))
     meta = {r["id"]: dict(r) for r in rows}
-    texts = sql.article_texts(conn, [a for a in members if not meta[a]["title"]])
+    texts = vector_sql.article_texts(conn, [a for a in members if not meta[a]["title"]])
     for a, text in texts.items():
         meta[a]["lead"] = text.strip().split("\n", 1)[0][:200]
     old_story = sql.story_of(conn, sorted(members))

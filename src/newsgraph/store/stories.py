@@ -1,5 +1,5 @@
-"""The SQL of the stories stage (``newsgraph.corpus.stories``): stored sentence embeddings, the scored
-links between articles, the stories and their members. Kept apart from :mod:`newsgraph.store.db` so
+"""The SQL of the stories stage (``newsgraph.corpus.stories``): the scored links between articles, the
+stories and their members (the sentence embeddings it reads are in :mod:`newsgraph.store.vectors`). Kept apart from :mod:`newsgraph.store.db` so
 that the stage's tables read and write in one place; every query is parameterised."""
 
 from __future__ import annotations
@@ -9,30 +9,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import numpy as np
 
 from newsgraph.model import Story
 from newsgraph.store.schema import table_exists
-
-BATCH = 900  # ids per IN (...) list: below SQLite's default limit of 999 variables
-
-
-def _chunks(ids: list[str], size: int = BATCH) -> Iterator[list[str]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
-
+from newsgraph.store.vectors import chunks
 
 def article_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Every article with a language: what the stage needs besides its text and layers."""
     return conn.execute("SELECT rowid, id, lang, date, outlet, title, document_id FROM articles"
                         " WHERE lang IS NOT NULL ORDER BY rowid").fetchall()
-
-
-def article_texts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for part in _chunks(ids):
-        out.update(conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
-    return out
 
 
 def iter_texts(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
@@ -64,46 +49,9 @@ def reuse_pairs(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
 def entity_names(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(ids))
     out: dict[str, str] = {}
-    for part in _chunks(wanted):
+    for part in chunks(wanted):
         out.update(conn.execute(f"SELECT id, name FROM entities WHERE id IN ({','.join('?' * len(part))})", part))
     return out
-
-
-# ------------------------------------------------------------------ sentence embeddings
-
-
-def sentence_vectors(conn: sqlite3.Connection, ids: list[str], model: str, upto: int) -> dict[str, np.ndarray]:
-    """The stored embeddings of the first ``upto`` sentences of each article (float32, in order), for
-    articles that have them from ``model``."""
-    out: dict[str, list[np.ndarray]] = {}
-    for part in _chunks(ids):
-        for aid, blob in conn.execute(
-                f"SELECT article_id, vector FROM sentence_vectors WHERE article_id IN ({','.join('?' * len(part))})"
-                " AND model = ? AND idx < ? AND length(vector) > 0 ORDER BY article_id, idx", [*part, model, upto]):
-            out.setdefault(aid, []).append(np.frombuffer(blob, dtype=np.float16).astype(np.float32))
-    return {aid: np.vstack(rows) for aid, rows in out.items()}
-
-
-def sentence_spans(conn: sqlite3.Connection, article_id: str, model: str, upto: int
-                   ) -> list[tuple[int, int, np.ndarray]]:
-    """(start, end, float32 vector) of one article's stored sentences 0 .. upto-1, in order."""
-    return [(s, e, np.frombuffer(v, dtype=np.float16).astype(np.float32)) for s, e, v in conn.execute(
-        "SELECT start, end, vector FROM sentence_vectors WHERE article_id = ? AND model = ? AND idx >= 0 AND idx < ?"
-        " ORDER BY idx", (article_id, model, upto))]
-
-
-def embedded_articles(conn: sqlite3.Connection, model: str) -> set[str]:
-    """Articles whose lead sentences are stored (an article without a sentence of four words gets one
-    row with idx -1 and an empty vector, so it is not embedded again)."""
-    return {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM sentence_vectors WHERE model = ?", (model,))}
-
-
-def add_sentence_vectors(conn: sqlite3.Connection, rows: list[tuple[str, int, int, int, str, np.ndarray]]) -> None:
-    """Store (article, idx, start, end, model, vector) rows as float16."""
-    with conn:
-        conn.executemany("INSERT OR REPLACE INTO sentence_vectors (article_id, idx, start, end, model, vector)"
-                         " VALUES (?, ?, ?, ?, ?, ?)",
-                         [(a, i, s, e, m, np.asarray(v, dtype=np.float16).tobytes()) for a, i, s, e, m, v in rows])
 
 
 # ------------------------------------------------------------------ links and stories
@@ -126,7 +74,7 @@ def add_story_links(conn: sqlite3.Connection, links: list[tuple[str, str, float]
 def story_of(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, str]:
     """The story each of these articles is in (those in one)."""
     out: dict[str, str] = {}
-    for part in _chunks(article_ids):
+    for part in chunks(article_ids):
         out.update(conn.execute(f"SELECT article_id, story_id FROM story_members WHERE article_id IN"
                                 f" ({','.join('?' * len(part))})", part))
     return out
@@ -136,7 +84,7 @@ def replace_stories(conn: sqlite3.Connection, removed: Iterable[str], stories: l
     """Delete the stories ``removed`` (with their members) and write ``stories`` (replacing any of the same id)."""
     gone = sorted(set(removed) | {s.id for s in stories})
     with conn:
-        for part in _chunks(gone):
+        for part in chunks(gone):
             marks = ",".join("?" * len(part))
             conn.execute(f"DELETE FROM story_members WHERE story_id IN ({marks})", part)
             conn.execute(f"DELETE FROM stories WHERE id IN ({marks})", part)

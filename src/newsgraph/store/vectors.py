@@ -15,7 +15,8 @@ BATCH = 900  # ids per IN (...) list: below SQLite's default limit of 999 variab
 VectorRow = tuple[str, int, int, int, np.ndarray]
 
 
-def _chunks(ids: list[str], size: int = BATCH) -> Iterator[list[str]]:
+def chunks(ids: list[str], size: int = BATCH) -> Iterator[list[str]]:
+    """``ids`` in lists short enough for one ``IN (...)``."""
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
 
@@ -39,7 +40,7 @@ def articles_to_embed(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
 
 def article_texts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         out.update(conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
     return out
 
@@ -48,7 +49,7 @@ def replace_sentence_vectors(conn: sqlite3.Connection, model: str, rows: list[Ve
     """Store the rows of ``model`` for their articles, replacing what those articles had."""
     ids = sorted({r[0] for r in rows})
     with conn:
-        for part in _chunks(ids):
+        for part in chunks(ids):
             conn.execute(f"DELETE FROM sentence_vectors WHERE model = ? AND article_id IN ({','.join('?' * len(part))})",
                          [model, *part])
         conn.executemany("INSERT INTO sentence_vectors (article_id, model, idx, start, end, vector) VALUES (?, ?, ?, ?, ?, ?)",
@@ -78,7 +79,7 @@ def all_sentence_vectors(conn: sqlite3.Connection, model: str, dim: int
 def article_facts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[str, str | None]]:
     """(lang, date) of each article."""
     out: dict[str, tuple[str, str | None]] = {}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         for aid, lang, date in conn.execute(
                 f"SELECT id, lang, date FROM articles WHERE id IN ({','.join('?' * len(part))})", part):
             out[aid] = (lang, date)
@@ -88,6 +89,32 @@ def article_facts(conn: sqlite3.Connection, ids: list[str]) -> dict[str, tuple[s
 def text_lengths(conn: sqlite3.Connection, ids: list[str]) -> dict[str, int]:
     """Characters of each article's text."""
     out: dict[str, int] = {}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         out.update(conn.execute(f"SELECT id, length(text) FROM articles WHERE id IN ({','.join('?' * len(part))})", part))
     return out
+
+
+def lead_vectors(conn: sqlite3.Connection, ids: list[str], model: str, upto: int) -> dict[str, np.ndarray]:
+    """The stored embeddings of the first ``upto`` sentences of each article (float32, in order), for
+    articles that have them from ``model`` (rows without a vector left out)."""
+    out: dict[str, list[np.ndarray]] = {}
+    for part in chunks(ids):
+        for aid, blob in conn.execute(
+                f"SELECT article_id, vector FROM sentence_vectors WHERE article_id IN ({','.join('?' * len(part))})"
+                " AND model = ? AND idx < ? AND length(vector) > 0 ORDER BY article_id, idx", [*part, model, upto]):
+            out.setdefault(aid, []).append(np.frombuffer(blob, dtype=np.float16).astype(np.float32))
+    return {aid: np.vstack(rows) for aid, rows in out.items()}
+
+
+def embedded_articles(conn: sqlite3.Connection, model: str) -> set[str]:
+    """Articles with any row of ``model`` (an article without a sentence has one row with idx -1, so it is
+    not embedded again)."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM sentence_vectors WHERE model = ?", (model,))}
+
+
+def add_sentence_vectors(conn: sqlite3.Connection, model: str, rows: list[VectorRow]) -> None:
+    """Store rows of ``model`` as float16, keeping the article's other rows (the stories stage adds leads)."""
+    with conn:
+        conn.executemany("INSERT OR REPLACE INTO sentence_vectors (article_id, model, idx, start, end, vector)"
+                         " VALUES (?, ?, ?, ?, ?, ?)",
+                         [(a, model, i, s, e, np.asarray(v, dtype=np.float16).tobytes()) for a, i, s, e, v in rows])
