@@ -49,6 +49,7 @@ import json
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from newsgraph.text.arabic import normalize, split_sentences, strip_clitic, tokenize
@@ -380,7 +381,15 @@ def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
 
 def installed_model_dir(lang: str) -> Path:
     """The folder of the ``lang`` model the stage runs on: the research distribution's when it is
-    installed (``newsgraph.weights``), else the core package's."""
+    installed (``newsgraph.weights``), else the core package's. Looked up once per distribution state,
+    not per call (the stage asks for every paragraph)."""
+    from newsgraph.weights import research_data
+
+    return _model_dir(lang, research_data())
+
+
+@lru_cache(maxsize=8)
+def _model_dir(lang: str, research: Path | None) -> Path:  # ``research`` in the key: NEWSGRAPH_MODELS=core
     from newsgraph.weights import folder_of
 
     return folder_of(f"models/ner-{lang}.crfsuite", "models")
