@@ -22,7 +22,6 @@ import math
 import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
 from newsgraph.enrich.techniques_lexicons import LEXICON_VERSION
 from newsgraph.enrich.techniques_rules import repetition_hits, rule_hits
@@ -238,7 +237,9 @@ def para_lang(article: Article, at: int) -> str:
 def calibration_table() -> dict[str, dict[str, dict[str, float]]]:
     """lang -> method family -> technique (or "*") -> measured precision (``data/techniques/calibration.json``,
     written by ``bench/technique_calibration.py`` from held-out gold)."""
-    path = Path(__file__).resolve().parents[1] / "data" / "techniques" / "calibration.json"
+    from newsgraph.weights import CORE_DATA
+
+    path = CORE_DATA / "techniques" / "calibration.json"
     return json.loads(path.read_text(encoding="utf-8"))["table"] if path.is_file() else {}
 
 
