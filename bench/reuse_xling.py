@@ -208,6 +208,7 @@ def main() -> None:
             sentences = conn.execute("SELECT count(*) FROM sentence_vectors WHERE idx >= 0").fetchone()[0]
         row["sentences"] = sentences
         row["xling_seconds_per_1k"] = round(1000 * row["xling_seconds"] / size, 1)
+        row["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
         runs.append(row)
         print(json.dumps(row), flush=True)
     if args.append and args.out.exists():  # read now: another size may have finished while this one ran
@@ -227,8 +228,8 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"runs": runs, "growth": growth, "python": sys.version.split()[0],
                                     "cores": os.cpu_count(),
-                                    "note": "2 cores shared with other jobs (see reference_seconds); each run in a "
-                                            "fresh process; wall times include embedding"}, indent=2))
+                                    "note": "each run in a fresh process; wall times include embedding; "
+                                            "load_average_after says whether the 2 cores were shared"}, indent=2))
     print(f"wrote {args.out}")
 
 

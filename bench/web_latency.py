@@ -332,7 +332,8 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "articles": args.articles, "clients": args.clients, "seconds": args.seconds, "workers": args.workers,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_after": [round(x, 1) for x in os.getloadavg()]},
         "store": "examples/pages" if args.frequent else "NTREX-128 (examples/pages when absent)",
         "query_words_min_share": share, "target_p95_ms": limit,
         "results": results, "target_met": target}, indent=2) + "\n")
