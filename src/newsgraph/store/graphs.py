@@ -45,7 +45,9 @@ def article_filter(outlet: str | None = None, date_from: str | None = None, date
 def comention_graph(store: Store, outlet: str | None = None, date_from: str | None = None,
                     date_to: str | None = None) -> nx.Graph:
     """Entities as nodes; an edge per pair named in the same article, weighted by articles
-    (the articles of ``outlet`` between ``date_from`` and ``date_to`` when given)."""
+    (the articles of ``outlet`` between ``date_from`` and ``date_to`` when given). An organisation
+    that is an article's source there (``article_roles`` role ``source``: "به گزارش خبرگزاری فارس",
+    "(Reuters) -") is not one of that article's actors."""
     graph = nx.Graph()
     for row in store.conn.execute("SELECT id, name, type, mention_count, article_count, aliases, first_seen, last_seen"
                                   " FROM entities WHERE mention_count > 0"):
@@ -62,13 +64,14 @@ def comention_graph(store: Store, outlet: str | None = None, date_from: str | No
     else:
         rows = store.conn.execute("SELECT m.article_id, m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id"
                                   f" WHERE m.entity_id IS NOT NULL AND {where} ORDER BY m.article_id", params)
+    sources = {(r[0], r[1]) for r in store.conn.execute("SELECT article_id, entity_id FROM article_roles WHERE role = 'source'")}
     for article_id, entity_id in itertools.chain(rows, [(None, None)]):
         if article_id != current:
             top = [e for e, _ in members.most_common(MAX_ENTITIES_PER_ARTICLE)]
             for a, b in itertools.combinations(sorted(top), 2):
                 weights[(a, b)] += 1
             current, members = article_id, Counter()
-        if entity_id:
+        if entity_id and (article_id, entity_id) not in sources:
             members[entity_id] += 1
     for (a, b), weight in weights.items():
         if graph.has_node(a) and graph.has_node(b):

@@ -26,10 +26,12 @@ def iter_texts(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
 
 
 def entity_counts(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str, int]]:
-    """(article, entity, entity type, mentions) for every resolved mention, outlets and authors left out."""
+    """(article, entity, entity type, mentions) for every resolved mention; outlets, authors and the
+    organisations an article names as its source ("به گزارش خبرگزاری فارس") left out."""
     yield from conn.execute(
         "SELECT m.article_id, m.entity_id, e.type, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id"
-        " WHERE m.start >= 0 GROUP BY m.article_id, m.entity_id")
+        " WHERE m.start >= 0 AND NOT EXISTS (SELECT 1 FROM article_roles r WHERE r.article_id = m.article_id"
+        " AND r.role = 'source' AND r.entity_id = m.entity_id) GROUP BY m.article_id, m.entity_id")
 
 
 def text_dates(conn: sqlite3.Connection) -> Iterator[tuple[str, str]]:
