@@ -42,31 +42,76 @@ def words_before(store: Store, chars: int = 40) -> dict[tuple[str, int], str]:
     return {(article, start): text for article, start, text in rows}
 
 
-# the last word before an organisation that makes it the report's source: "به گزارش X" (as X
-# reports), "خبرنگار X" (X's reporter), "مراسل X", "X correspondent" is not covered (the name
-# comes first); "according to" and "told" are left out: "according to the Pentagon" names an actor
+# the last word before a name that makes it the report's source: "به گزارش X" (as X reports),
+# "خبرنگار X" (X's reporter), "مراسل X", "قال لـ«X»" (told X: the paper that asked); "X correspondent"
+# is not covered (the name comes first); "according to" and "told" are left out: "according to the
+# Pentagon" names an actor
 _SOURCE_WORDS = {normalize_for_search(w) for w in (
-    "گزارش", "بگزارش", "خبرنگار", "خبرنگاران", "مراسل", "مراسلة", "مراسلو", "مندوب", "reporter", "correspondent")}
+    "بگزارش", "خبرنگار", "خبرنگاران", "مراسل", "مراسلة", "مراسلو", "مندوب", "reporter", "correspondent")}
+# گزارش only in the attribution formula "به گزارش X", "بنا بر گزارش X" (as X reports): "انتشار گزارش
+# وزارت خارجه" (the ministry's report was published) names an actor
+_REPORT, _REPORT_LEADS = normalize_for_search("گزارش"), {normalize_for_search(w) for w in ("به", "بر", "بنابر")}
+# "قال لـ«X»", "في تصريحات لـ«X»", "مصادر مطلعة لـ«X»": X is the paper that was told, when a speech
+# word stands at most four words before the "لـ" (the bare clitic ل of لإيران, and "لـ«داعش»" after any
+# other word, are prepositions)
+_TOLD = "لـ"
+_SPEECH_WORDS = {normalize_for_search(w) for w in (
+    "قال", "قالت", "يقول", "تقول", "قائلا", "أكد", "أكدت", "يؤكد", "أوضح", "أوضحت", "يوضح", "كشف", "كشفت",
+    "صرح", "صرحت", "تصريح", "تصريحات", "مصدر", "مصادر", "أفاد", "أفادت", "أبلغ", "حديث", "حديثه", "حديثها",
+    "أضاف", "أضافت", "مسؤول", "متحدث")}
+_CLAUSE_END = re.compile(r"[:.،؛!?؟]$")
 _HEAD_CHARS = 150  # a name in parentheses this close to the start is the dateline's agency
 _OPEN_PAREN = re.compile(r"[(（]\s*$")
 
 
-def is_source_mention(start: int, preceding: str) -> bool:
-    """Whether an organisation mention at ``start``, after the text ``preceding``, is named as the
-    report's source: after a source word, or in parentheses at the head of the text."""
-    if start < _HEAD_CHARS and _OPEN_PAREN.search(preceding):
-        return True
+def source_cue(start: int, preceding: str) -> str | None:
+    """How a mention at ``start``, after the text ``preceding``, is named as the report's source:
+    ``"dateline"`` in parentheses at the head of the text, ``"word"`` after a source word, else None."""
+    line = preceding.rsplit("\n", 1)[-1]
+    if start < _HEAD_CHARS and _OPEN_PAREN.search(line) and len(line.split()) <= 3 and (
+            "\n" in preceding or len(preceding) == start):
+        return "dateline"  # "MOSCOW (Reuters) -", "الرياض (واس) -"; not "حركة المقاومة الإسلامية (حماس)"
     words = preceding.split()
-    return bool(words) and normalize_for_search(words[-1].strip("«»\"“”:،,")) in _SOURCE_WORDS
+    last = words[-1].strip("«»\"“”") if words else ""
+    bare = normalize_for_search(last)  # "گزارش، ایران": the comma ends it
+    if bare in _SOURCE_WORDS or (bare == _REPORT and len(words) > 1 and normalize_for_search(words[-2]) in _REPORT_LEADS):
+        return "word"
+    if last == _TOLD and len(words) > 1 and not _definite(words[-2]) and _after_speech(words[-5:-1]):
+        return "word"  # "الأمين العام لـ«X»" (of X) is not "told X"
+    return None
+
+
+def _definite(word: str) -> bool:
+    bare = normalize_for_search(word)
+    return bare.startswith("ال") or (bare[:1] in ("و", "ف") and bare[1:].startswith("ال"))
+
+
+def _after_speech(words: list[str]) -> bool:
+    """Whether a speech word is among ``words`` (read backwards, stopping at the end of a clause)."""
+    for word in reversed(words):
+        if _CLAUSE_END.search(word):
+            return False
+        bare = normalize_for_search(word.strip("«»\"“”"))
+        if bare in _SPEECH_WORDS or (bare[:1] in ("و", "ف") and bare[1:] in _SPEECH_WORDS):
+            return True
+    return False
 
 
 def source_roles(mentions: list[Mention], entities: list[Entity],
                  before: dict[tuple[str, int], str]) -> list[tuple[str, str, str]]:
-    """(article, "source", entity) for every organisation named as its article's source."""
-    organisations = {e.id for e in entities if e.type in ("ORG", "OUTLET")}
-    return sorted({(m.article_id, "source", m.entity_id) for m in mentions
-                   if m.entity_id in organisations and m.start >= 0
-                   and is_source_mention(m.start, before.get((m.article_id, m.start), ""))})
+    """(article, "source", entity) for every name its article gives as its source: an organisation
+    in the dateline's parentheses, or anything but a person or a nationality after a source word
+    (the tagger may read the paper «الشرق الأوسط» as the region)."""
+    types = {e.id: e.type for e in entities}
+    out = set()
+    for m in mentions:
+        kind = types.get(m.entity_id or "")
+        if kind is None or m.start < 0 or kind in ("PERSON", "NORP"):
+            continue
+        cue = source_cue(m.start, before.get((m.article_id, m.start), ""))
+        if cue == "word" or (cue == "dateline" and kind in ("ORG", "OUTLET")):
+            out.add((m.article_id, "source", m.entity_id))
+    return sorted(out)
 
 
 def resolve_corpus(store: Store, overrides: str | Path | None = None) -> int:
