@@ -65,7 +65,9 @@ def test_sources_are_not_actors_in_the_network_or_the_stories(store_path: Path) 
     (8, "الرياض (", "dateline"), (8, "MOSCOW (", "dateline"), (30, "Putin meets Larijani\n\nMOSCOW (", "dateline"),
     (60, "د من حركة المقاومة الإسلامية (", None), (90, "the Iranian Revolutionary Guards (", None),
     (300, "ما الانضمام لـ«", None), (300, "كاميرون، قال الأمين العام لـ«", None),
-    (300, "مجاهدين به دنبال انتشار گزارش ", None), (300, "ادامه یافته است.\n\nبنا بر گزارش ", "word"), (300, "الله قائلا: كان من السهل لـ«", None),
+    (300, "مجاهدين به دنبال انتشار گزارش ", None), (90, "لامی در گفت‌وگو با خبرنگار پارلمانی ", "desk"),
+    (60, "به گزارش گروه بین‌الملل ", "desk"), (90, "ه ايران چند روز پيش به خبرنگاران گفت كه ", None), (40, "یزاده شامگاه پنج‌شنبه در گفت‌وگو با ", "word"),
+    (40, "به گزارش ایسنا از ", None), (40, "به گزارش خبرنگار فارس از تهران، ", None), (300, "ادامه یافته است.\n\nبنا بر گزارش ", "word"), (300, "الله قائلا: كان من السهل لـ«", None),
     (900, "a statement (", None), (60, "according to the ", None), (60, "said the spokesman of ", None),
     (12, "", None), (300, "لعبت موسكو بصفتها حليفة ل", None), (200, "بر اساس این گزارش، ", None)])
 def test_the_words_before_decide_never_the_name(start: int, before: str, expected: str | None) -> None:

@@ -59,25 +59,47 @@ _SPEECH_WORDS = {normalize_for_search(w) for w in (
     "قال", "قالت", "يقول", "تقول", "قائلا", "أكد", "أكدت", "يؤكد", "أوضح", "أوضحت", "يوضح", "كشف", "كشفت",
     "صرح", "صرحت", "تصريح", "تصريحات", "مصدر", "مصادر", "أفاد", "أفادت", "أبلغ", "حديث", "حديثه", "حديثها",
     "أضاف", "أضافت", "مسؤول", "متحدث")}
-_CLAUSE_END = re.compile(r"[:.،؛!?؟]$")
+_CLAUSE_END = re.compile(r"[:.،؛!?؟,;]$")
+# "در گفت‌وگو با X" (in an interview with X)
+_WITH, _INTERVIEW_WORDS = normalize_for_search("با"), {normalize_for_search(w) for w in (
+    "گفت‌وگو", "گفتگو", "گفتگوی", "گفت‌وگوی", "گو", "مصاحبه")}
+_STOPS = {normalize_for_search(w) for w in (
+    "از", "به", "با", "در", "برای", "من", "في", "عن", "على", "إلى", "مع", "to", "from", "in", "of", "by", "with",
+    "که", "و", "گفت", "أن", "بأن", "إن", "و", "that", "said", "and")}
 _HEAD_CHARS = 150  # a name in parentheses this close to the start is the dateline's agency
 _OPEN_PAREN = re.compile(r"[(（]\s*$")
 
 
 def source_cue(start: int, preceding: str) -> str | None:
     """How a mention at ``start``, after the text ``preceding``, is named as the report's source:
-    ``"dateline"`` in parentheses at the head of the text, ``"word"`` after a source word, else None."""
+    ``"dateline"`` in parentheses at the head of the text, ``"word"`` right after a source word,
+    ``"desk"`` after a source word and the desk's words, else None."""
     line = preceding.rsplit("\n", 1)[-1]
     if start < _HEAD_CHARS and _OPEN_PAREN.search(line) and len(line.split()) <= 3 and (
             "\n" in preceding or len(preceding) == start):
         return "dateline"  # "MOSCOW (Reuters) -", "الرياض (واس) -"; not "حركة المقاومة الإسلامية (حماس)"
     words = preceding.split()
     last = words[-1].strip("«»\"“”") if words else ""
-    bare = normalize_for_search(last)  # "گزارش، ایران": the comma ends it
-    if bare in _SOURCE_WORDS or (bare == _REPORT and len(words) > 1 and normalize_for_search(words[-2]) in _REPORT_LEADS):
-        return "word"
     if last == _TOLD and len(words) > 1 and not _definite(words[-2]) and _after_speech(words[-5:-1]):
         return "word"  # "الأمين العام لـ«X»" (of X) is not "told X"
+    return _after_source_words(words)
+
+
+def _after_source_words(words: list[str]) -> str | None:
+    """``"word"`` when a source word ends ``words``, ``"desk"`` when it stands in the last four with only
+    the desk's words between it and the name ("خبرنگار پارلمانی خبرگزاری فارس", "به گزارش گروه بین‌الملل
+    خبرگزاری فارس"); a clause's end ("گزارش، ایران"), a preposition ("به گزارش ایسنا از ایران") or a
+    verb or conjunction ("به خبرنگاران گفت که ایران") stops it."""
+    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
+        word = words[i].strip("«»\"“”")
+        if _CLAUSE_END.search(word):
+            return None
+        bare, previous = normalize_for_search(word), normalize_for_search(words[i - 1]) if i else ""
+        if (bare in _SOURCE_WORDS or (bare == _REPORT and previous in _REPORT_LEADS)
+                or (bare == _WITH and previous in _INTERVIEW_WORDS)):
+            return "word" if i == len(words) - 1 else "desk"
+        if bare in _STOPS:
+            return None
     return None
 
 
@@ -100,8 +122,8 @@ def _after_speech(words: list[str]) -> bool:
 def source_roles(mentions: list[Mention], entities: list[Entity],
                  before: dict[tuple[str, int], str]) -> list[tuple[str, str, str]]:
     """(article, "source", entity) for every name its article gives as its source: an organisation
-    in the dateline's parentheses, or anything but a person or a nationality after a source word
-    (the tagger may read the paper «الشرق الأوسط» as the region)."""
+    in the dateline's parentheses or after a source word and a desk, or anything but a person or a
+    nationality right after a source word (the tagger may read the paper «الشرق الأوسط» as the region)."""
     types = {e.id: e.type for e in entities}
     out = set()
     for m in mentions:
@@ -109,7 +131,7 @@ def source_roles(mentions: list[Mention], entities: list[Entity],
         if kind is None or m.start < 0 or kind in ("PERSON", "NORP"):
             continue
         cue = source_cue(m.start, before.get((m.article_id, m.start), ""))
-        if cue == "word" or (cue == "dateline" and kind in ("ORG", "OUTLET")):
+        if cue == "word" or (cue in ("dateline", "desk") and kind in ("ORG", "OUTLET")):
             out.add((m.article_id, "source", m.entity_id))
     return sorted(out)
 
