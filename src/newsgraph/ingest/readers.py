@@ -80,21 +80,38 @@ def _walk(root: Path) -> Iterator[Path | Rejection]:
 def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceDocument | Rejection]:
     """Read one file into documents, never raising for bad input."""
     suffix = suffix_of(path)
+    count = 0
     try:
         if suffix in TEXT_SUFFIXES:
-            yield from _read_plain(path, "text", max_bytes)
+            items = _read_plain(path, "text", max_bytes)
         elif suffix in HTML_SUFFIXES:
-            yield from _read_plain(path, "html", max_bytes)
+            items = _read_plain(path, "html", max_bytes)
         elif suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(path, max_bytes)
+            items = _read_jsonl(path, max_bytes)
         elif suffix in WARC_SUFFIXES:
-            yield from _read_warc(path, max_bytes)
+            items = _read_warc(path, max_bytes)
         else:
             yield Rejection(str(path), f"unsupported file type {suffix or '(no extension)'}; newsgraph reads {SUPPORTED}")
+            return
+        for count, item in enumerate(items, 1):
+            yield item
     except PermissionError:
         yield Rejection(str(path), "permission denied: make the file readable")
     except OSError as exc:
         yield Rejection(str(path), f"cannot read: {exc.strerror or exc}")
+    else:
+        if not count:  # a container that held nothing to read: say so rather than pass it over in silence
+            yield Rejection(str(path), _NOTHING_IN[suffix])
+
+
+_NOTHING_IN = {
+    ".jsonl": "no JSON lines in the file (it is empty or blank); give one JSON object per line",
+    ".ndjson": "no JSON lines in the file (it is empty or blank); give one JSON object per line",
+    ".warc": "no HTML or plain-text page in the WARC (only requests, redirects, errors, images or other "
+             "non-page records); check that the crawl saved the pages' responses",
+    ".warc.gz": "no HTML or plain-text page in the WARC (only requests, redirects, errors, images or other "
+                "non-page records); check that the crawl saved the pages' responses",
+}
 
 
 def _size_reason(size: int, max_bytes: int) -> str:
