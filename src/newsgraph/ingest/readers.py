@@ -114,6 +114,11 @@ _NOTHING_IN = {
 }
 
 
+def _cause(exc: BaseException) -> str:
+    """An exception as one short line of a reason (warcio's messages quote the bad record's lines)."""
+    return f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:80]}"
+
+
 def _size_reason(size: int, max_bytes: int) -> str:
     return (f"document is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; "
             "split it or raise --max-doc-mb")
@@ -195,7 +200,7 @@ def _jsonl_record(line: bytes, where: str, path: str, record: int) -> SourceDocu
     try:
         obj = json.loads(line)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return Rejection(where, f"not valid JSON ({exc.__class__.__name__}: {str(exc)[:80]}); fix or remove the line")
+        return Rejection(where, f"not valid JSON ({_cause(exc)}); fix or remove the line")
     if not isinstance(obj, dict):
         return Rejection(where, "JSON line is not an object with a 'text' or 'html' field")
     body, fmt = obj.get("html"), "html"
@@ -216,7 +221,7 @@ def _gzip_damage(path: Path) -> str | None:
             while stream.read(_CHUNK):
                 pass
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-        return f"{exc.__class__.__name__}: {str(exc)[:80]}"
+        return _cause(exc)
     return None
 
 
@@ -243,7 +248,7 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[SourceDocument | Rejectio
                     complete += 1
                     yield item
         except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, OSError, ValueError) as exc:
-            damage = f"{exc.__class__.__name__}: {str(exc)[:80]}"
+            damage = _cause(exc)
     if damage:
         yield Rejection(str(path), f"WARC is damaged or truncated ({damage}); the {complete} complete record(s) "
                                    "before the damage were read; re-download or repair the archive")
