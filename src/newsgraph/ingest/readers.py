@@ -199,7 +199,10 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[SourceDocument | Rejecti
 def _jsonl_record(line: bytes, where: str, path: str, record: int) -> SourceDocument | Rejection:
     try:
         obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except RecursionError:
+        return Rejection(where, "JSON nested too deeply to read (arrays or objects inside each other past Python's "
+                                "recursion limit); fix or remove the line")
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, and a number too long to convert to int
         return Rejection(where, f"not valid JSON ({_cause(exc)}); fix or remove the line")
     if not isinstance(obj, dict):
         return Rejection(where, "JSON line is not an object with a 'text' or 'html' field")
