@@ -128,6 +128,30 @@ def test_a_bug_in_a_stage_is_an_error_not_a_rejection_and_the_batch_goes_on(tmp_
     assert _table_counts(db)["rejected"] == 1
 
 
+def test_a_bug_in_a_reader_is_an_error_for_that_file_and_the_next_file_is_read(tmp_path: Path, monkeypatch):
+    """Readers never raise for bad input (tests/test_fuzz_readers.py); should one meet a bug anyway, the file
+    is an error (stage 'read', with the traceback) and the files after it are still analysed."""
+    import newsgraph.pipeline as pipeline_module
+    from newsgraph.ingest.readers import read_documents
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"text": "Officials met in Doha on Monday to discuss the truce."}\n', encoding="utf-8")
+    (folder / "b.txt").write_text("The ministry said the talks in Cairo would resume next week after the holiday. " * 3,
+                                  encoding="utf-8")
+
+    def fragile(path, max_bytes):
+        if path.suffix == ".jsonl":
+            raise AttributeError("a reader bug")
+        return read_documents(path, max_bytes)
+
+    monkeypatch.setattr(pipeline_module, "read_documents", fragile)
+    result = ng.analyze([folder], tmp_path / "r.db")
+    assert result.documents == 1 and not result.rejected
+    assert [(e.source, e.stage, e.error.split(":")[0]) for e in result.errors] == [(str(folder / "a.jsonl"), "read",
+                                                                                    "AttributeError")]
+
+
 def test_cli_exit_code_tells_a_bug_from_a_bad_input(tmp_path: Path, monkeypatch):
     from typer.testing import CliRunner
 

@@ -393,15 +393,18 @@ def analyze(paths: list[str], db: str | Path, *, pipeline: Pipeline | None = Non
             if isinstance(item, Rejection):
                 _reject(store, result, item, run_id, notify)
                 continue
-            for unit in read_documents(item, max_bytes):
-                if isinstance(unit, Rejection):
-                    _reject(store, result, unit, run_id, notify)
-                elif store.has_document(unit.id):
-                    store.note_source(unit.id, unit.source)
-                    result.skipped += 1
-                    notify("skipped", {"source": unit.source})
-                else:
-                    batches.add(unit, batch_size)
+            try:
+                for unit in read_documents(item, max_bytes):
+                    if isinstance(unit, Rejection):
+                        _reject(store, result, unit, run_id, notify)
+                    elif store.has_document(unit.id):
+                        store.note_source(unit.id, unit.source)
+                        result.skipped += 1
+                        notify("skipped", {"source": unit.source})
+                    else:
+                        batches.add(unit, batch_size)
+            except Exception as exc:  # a reader bug: an error for this file (and what it had left), the batch goes on
+                _record_error(store, result, bug_report(str(item), StageError("read", exc)), run_id, notify)
             notify("file", {"path": str(item)})
         batches.finish()
         assigned = [layer for stage in pipeline.stages for layer in stage.assigns]
