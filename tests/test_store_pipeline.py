@@ -227,6 +227,48 @@ def test_parallel_workers_give_the_same_store(tmp_path: Path, seeds: Path):
     assert _dump(single) == _dump(parallel)
 
 
+# columns that say when or in which run a row was written, not what the analysis found
+_RUN_COLUMNS = {"run_id", "added", "at", "started", "finished"}
+
+
+def _store_contents(db: Path) -> dict[str, list[tuple]]:
+    """Every table of the store, row for row, less run ids and timestamps (and less the runs table itself,
+    and FTS's internal tables, whose pages depend on write timing); and the articles in the order written."""
+    out = {}
+    with sqlite3.connect(db) as conn:
+        tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                  if n not in ("runs", "sqlite_stat1") and not n.startswith("articles_fts_")]
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in _RUN_COLUMNS]
+            select = ", ".join(f'"{c}"' for c in columns)
+            # as sorted rows: which pages a document was also found at (document_sources) is noted when the
+            # first copy is stored, and with more documents in flight that comes later; the order of the
+            # articles themselves is compared apart
+            out[table] = sorted(conn.execute(f"SELECT {select} FROM {table}").fetchall(), key=repr)
+        out["article order"] = conn.execute("SELECT id FROM articles ORDER BY rowid").fetchall()
+    return out
+
+
+def test_a_dask_local_cluster_gives_the_same_store_as_one_process(tmp_path: Path, seeds: Path, dask_cluster):
+    """The per-document stages on two Dask worker processes, one writer here: every table holds the same
+    rows as a one-process run, and the articles are written in the same order, on the seed pages and the bundled examples (English,
+    Arabic, Persian; text, HTML and JSONL)."""
+    inputs = [seeds, Path(__file__).resolve().parents[1] / "examples" / "pages"]
+    single, cluster = tmp_path / "one.db", tmp_path / "cluster.db"
+    one = ng.analyze(inputs, single)
+    many = ng.analyze(inputs, cluster, scheduler=dask_cluster.scheduler_address)
+    assert one.counts == many.counts and not many.errors and not many.rejected
+    expected, got = _store_contents(single), _store_contents(cluster)
+    assert expected.keys() == got.keys()
+    for table in expected:
+        assert got[table] == expected[table], f"table {table} differs"
+    assert len(expected["articles"]) >= 15 and len(expected["mentions"]) > 1000 and expected["quotes"]
+    with sqlite3.connect(cluster) as conn:
+        assert {"ar", "fa", "en"} <= {lang for (lang,) in conn.execute("SELECT DISTINCT lang FROM articles")}
+        (args,) = conn.execute("SELECT args FROM runs").fetchone()
+    assert dask_cluster.scheduler_address in args
+
+
 def test_an_article_read_back_keeps_what_the_stages_found(seeded_db: Path):
     """ng.show returns the analysed article: its mentions (with entity ids), dates, quotes and relations,
     spans into its text, the same records the tables hold."""
