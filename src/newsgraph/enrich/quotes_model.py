@@ -62,6 +62,8 @@ def token_entities(doc, offset: int, mentions) -> dict[int, str]:
     labels: dict[int, str] = {}
     end_of_doc = offset + len(doc.text)
     spans = sorted((s - offset, e - offset, label) for s, e, label in mentions if offset <= s < end_of_doc)
+    if not spans:  # a paragraph without a mention: no token to label
+        return labels
     starts = [s for s, _, _ in spans]
     for token in doc:
         k = bisect.bisect_right(starts, token.idx) - 1
