@@ -165,3 +165,12 @@ def cluster_db(tmp_path_factory: pytest.TempPathFactory) -> dict:
         run_reuse(store)
     return {"db": db, "original": original, "holders": holders, "passage": passage, "footer": FOOTER,
             "hostile_original": hostile[0]["id"], "hostile_holders": [a["id"] for a in hostile]}
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A real LocalCluster: two worker processes, so tasks and results cross process boundaries."""
+    distributed = pytest.importorskip("dask.distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    yield cluster
+    cluster.close()

@@ -223,15 +223,6 @@ def test_cross_lingual_translations_found_and_unrelated_not_paired(shared_data, 
     assert all_records(db) == single
 
 
-@pytest.fixture(scope="module")
-def dask_cluster():
-    """A real LocalCluster: two worker processes, so tasks and results cross process boundaries."""
-    distributed = pytest.importorskip("dask.distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    yield cluster
-    cluster.close()
-
-
 def all_records(db: Path) -> list[tuple]:
     with Store(db) as store:
         return sorted(tuple(r) for r in store.conn.execute("SELECT * FROM reuse"))

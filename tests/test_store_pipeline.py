@@ -128,6 +128,30 @@ def test_a_bug_in_a_stage_is_an_error_not_a_rejection_and_the_batch_goes_on(tmp_
     assert _table_counts(db)["rejected"] == 1
 
 
+def test_a_bug_in_a_reader_is_an_error_for_that_file_and_the_next_file_is_read(tmp_path: Path, monkeypatch):
+    """Readers never raise for bad input (tests/test_fuzz_readers.py); should one meet a bug anyway, the file
+    is an error (stage 'read', with the traceback) and the files after it are still analysed."""
+    import newsgraph.pipeline as pipeline_module
+    from newsgraph.ingest.readers import read_documents
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text('{"text": "Officials met in Doha on Monday to discuss the truce."}\n', encoding="utf-8")
+    (folder / "b.txt").write_text("The ministry said the talks in Cairo would resume next week after the holiday. " * 3,
+                                  encoding="utf-8")
+
+    def fragile(path, max_bytes):
+        if path.suffix == ".jsonl":
+            raise AttributeError("a reader bug")
+        return read_documents(path, max_bytes)
+
+    monkeypatch.setattr(pipeline_module, "read_documents", fragile)
+    result = ng.analyze([folder], tmp_path / "r.db")
+    assert result.documents == 1 and not result.rejected
+    assert [(e.source, e.stage, e.error.split(":")[0]) for e in result.errors] == [(str(folder / "a.jsonl"), "read",
+                                                                                    "AttributeError")]
+
+
 def test_cli_exit_code_tells_a_bug_from_a_bad_input(tmp_path: Path, monkeypatch):
     from typer.testing import CliRunner
 
@@ -201,6 +225,48 @@ def test_parallel_workers_give_the_same_store(tmp_path: Path, seeds: Path):
     result = ng.analyze([seeds], parallel, workers=2)
     assert not result.rejected
     assert _dump(single) == _dump(parallel)
+
+
+# columns that say when or in which run a row was written, not what the analysis found
+_RUN_COLUMNS = {"run_id", "added", "at", "started", "finished"}
+
+
+def _store_contents(db: Path) -> dict[str, list[tuple]]:
+    """Every table of the store, row for row, less run ids and timestamps (and less the runs table itself,
+    and FTS's internal tables, whose pages depend on write timing); and the articles in the order written."""
+    out = {}
+    with sqlite3.connect(db) as conn:
+        tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                  if n not in ("runs", "sqlite_stat1") and not n.startswith("articles_fts_")]
+        for table in tables:
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in _RUN_COLUMNS]
+            select = ", ".join(f'"{c}"' for c in columns)
+            # as sorted rows: which pages a document was also found at (document_sources) is noted when the
+            # first copy is stored, and with more documents in flight that comes later; the order of the
+            # articles themselves is compared apart
+            out[table] = sorted(conn.execute(f"SELECT {select} FROM {table}").fetchall(), key=repr)
+        out["article order"] = conn.execute("SELECT id FROM articles ORDER BY rowid").fetchall()
+    return out
+
+
+def test_a_dask_local_cluster_gives_the_same_store_as_one_process(tmp_path: Path, seeds: Path, dask_cluster):
+    """The per-document stages on two Dask worker processes, one writer here: every table holds the same
+    rows as a one-process run, and the articles are written in the same order, on the seed pages and the bundled examples (English,
+    Arabic, Persian; text, HTML and JSONL)."""
+    inputs = [seeds, Path(__file__).resolve().parents[1] / "examples" / "pages"]
+    single, cluster = tmp_path / "one.db", tmp_path / "cluster.db"
+    one = ng.analyze(inputs, single)
+    many = ng.analyze(inputs, cluster, scheduler=dask_cluster.scheduler_address)
+    assert one.counts == many.counts and not many.errors and not many.rejected
+    expected, got = _store_contents(single), _store_contents(cluster)
+    assert expected.keys() == got.keys()
+    for table in expected:
+        assert got[table] == expected[table], f"table {table} differs"
+    assert len(expected["articles"]) >= 15 and len(expected["mentions"]) > 1000 and expected["quotes"]
+    with sqlite3.connect(cluster) as conn:
+        assert {"ar", "fa", "en"} <= {lang for (lang,) in conn.execute("SELECT DISTINCT lang FROM articles")}
+        (args,) = conn.execute("SELECT args FROM runs").fetchone()
+    assert dask_cluster.scheduler_address in args
 
 
 def test_an_article_read_back_keeps_what_the_stages_found(seeded_db: Path):

@@ -7,7 +7,7 @@ in one process and on a cluster.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 
@@ -73,6 +73,23 @@ class Mapper:
         if self._pool is not None:
             return [_ticked(result, tick) for result in self._pool.map(fn, items)]
         return [_ticked(fn(item), tick) for item in items]
+
+
+    def submit(self, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[Any]:
+        """Start ``[fn(item) for item in items]`` and return an iterator over the results in item
+        order. With a process pool or a cluster the tasks run while the caller goes on (reads the
+        next batch, writes the previous one); in this process, and on Dask's local schedulers, each
+        result is computed when the iterator reaches it."""
+        if not items:
+            return iter(())
+        if self._client is not None:
+            futures = self._client.map(fn, items, pure=False)
+            return (future.result() for future in futures)
+        if self._pool is not None and self.scheduler is None:
+            return self._pool.map(fn, items)  # submits every task now; yields as each is done, in order
+        if self.scheduler is not None:
+            return iter(self.map(fn, items))
+        return (fn(item) for item in items)
 
 
 def _ticked(result: Any, tick: Callable[[], None]) -> Any:

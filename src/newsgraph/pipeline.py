@@ -388,25 +388,25 @@ def analyze(paths: list[str], db: str | Path, *, pipeline: Pipeline | None = Non
                                  {"paths": [str(p) for p in paths], "max_bytes": max_bytes, "workers": workers,
                                   "scheduler": scheduler})
         store.create_tables(pipeline.tables(), run_id)
-        batch: list[SourceDocument] = []
+        batches = _Batches(store, mapper, pipeline, run_id, result, notify)
         for item in iter_input_files(paths):
             if isinstance(item, Rejection):
                 _reject(store, result, item, run_id, notify)
                 continue
-            for unit in read_documents(item, max_bytes):
-                if isinstance(unit, Rejection):
-                    _reject(store, result, unit, run_id, notify)
-                elif store.has_document(unit.id):
-                    store.note_source(unit.id, unit.source)
-                    result.skipped += 1
-                    notify("skipped", {"source": unit.source})
-                else:
-                    batch.append(unit)
-                    if len(batch) >= batch_size:
-                        _store_batch(store, mapper, pipeline, batch, run_id, result, notify)
-                        batch = []
+            try:
+                for unit in read_documents(item, max_bytes):
+                    if isinstance(unit, Rejection):
+                        _reject(store, result, unit, run_id, notify)
+                    elif store.has_document(unit.id):
+                        store.note_source(unit.id, unit.source)
+                        result.skipped += 1
+                        notify("skipped", {"source": unit.source})
+                    else:
+                        batches.add(unit, batch_size)
+            except Exception as exc:  # a reader bug: an error for this file (and what it had left), the batch goes on
+                _record_error(store, result, bug_report(str(item), StageError("read", exc)), run_id, notify)
             notify("file", {"path": str(item)})
-        _store_batch(store, mapper, pipeline, batch, run_id, result, notify)
+        batches.finish()
         assigned = [layer for stage in pipeline.stages for layer in stage.assigns]
         result.entities = run_corpus_steps(store, corpus_steps_for(assigned), overrides, notify)
         store.finish_run(run_id, result.counts)
@@ -437,33 +437,65 @@ def bug_report(source: str, exc: Exception, prefix: str = "") -> ProcessingError
                            "".join(traceback.format_exception(cause))[-8000:])
 
 
-def _store_batch(store: Store, mapper: Mapper, pipeline: Pipeline, batch: list[SourceDocument], run_id: int,
-                 result: AnalyzeResult, notify: ProgressCallback) -> None:
-    """Process a batch (in parallel when the mapper is) and write it in input order."""
-    seen: set[str] = set()
-    unique = [d for d in batch if not (d.id in seen or seen.add(d.id))]  # the same page twice in one batch
-    kept = {id(d) for d in unique}
-    repeats = [d for d in batch if id(d) not in kept]
-    if unique:
-        _store_outcomes(store, pipeline, unique, mapper.map(partial(process_document, pipeline), unique), run_id, result,
-                        notify)
-    for doc in repeats:  # noted once the first copy is stored
-        if store.has_document(doc.id):
-            store.note_source(doc.id, doc.source)
-        result.skipped += 1
+class _Batches:
+    """Documents to analyse, sent to the mapper a batch at a time and written in input order.
+
+    One batch is in flight while the next is read: when a batch is full it is submitted, and then
+    the batch before it is written as its results come in, so with worker processes or a cluster
+    the workers compute while this process reads and writes (the writer used to wait for a whole
+    batch, and the workers for the writer). A document already in flight is not sent again: its
+    source is noted once the first copy is stored."""
+
+    def __init__(self, store: Store, mapper: Mapper, pipeline: Pipeline, run_id: int, result: AnalyzeResult,
+                 notify: ProgressCallback):
+        self.store, self.mapper, self.pipeline, self.run_id = store, mapper, pipeline, run_id
+        self.result, self.notify = result, notify
+        self.docs: list[SourceDocument] = []
+        self.repeats: list[SourceDocument] = []
+        self.in_flight: set[str] = set()
+        self.pending: tuple[list[SourceDocument], Iterable[Any], list[SourceDocument]] | None = None
+
+    def add(self, doc: SourceDocument, batch_size: int) -> None:
+        if doc.id in self.in_flight:
+            self.repeats.append(doc)
+            return
+        self.in_flight.add(doc.id)
+        self.docs.append(doc)
+        if len(self.docs) >= batch_size:
+            self._submit()
+
+    def finish(self) -> None:
+        self._submit()
+        self._write_pending()
+
+    def _submit(self) -> None:
+        started = (self.docs, self.mapper.submit(partial(process_document, self.pipeline), self.docs), self.repeats)
+        self.docs, self.repeats = [], []
+        self._write_pending()
+        self.pending = started
+
+    def _write_pending(self) -> None:
+        if self.pending is None:
+            return
+        docs, outcomes, repeats = self.pending
+        self.pending = None
+        _store_outcomes(self.store, self.pipeline, docs, outcomes, self.run_id, self.result, self.notify)
+        self.in_flight.difference_update(d.id for d in docs)
+        for doc in repeats:  # noted once the first copy is stored
+            if self.store.has_document(doc.id):
+                self.store.note_source(doc.id, doc.source)
+            self.result.skipped += 1
 
 
 def _store_outcomes(store: Store, pipeline: Pipeline, docs: list[SourceDocument],
-                    outcomes: list[list[Article] | Rejection], run_id: int, result: AnalyzeResult,
+                    outcomes: Iterable[list[Article] | Rejection | ProcessingError], run_id: int, result: AnalyzeResult,
                     notify: ProgressCallback) -> None:
     for doc, outcome in zip(docs, outcomes):
         if isinstance(outcome, Rejection):
             _reject(store, result, outcome, run_id, notify)
             continue
         if isinstance(outcome, ProcessingError):
-            store.add_error(outcome, run_id)
-            result.errors.append(outcome)
-            notify("error", {"source": outcome.source, "stage": outcome.stage, "error": outcome.error})
+            _record_error(store, result, outcome, run_id, notify)
             continue
         try:
             store.add_document(doc, outcome, run_id, pipeline.layers())
@@ -476,6 +508,13 @@ def _store_outcomes(store: Store, pipeline: Pipeline, docs: list[SourceDocument]
         result.documents += 1
         result.articles += len(outcome)
         notify("document", {"source": doc.source, "articles": len(outcome)})
+
+
+def _record_error(store: Store, result: AnalyzeResult, error: ProcessingError, run_id: int,
+                  notify: ProgressCallback) -> None:
+    store.add_error(error, run_id)
+    result.errors.append(error)
+    notify("error", {"source": error.source, "stage": error.stage, "error": error.error})
 
 
 def _reject(store: Store, result: AnalyzeResult, rejection: Rejection, run_id: int, notify: ProgressCallback) -> None:

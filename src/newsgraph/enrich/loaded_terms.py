@@ -175,6 +175,12 @@ def _entries() -> dict[str, dict[tuple[str, ...], tuple[str, str]]]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _first_words(lang: str) -> frozenset[str]:
+    """The words the entries of ``lang`` start with: no entry can start at a token with none of them."""
+    return frozenset(key[0] for key in _entries()[lang] if key)
+
+
 def _forms(word: str, lang: str) -> list[str]:
     if lang in ("ar", "fa"):
         return light_forms(word, lang)  # the same clitic handling as sentiment
@@ -196,8 +202,12 @@ def find_loaded_terms(text: str, lang: str | None) -> list[LoadedHit]:
     tokens = [(m.start(), m.end(), m.group()) for m in WORD.finditer(norm)]
     forms = [set(_forms(t[2], lang)) for t in tokens]
     hits: list[LoadedHit] = []
+    first_words = _first_words(lang)
     k = 0
     while k < len(tokens):
+        if first_words.isdisjoint(forms[k]):  # most words: no entry starts here, nothing to try
+            k += 1
+            continue
         found = None
         for n in range(min(longest, len(tokens) - k), 0, -1):
             for key in _candidates(forms[k:k + n], n, entries):

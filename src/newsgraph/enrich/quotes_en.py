@@ -39,6 +39,7 @@ applaud welcome blame hail label brand dub note discuss describe report complain
 talk refer point comment
 decry rail tout denounce mock reference liken list deem assail rebuke portray credit lash
 """.split())  # the last line: as above, from PolNeAR train
+CUE_OR_OBJECT_LEMMAS = CUE_LEMMAS | OBJECT_LEMMAS  # built once: _is_cue runs on every verb of every paragraph
 PREP_ONLY_LEMMAS = frozenset({"talk", "refer", "point", "comment", "complain"})
 TOPIC_PREPS = frozenset({"for", "about", "on", "to", "of", "against", "as"})
 OBJECT_DEPS = ("dobj", "xcomp", "ccomp", "oprd", "prep", "attr", "dative")
@@ -168,7 +169,7 @@ def _content_tokens(verb, sentence):
 
 
 def _is_cue(token) -> bool:
-    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in CUE_LEMMAS | OBJECT_LEMMAS:
+    if token.pos_ not in ("VERB", "AUX") or token.lemma_.lower() not in CUE_OR_OBJECT_LEMMAS:
         return False
     if token.lemma_ == "add" and any(c.dep_ == "dobj" for c in token.children) and not any(c.dep_ == "ccomp" for c in token.children):
         return False
@@ -215,6 +216,8 @@ def _cue_span(verb) -> tuple[int, int]:
 def according_candidates(doc, offset: int) -> list[Candidate]:
     """``according to X, …`` and ``…, according to X``."""
     found: list[Candidate] = []
+    if "according" not in doc.text.lower():  # most paragraphs: no token to look at
+        return found
     for token in doc:
         if token.lower_ != "according" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ != "to":
             continue
@@ -258,7 +261,7 @@ def in_source_candidates(doc, offset: int) -> list[Candidate]:
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
         if pobj is None or pobj.lemma_.lower() not in SOURCE_NOUNS and pobj.lower_ not in SOURCE_NOUNS:
             continue
-        if token.head.lemma_.lower() in CUE_LEMMAS | OBJECT_LEMMAS:  # "said in a statement": the verb is the cue
+        if token.head.lemma_.lower() in CUE_OR_OBJECT_LEMMAS:  # "said in a statement": the verb is the cue
             continue
         phrase = {t.i for t in token.subtree}
         source_tokens = [t for t in pobj.subtree if t.i > token.i and not t.is_punct] or [pobj]
@@ -280,8 +283,11 @@ def in_source_candidates(doc, offset: int) -> list[Candidate]:
 
 def quote_after_cue_candidates(doc, offset: int, marks: list[tuple[int, int]]) -> list[Candidate]:
     """``Issa said, “Well, …”`` / ``he said: “…”``: a reporting verb followed by a comma or colon and a quote."""
-    starts = {s: e for s, e in marks}
+    doc_end = offset + len(doc.text)
+    starts = {s: e for s, e in marks if offset <= s < doc_end}
     found: list[Candidate] = []
+    if not starts:  # no quote opens in this paragraph: no cue can be followed by one
+        return found
     for token in doc:
         if not _is_cue(token) or token.i + 1 >= len(doc):
             continue
@@ -303,6 +309,8 @@ def quote_before_cue_candidates(doc, offset: int, marks: list[tuple[int, int]]) 
     within the next few words of its sentence, a reporting verb."""
     found: list[Candidate] = []
     doc_end = offset + len(doc.text)
+    if not any(offset <= s and e <= doc_end for s, e in marks):  # no quote in this paragraph
+        return found
     token_starts = [offset + t.idx for t in doc]  # bisect, not a scan per quote: linear on quote-dense pages
     for s, e in marks:
         if not (offset <= s and e <= doc_end):

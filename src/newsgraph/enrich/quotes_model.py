@@ -45,8 +45,9 @@ PRONOUN_SUBJECTS = frozenset("he she they i we it you who that which this".split
 
 # --- features -------------------------------------------------------------------------------------
 
-def _subject_kind(token) -> str:
-    subj = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+def _subject_kind(token, children=None) -> str:
+    subj = next((c for c in (token.children if children is None else children)
+                 if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
     if subj is None:
         return "none"
     if subj.lower_ in PRONOUN_SUBJECTS:
@@ -61,6 +62,8 @@ def token_entities(doc, offset: int, mentions) -> dict[int, str]:
     labels: dict[int, str] = {}
     end_of_doc = offset + len(doc.text)
     spans = sorted((s - offset, e - offset, label) for s, e, label in mentions if offset <= s < end_of_doc)
+    if not spans:  # a paragraph without a mention: no token to label
+        return labels
     starts = [s for s, _, _ in spans]
     for token in doc:
         k = bisect.bisect_right(starts, token.idx) - 1
@@ -78,48 +81,56 @@ def _inside_any(at: int, starts: list[int], spans: list[tuple[int, int]]) -> boo
 def cue_features(token, in_quote: bool, first_paragraph: bool, entities: dict[int, str] | None = None,
                  sent_quote: bool | None = None) -> list[str]:
     """Features of a token as the head of an attribution cue (``entities``: :func:`token_entities`;
-    ``sent_quote``: whether its sentence holds a quote character, when the caller knows it)."""
-    lem, dep, pos = token.lemma_.lower(), token.dep_, token.pos_
+    ``sent_quote``: whether its sentence holds a quote character, when the caller knows it).
+
+    Runs on every verb, noun, adjective and auxiliary of every English paragraph, so each spaCy
+    attribute is read once (each ``token.children`` walk makes new Token objects)."""
+    lem, dep, pos, tag, low = token.lemma_.lower(), token.dep_, token.pos_, token.tag_, token.lower_
     head = token.head
-    feats = ["bias", f"lem={lem}", f"low={token.lower_}", f"pos={pos}", f"tag={token.tag_}", f"dep={dep}",
-             f"lem|dep={lem}|{dep}", f"lem|tag={lem}|{token.tag_}", f"hlem={head.lemma_.lower()}", f"hpos={head.pos_}",
-             f"dep|hpos={dep}|{head.pos_}", f"suf3={token.lower_[-3:]}", f"pos|dep={pos}|{dep}"]
-    subj = _subject_kind(token)
-    feats += [f"subj={subj.split(':')[0]}", f"subjw={subj}", f"lem|subj={lem}|{subj.split(':')[0]}"]
+    hlem, hpos, hdep = head.lemma_.lower(), head.pos_, head.dep_
+    children = list(token.children)
+    child_deps = [c.dep_ for c in children]
+    feats = ["bias", f"lem={lem}", f"low={low}", f"pos={pos}", f"tag={tag}", f"dep={dep}",
+             f"lem|dep={lem}|{dep}", f"lem|tag={lem}|{tag}", f"hlem={hlem}", f"hpos={hpos}",
+             f"dep|hpos={dep}|{hpos}", f"suf3={low[-3:]}", f"pos|dep={pos}|{dep}"]
+    subj = _subject_kind(token, children)
+    subj_kind = subj.split(':')[0]
+    feats += [f"subj={subj_kind}", f"subjw={subj}", f"lem|subj={lem}|{subj_kind}"]
     if entities is not None:
-        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = next((c for c, d in zip(children, child_deps) if d in ("nsubj", "nsubjpass")), None)
         label = entities.get(subject.i, "-") if subject is not None else "none"
         feats += [f"subj_ent={label}", f"pos|subj_ent={pos}|{label}"]
         if token.i in entities:
             feats.append(f"self_ent={entities[token.i]}")
     deps = set()
-    for child in token.children:
-        deps.add(child.dep_)
-        if child.dep_ == "prep":
+    for child, child_dep in zip(children, child_deps):
+        deps.add(child_dep)
+        if child_dep == "prep":
             feats += [f"cp={child.lower_}", f"lem|cp={lem}|{child.lower_}"]
-        elif child.dep_ == "prt":
+        elif child_dep == "prt":
             feats.append(f"lem|prt={lem}|{child.lower_}")
-        elif child.dep_ == "mark":
+        elif child_dep == "mark":
             feats.append(f"mark={child.lower_}")
     for d in deps:
         feats += [f"c={d}", f"lem|c={lem}|{d}", f"pos|c={pos}|{d}"]
-    if head.dep_ == "prep" or (head.pos_ == "ADP"):
+    if hdep == "prep" or (hpos == "ADP"):
         feats.append(f"hprep={head.lower_}")
     doc = token.doc
-    feats.append(f"prev={doc[token.i - 1].lower_ if token.i > 0 else '<s>'}")
-    feats.append(f"next={doc[token.i + 1].lower_ if token.i + 1 < len(doc) else '</s>'}")
-    feats.append(f"prev2={doc[token.i - 2].lemma_.lower() if token.i > 1 else '<s>'}")
-    feats.append(f"next2={doc[token.i + 2].lemma_.lower() if token.i + 2 < len(doc) else '</s>'}")
-    feats.append(f"lem|hlem={lem}|{head.lemma_.lower()}")
-    feats.append(f"hdep={head.dep_}")
-    for child in token.children:
-        if child.dep_ in ("ccomp", "xcomp", "advcl"):
+    i, n = token.i, len(doc)
+    feats.append(f"prev={doc[i - 1].lower_ if i > 0 else '<s>'}")
+    feats.append(f"next={doc[i + 1].lower_ if i + 1 < n else '</s>'}")
+    feats.append(f"prev2={doc[i - 2].lemma_.lower() if i > 1 else '<s>'}")
+    feats.append(f"next2={doc[i + 2].lemma_.lower() if i + 2 < n else '</s>'}")
+    feats.append(f"lem|hlem={lem}|{hlem}")
+    feats.append(f"hdep={hdep}")
+    for child, child_dep in zip(children, child_deps):
+        if child_dep in ("ccomp", "xcomp", "advcl"):
             marks = [g.lower_ for g in child.children if g.dep_ in ("mark", "aux") and g.i < child.i]
-            feats.append(f"{child.dep_}_mark={marks[0] if marks else '-'}")
-            feats.append(f"lem|{child.dep_}_mark={lem}|{marks[0] if marks else '-'}")
-        if child.dep_ == "dobj":
+            feats.append(f"{child_dep}_mark={marks[0] if marks else '-'}")
+            feats.append(f"lem|{child_dep}_mark={lem}|{marks[0] if marks else '-'}")
+        if child_dep == "dobj":
             feats.append(f"dobj={child.lemma_.lower() if child.pos_ != 'PROPN' else 'PROPN'}")
-    for ccomp in (c for c in token.children if c.dep_ == "ccomp"):
+    for ccomp in (c for c, d in zip(children, child_deps) if d == "ccomp"):
         first = next(iter(ccomp.subtree))
         feats.append(f"ccomp_first={first.lower_ if first.pos_ in ('SCONJ', 'PRON', 'DET') else first.pos_}")
     if in_quote:

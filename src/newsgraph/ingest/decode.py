@@ -74,6 +74,13 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode ``data`` as written; raise :class:`DecodeError` for empty or binary input."""
     if not data.strip():
         raise DecodeError("empty file (no text)")
+    decoded = _decode(data)
+    if not decoded.text.strip():  # a byte-order mark alone, or only Unicode spaces (no-break, ideographic)
+        raise DecodeError("empty file (no text)")
+    return decoded
+
+
+def _decode(data: bytes) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

@@ -80,21 +80,43 @@ def _walk(root: Path) -> Iterator[Path | Rejection]:
 def read_documents(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[SourceDocument | Rejection]:
     """Read one file into documents, never raising for bad input."""
     suffix = suffix_of(path)
+    count = 0
     try:
         if suffix in TEXT_SUFFIXES:
-            yield from _read_plain(path, "text", max_bytes)
+            items = _read_plain(path, "text", max_bytes)
         elif suffix in HTML_SUFFIXES:
-            yield from _read_plain(path, "html", max_bytes)
+            items = _read_plain(path, "html", max_bytes)
         elif suffix in JSONL_SUFFIXES:
-            yield from _read_jsonl(path, max_bytes)
+            items = _read_jsonl(path, max_bytes)
         elif suffix in WARC_SUFFIXES:
-            yield from _read_warc(path, max_bytes)
+            items = _read_warc(path, max_bytes)
         else:
             yield Rejection(str(path), f"unsupported file type {suffix or '(no extension)'}; newsgraph reads {SUPPORTED}")
+            return
+        for count, item in enumerate(items, 1):
+            yield item
     except PermissionError:
         yield Rejection(str(path), "permission denied: make the file readable")
     except OSError as exc:
         yield Rejection(str(path), f"cannot read: {exc.strerror or exc}")
+    else:
+        if not count:  # a container that held nothing to read: say so rather than pass it over in silence
+            yield Rejection(str(path), _NOTHING_IN[suffix])
+
+
+_NOTHING_IN = {
+    ".jsonl": "no JSON lines in the file (it is empty or blank); give one JSON object per line",
+    ".ndjson": "no JSON lines in the file (it is empty or blank); give one JSON object per line",
+    ".warc": "no HTML or plain-text page in the WARC (only requests, redirects, errors, images or other "
+             "non-page records); check that the crawl saved the pages' responses",
+    ".warc.gz": "no HTML or plain-text page in the WARC (only requests, redirects, errors, images or other "
+                "non-page records); check that the crawl saved the pages' responses",
+}
+
+
+def _cause(exc: BaseException) -> str:
+    """An exception as one short line of a reason (warcio's messages quote the bad record's lines)."""
+    return f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:80]}"
 
 
 def _size_reason(size: int, max_bytes: int) -> str:
@@ -177,8 +199,11 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[SourceDocument | Rejecti
 def _jsonl_record(line: bytes, where: str, path: str, record: int) -> SourceDocument | Rejection:
     try:
         obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return Rejection(where, f"not valid JSON ({exc.__class__.__name__}: {str(exc)[:80]}); fix or remove the line")
+    except RecursionError:
+        return Rejection(where, "JSON nested too deeply to read (arrays or objects inside each other past Python's "
+                                "recursion limit); fix or remove the line")
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, and a number too long to convert to int
+        return Rejection(where, f"not valid JSON ({_cause(exc)}); fix or remove the line")
     if not isinstance(obj, dict):
         return Rejection(where, "JSON line is not an object with a 'text' or 'html' field")
     body, fmt = obj.get("html"), "html"
@@ -199,7 +224,7 @@ def _gzip_damage(path: Path) -> str | None:
             while stream.read(_CHUNK):
                 pass
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
-        return f"{exc.__class__.__name__}: {str(exc)[:80]}"
+        return _cause(exc)
     return None
 
 
@@ -226,7 +251,7 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[SourceDocument | Rejectio
                     complete += 1
                     yield item
         except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, OSError, ValueError) as exc:
-            damage = f"{exc.__class__.__name__}: {str(exc)[:80]}"
+            damage = _cause(exc)
     if damage:
         yield Rejection(str(path), f"WARC is damaged or truncated ({damage}); the {complete} complete record(s) "
                                    "before the damage were read; re-download or repair the archive")
