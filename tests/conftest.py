@@ -165,3 +165,16 @@ def cluster_db(tmp_path_factory: pytest.TempPathFactory) -> dict:
         run_reuse(store)
     return {"db": db, "original": original, "holders": holders, "passage": passage, "footer": FOOTER,
             "hostile_original": hostile[0]["id"], "hostile_holders": [a["id"] for a in hostile]}
+
+
+@pytest.fixture(scope="session")
+def framing_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/framing/story_corpus.jsonl (one event in en/ar/fa from four outlets, and an unrelated one)
+    through the pipeline, the stories stage and the framing stage."""
+    import newsgraph.api as ng
+
+    db = tmp_path_factory.mktemp("framing") / "stories.db"
+    ng.analyze([Path(__file__).parent / "data" / "framing" / "story_corpus.jsonl"], db)
+    ng.build_stories(db)
+    ng.build_framing(db)
+    return db

@@ -116,22 +116,13 @@ def test_every_rule_names_a_role_of_the_taxonomy() -> None:
 # ------------------------------------------------------------------ store, story command, exports
 
 
-@pytest.fixture(scope="module")
-def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("framing") / "stories.db"
-    ng.analyze([DATA / "story_corpus.jsonl"], db)
-    ng.build_stories(db)
-    ng.build_framing(db)
-    return db
-
-
 def _main_story(db: Path) -> dict:
     top = ng.stories(db)[0]
     return ng.story(db, top["id"], evidence=None)
 
 
-def test_story_framing_by_outlet_with_evidence_spans(story_db: Path) -> None:
-    story = _main_story(story_db)
+def test_story_framing_by_outlet_with_evidence_spans(framing_db: Path) -> None:
+    story = _main_story(framing_db)
     assert story["size"] >= 4 and len(story["langs"]) == 3
     actors = {a["name"]: a for a in story["framing"]}
     us = actors["United States"]
@@ -141,7 +132,7 @@ def test_story_framing_by_outlet_with_evidence_spans(story_db: Path) -> None:
     assert soleimani["overall"]["role"] in ("Innocent", "Protagonist")
     tehran = [o for o in soleimani["by_outlet"] if o["outlet"] == "Tehran Daily"][0]
     assert tehran["role"] == "Protagonist" and "Martyr" in tehran["fine_roles"]
-    with sqlite3.connect(story_db) as conn:
+    with sqlite3.connect(framing_db) as conn:
         for actor in story["framing"]:
             for outlet in actor["by_outlet"]:
                 for e in outlet["evidence"]:
@@ -150,10 +141,10 @@ def test_story_framing_by_outlet_with_evidence_spans(story_db: Path) -> None:
                     assert text[e["mention_start"]:e["mention_end"]] == e["mention_text"]
 
 
-def test_framing_is_read_once_and_again_after_a_rerun(story_db: Path, tmp_path: Path) -> None:
-    assert ng.build_framing(story_db)["framed"] == 0
+def test_framing_is_read_once_and_again_after_a_rerun(framing_db: Path, tmp_path: Path) -> None:
+    assert ng.build_framing(framing_db)["framed"] == 0
     copy = tmp_path / "copy.db"
-    copy.write_bytes(story_db.read_bytes())
+    copy.write_bytes(framing_db.read_bytes())
     before = ng.story(copy, ng.stories(copy)[0]["id"], evidence=None)["framing"]
     ng.redo(copy, ["loaded_terms"])
     again = ng.build_framing(copy)
@@ -161,34 +152,34 @@ def test_framing_is_read_once_and_again_after_a_rerun(story_db: Path, tmp_path: 
     assert ng.story(copy, ng.stories(copy)[0]["id"], evidence=None)["framing"] == before
 
 
-def test_story_command_shows_framing_with_evidence(story_db: Path) -> None:
-    story_id = ng.stories(story_db)[0]["id"]
-    result = CliRunner().invoke(app, ["story", story_id[:8], "--db", str(story_db)], env={"COLUMNS": "200"})
+def test_story_command_shows_framing_with_evidence(framing_db: Path) -> None:
+    story_id = ng.stories(framing_db)[0]["id"]
+    result = CliRunner().invoke(app, ["story", story_id[:8], "--db", str(framing_db)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "United States" in result.output and "Antagonist" in result.output and "Tehran Daily" in result.output
-    result = CliRunner().invoke(app, ["story", story_id, "--db", str(story_db), "--json"])
+    result = CliRunner().invoke(app, ["story", story_id, "--db", str(framing_db), "--json"])
     found = json.loads(result.output)
     assert found["id"] == story_id and found["framing"][0]["by_outlet"][0]["evidence"]
-    missing = CliRunner().invoke(app, ["story", "nope", "--db", str(story_db)])
+    missing = CliRunner().invoke(app, ["story", "nope", "--db", str(framing_db)])
     assert missing.exit_code == 2 and "newsgraph stories" in missing.output and "Traceback" not in missing.output
 
 
-def test_stories_command_filters(story_db: Path) -> None:
+def test_stories_command_filters(framing_db: Path) -> None:
     run = CliRunner()
-    listed = json.loads(run.invoke(app, ["stories", "--db", str(story_db), "--json", "-q"]).output)
+    listed = json.loads(run.invoke(app, ["stories", "--db", str(framing_db), "--json", "-q"]).output)
     assert len(listed) == 2
-    fa = json.loads(run.invoke(app, ["stories", "--db", str(story_db), "--json", "-q", "--lang", "fa"]).output)
+    fa = json.loads(run.invoke(app, ["stories", "--db", str(framing_db), "--json", "-q", "--lang", "fa"]).output)
     assert len(fa) == 1 and "fa" in fa[0]["langs"]
-    late = json.loads(run.invoke(app, ["stories", "--db", str(story_db), "--json", "-q", "--since", "2020-01-10"]).output)
+    late = json.loads(run.invoke(app, ["stories", "--db", str(framing_db), "--json", "-q", "--since", "2020-01-10"]).output)
     assert len(late) == 1 and late[0]["first_date"] == "2020-01-24"
-    outlet = json.loads(run.invoke(app, ["stories", "--db", str(story_db), "--json", "-q", "--outlet", "Tehran Daily"]).output)
+    outlet = json.loads(run.invoke(app, ["stories", "--db", str(framing_db), "--json", "-q", "--outlet", "Tehran Daily"]).output)
     assert [s["id"] for s in outlet] == [listed[0]["id"]]
-    bad = run.invoke(app, ["stories", "--db", str(story_db), "--since", "last week"])
+    bad = run.invoke(app, ["stories", "--db", str(framing_db), "--since", "last week"])
     assert bad.exit_code == 2 and "ISO date" in bad.output
 
 
-def test_exports_stories_story_list_and_framing(story_db: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["export", "--db", str(story_db), "--out", str(tmp_path), "--format", "jsonl"])
+def test_exports_stories_story_list_and_framing(framing_db: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["export", "--db", str(framing_db), "--out", str(tmp_path), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     read = lambda name: [json.loads(line) for line in (tmp_path / f"{name}.jsonl").open(encoding="utf-8")]  # noqa: E731
     members = read("stories")

@@ -138,7 +138,7 @@ def term_claims(article: Article, actors: list[Mention]) -> list[FramingClaim]:
             continue
         voice, weight, speaker = _voice(article.quotes, term.start)
         out.append(FramingClaim(article.id, mention.start, mention.end, mention.text, role[0], role[1], "loaded_term",
-                                term.start, term.end, term.text, voice, weight, *speaker))
+                                *_joined(term.start, term.end, mention), term.text, voice, weight, *speaker))
     return out
 
 
@@ -154,9 +154,14 @@ def technique_claims(article: Article, actors: list[Mention], counted: list[Fram
             continue  # the loaded term inside it already casts this mention
         voice, weight, speaker = _voice(article.quotes, span.start)
         out.append(FramingClaim(article.id, mention.start, mention.end, mention.text, role[0], role[1], "technique",
-                                span.start, span.end, span.technique, voice, round(weight * span.confidence, 3),
-                                *speaker))
+                                *_joined(span.start, span.end, mention), span.technique, voice,
+                                round(weight * span.confidence, 3), *speaker))
     return out
+
+
+def _joined(start: int, end: int, mention: Mention) -> tuple[int, int]:
+    """The evidence span of a qualifying word: the word and the name it qualifies ("the martyr X")."""
+    return min(start, mention.start), max(end, mention.end)
 
 
 def attached_mention(text: str, start: int, end: int, actors: list[Mention]) -> Mention | None:
