@@ -196,3 +196,22 @@ def test_exports_stories_story_list_and_framing(framing_db: Path, tmp_path: Path
             assert articles[e["article_id"]][e["start"]:e["end"]] == e["text"]
     help_text = CliRunner().invoke(app, ["export", "--help"], env={"COLUMNS": "200"}).output
     assert "story_list" in help_text and "framing" in help_text
+
+
+def test_a_name_calling_phrase_after_a_possessive_is_not_the_owners() -> None:
+    text = "Madagascar's black death outbreak spread"
+    start, end = text.index("black"), text.index(" spread")
+    assert attached_mention(text, start, end, [_mention(text, "Madagascar")], possessive=False) is None
+    assert attached_mention(text, start, end, [_mention(text, "Madagascar")]).text == "Madagascar"
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("the deposed Saleh", "Saleh", True),
+    ("صدام ديكتاتور", "صدام", True),
+    ("thousands of emails stolen by Russian spies", "Russian", False),   # a clause, not a label
+    ("the greatest leader in Western history", "Western", False),        # words on both sides
+])
+def test_only_a_short_label_of_a_name_casts_it(text: str, name: str, label: bool) -> None:
+    from newsgraph.corpus.framing import is_label_of
+
+    assert is_label_of(text, 0, len(text), _mention(text, name)) is label

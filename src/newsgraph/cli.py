@@ -523,9 +523,11 @@ def story(story_id: str = typer.Argument(..., metavar="ID", help="Story id or a 
     console.print(f"[bold]story {found['id']}[/] {found['size']} articles, {escape(found['first_date'] or '?')} … "
                   f"{escape(found['last_date'] or '?')}", highlight=False)
     console.print(escape(labels), highlight=False)
-    chain = " → ".join(f"{f['outlet'] or '?'} (+{f['lag_days']:g} d)" if f.get("lag_days") else (f["outlet"] or "?")
-                       for f in found["followers"])
-    console.print(f"first and followers: {escape(chain)}", highlight=False)
+    chain = " → ".join((f["outlet"] or "?") + ("" if k == 0 else " (undated)" if f.get("lag_days") is None else
+                                                " (same day)" if f["lag_days"] == 0 else f" (+{f['lag_days']:g} d)")
+                       for k, f in enumerate(found["followers"]))
+    console.print(f"first and followers: {escape(chain)} (dates carry no time of day: the order within a day is "
+                  "not known)", highlight=False)
     members = Table(title="articles")
     for column in ("article", "date", "outlet", "lang", "lag (d)", "title"):
         members.add_column(column, overflow="fold", no_wrap=column == "article")

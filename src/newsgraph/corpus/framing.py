@@ -18,8 +18,12 @@ actor is (``tests/test_framing.py`` swaps the two sides' names in a text set and
   struggle" (jihad, mujahid) is left out: the same words praise in Arabic and Persian news and condemn in
   English news ("jihadist"), so the category does not say which way it casts.
 * **Technique spans** (:mod:`newsgraph.enrich.techniques`): a Name_Calling-Labeling span attached to a
-  mention (the same rule) casts it as Antagonist, weighted by the span's calibrated confidence; a span
-  that repeats a loaded term already counted for that mention is not counted twice. Loaded_Language is
+  mention (the same rule, but not through a possessive) and short enough to be a label of it (:func:`is_label_of`:
+  at most three words beside the name, on one side) casts it as Antagonist when the label's own words
+  are negative and as Protagonist when they are positive (:func:`label_role`: a label can praise, "the
+  great king", as well as smear, "the deposed Saleh"; neutral labels cast nobody), weighted by the span's
+  calibrated confidence; a span that repeats a loaded term already counted for that mention is not counted
+  twice. Loaded_Language is
   not used: it says that words are charged, not whom they cast ("the brutal assassination of X" charges
   the act and casts X as the victim).
 * **Quotes** decide the voice: evidence inside a quote is the quoted speaker's cast (``voice="quote"``,
@@ -46,7 +50,7 @@ from newsgraph.model import Article, FramingClaim, Mention, Quote
 if TYPE_CHECKING:
     from newsgraph.store.db import Store
 
-FRAMING_VERSION = "framing-1"
+FRAMING_VERSION = "framing-4"  # 2: no possessive for name-calling; 3: labels cast by polarity; 4: short labels only
 
 MAIN_ROLES = ("Protagonist", "Antagonist", "Innocent")
 FINE_ROLES: dict[str, tuple[str, ...]] = {  # SemEval-2025 Task 10, subtask 1
@@ -76,12 +80,16 @@ CATEGORY_ROLES: dict[str, tuple[str, str | None]] = {
     "labelling as agent": ("Antagonist", None),  # mercenary, puppet, agent: Traitor or Spy depends on whose
     "labelling as enemy": ("Antagonist", None),
 }
-TECHNIQUE_ROLES: dict[str, tuple[str, str | None]] = {"Name_Calling-Labeling": ("Antagonist", None)}
+TECHNIQUE_ROLES = frozenset({"Name_Calling-Labeling"})  # the label's own words say which way (label_role)
+LABEL_POLARITY = 0.05  # VADER's neutral band, as the stance view uses it (not tuned here)
+MAX_LABEL_WORDS = 3  # a label, not a clause (chosen after reading real-corpus spans; see bench/framing.py notes)
+_WORD = re.compile(r"\w+")
 # what may stand between a qualifying span and the mention it qualifies: English function words of a
 # noun phrase (Arabic and Persian attach by adjacency: the construct state and the ezafe)
 CONNECTORS = ("of", "the", "a", "an")
 MAX_GAP_CHARS = 16
 _ADJACENT = re.compile(r"(?:[\s\u200c\-–]|['’]s?\b|(?i:\b(?:%s)\b))*" % "|".join(CONNECTORS))
+_ADJACENT_NO_POSSESSIVE = re.compile(r"(?:[\s\u200c\-–]|(?i:\b(?:%s)\b))*" % "|".join(CONNECTORS))
 OWN_WEIGHT, OTHER_WEIGHT = 1.0, 0.5
 
 
@@ -146,8 +154,12 @@ def technique_claims(article: Article, actors: list[Mention], counted: list[Fram
     terms = [(c.mention_start, c.start, c.end) for c in counted if c.kind == "loaded_term"]
     out: list[FramingClaim] = []
     for span in article.techniques:
-        role = TECHNIQUE_ROLES.get(span.technique)
-        mention = attached_mention(article.text, span.start, span.end, actors) if role else None
+        if span.technique not in TECHNIQUE_ROLES:
+            continue
+        mention = attached_mention(article.text, span.start, span.end, actors, possessive=False)
+        if mention is None or not is_label_of(article.text, span.start, span.end, mention):
+            continue
+        role = label_role(article, span.start, span.end, actors)
         if role is None or mention is None:
             continue
         if any(m == mention.start and s < span.end and span.start < e for m, s, e in terms):
@@ -159,18 +171,45 @@ def technique_claims(article: Article, actors: list[Mention], counted: list[Fram
     return out
 
 
+def is_label_of(text: str, start: int, end: int, mention: Mention) -> bool:
+    """Whether a name-calling span is a short label of the mention: outside the mention it holds at most
+    :data:`MAX_LABEL_WORDS` words, all on one side ("the deposed Saleh", "صدام ديكتاتور"), not a clause that
+    happens to contain a name ("stolen by Russian spies", "the greatest leader in modern Western history")."""
+    before = text[start:max(start, min(mention.start, end))]
+    after = text[min(end, max(mention.end, start)):end]
+    words = _WORD.findall(before) + _WORD.findall(after)
+    return len(words) <= MAX_LABEL_WORDS and not (_WORD.search(before) and _WORD.search(after))
+
+
+def label_role(article: Article, start: int, end: int, actors: list[Mention]) -> tuple[str, str | None] | None:
+    """Which way a name-calling label casts: by the polarity of its own words (names and loaded terms masked,
+    :func:`newsgraph.enrich.sentiment.sentiment`; VADER's ±0.05), since a label can praise ("the great
+    king") as well as smear ("the deposed Saleh"); None when its words carry no polarity."""
+    from newsgraph.enrich.sentiment import sentiment
+
+    lang = next((p.lang for p in article.paragraphs if p.start <= start < p.end and p.lang), article.lang)
+    masks = [(max(m.start, start) - start, min(m.end, end) - start) for m in actors if m.start < end and start < m.end]
+    score = sentiment(article.text[start:end], lang, masks)
+    if score is None or abs(score) < LABEL_POLARITY:
+        return None
+    return ("Antagonist", None) if score < 0 else ("Protagonist", None)
+
+
 def _joined(start: int, end: int, mention: Mention) -> tuple[int, int]:
     """The evidence span of a qualifying word: the word and the name it qualifies ("the martyr X")."""
     return min(start, mention.start), max(end, mention.end)
 
 
-def attached_mention(text: str, start: int, end: int, actors: list[Mention]) -> Mention | None:
+def attached_mention(text: str, start: int, end: int, actors: list[Mention], possessive: bool = True
+                     ) -> Mention | None:
     """The actor mention a qualifying span (a loaded term, a name-calling label) attaches to: one it
     overlaps (the nearest to the span's start when several), else one standing right next to it, with
     nothing between but spaces, a hyphen, a possessive or one of :data:`CONNECTORS` ("the martyr X",
     "Hamas terrorists", "X's regime", "the martyrdom of X", "الإرهابي X", "رژیم صهیونیستی"); the mention
     after the span wins a tie. None when no mention is that close: a word between ("terrorists attacked X",
-    "X by terrorists") may change who is meant, so it breaks the attachment (precision over recall)."""
+    "X by terrorists") may change who is meant, so it breaks the attachment (precision over recall).
+    ``possessive=False`` (name-calling spans, which are whole phrases) leaves out "X's …": in "Madagascar's
+    black death outbreak" the label is the outbreak's, not Madagascar's."""
     inside = [m for m in actors if m.start < end and start < m.end]
     if inside:
         return min(inside, key=lambda m: (abs(m.start - start), m.start))
@@ -182,7 +221,7 @@ def attached_mention(text: str, start: int, end: int, actors: list[Mention]) -> 
             gap, after = text[m.end:start], 1
         else:
             continue
-        if len(gap) > MAX_GAP_CHARS or not _ADJACENT.fullmatch(gap):
+        if len(gap) > MAX_GAP_CHARS or not (_ADJACENT if possessive else _ADJACENT_NO_POSSESSIVE).fullmatch(gap):
             continue
         key = (len(gap), after, m)
         if best is None or key[:2] < best[:2]:
