@@ -215,3 +215,28 @@ def test_only_a_short_label_of_a_name_casts_it(text: str, name: str, label: bool
     from newsgraph.corpus.framing import is_label_of
 
     assert is_label_of(text, 0, len(text), _mention(text, name)) is label
+
+
+@pytest.mark.parametrize("name, term, own", [
+    ("جبهه پایداری", "پایداری", True),                   # a party's own name
+    ("جنبش مقاومت اسلامی فلسطین", "مقاومت", True),       # Hamas's own name
+    ("Islamic Resistance Movement", "Resistance", True),
+    ("رژیم صهیونیستی", "رژیم", False),                   # a label: the head noun
+    ("the Zionist regime", "regime", False),
+])
+def test_a_word_of_an_organisations_own_name_is_no_label(name: str, term: str, own: bool) -> None:
+    from newsgraph.corpus.framing import in_own_name
+
+    start = name.index(term)
+    assert in_own_name(name, start, start + len(term), Mention("a", 0, len(name), name, "ORG")) is own
+
+
+@pytest.mark.parametrize("text, lang, name, role", [
+    ("The occupation of Iraq went on for years.", "en", "Iraq", "Innocent"),
+    ("Israel's occupation went on for years.", "en", "Israel", "Antagonist"),
+    ("استمر احتلال العراق سنوات.", "ar", "العراق", "Innocent"),
+])
+def test_the_occupied_is_cast_as_victim_and_the_occupier_as_antagonist(text: str, lang: str, name: str, role: str
+                                                                      ) -> None:
+    claims = [c for c in claims_for(ng.annotate(text, lang=lang)) if c.kind == "loaded_term"]
+    assert [(c.mention_text, c.role) for c in claims] == [(name, role)]

@@ -14,7 +14,10 @@ actor is (``tests/test_framing.py`` swaps the two sides' names in a text set and
 * **Loaded terms** (:mod:`newsgraph.enrich.loaded_terms`) attached to a mention (:func:`attached_mention`:
   the term overlaps the mention or stands right next to it, "the martyr X", "X's regime", "الإرهابي X"): martyr → Protagonist/Martyr, resistance → Protagonist/Rebel, terrorist → Antagonist/Terrorist,
   regime → Antagonist/Tyrant, occupier and global arrogance → Antagonist/Foreign Adversary, extremist,
-  mercenary/puppet, enemy and religious slurs → Antagonist (:data:`CATEGORY_ROLES`). "Sacralising
+  mercenary/puppet, enemy and religious slurs → Antagonist (:data:`CATEGORY_ROLES`); a term that is a word
+  of an organisation's own name (:func:`in_own_name`: جبهه پایداری, Islamic Resistance Movement) casts nobody,
+  and the occupied named after an occupation word ("the occupation of Iraq", احتلال العراق) is Innocent/Victim
+  (:func:`occupied`). "Sacralising
   struggle" (jihad, mujahid) is left out: the same words praise in Arabic and Persian news and condemn in
   English news ("jihadist"), so the category does not say which way it casts.
 * **Technique spans** (:mod:`newsgraph.enrich.techniques`): a Name_Calling-Labeling span attached to a
@@ -50,7 +53,8 @@ from newsgraph.model import Article, FramingClaim, Mention, Quote
 if TYPE_CHECKING:
     from newsgraph.store.db import Store
 
-FRAMING_VERSION = "framing-4"  # 2: no possessive for name-calling; 3: labels cast by polarity; 4: short labels only
+FRAMING_VERSION = "framing-6"  # 2: no possessive for name-calling; 3: labels by polarity; 4: short labels;
+# 5: words of an own name; 6: the occupied is no occupier
 
 MAIN_ROLES = ("Protagonist", "Antagonist", "Innocent")
 FINE_ROLES: dict[str, tuple[str, ...]] = {  # SemEval-2025 Task 10, subtask 1
@@ -142,12 +146,37 @@ def term_claims(article: Article, actors: list[Mention]) -> list[FramingClaim]:
     for term in article.loaded_terms:
         role = CATEGORY_ROLES.get(term.category)
         mention = attached_mention(article.text, term.start, term.end, actors) if role else None
-        if role is None or mention is None:
+        if role is None or mention is None or in_own_name(article.text, term.start, term.end, mention):
             continue
+        if term.category == "occupation framing" and occupied(term.start, term.end, mention):
+            role = ("Innocent", "Victim")
         voice, weight, speaker = _voice(article.quotes, term.start)
         out.append(FramingClaim(article.id, mention.start, mention.end, mention.text, role[0], role[1], "loaded_term",
                                 *_joined(term.start, term.end, mention), term.text, voice, weight, *speaker))
     return out
+
+
+def occupied(start: int, end: int, mention: Mention) -> bool:
+    """Whether the name an occupation word qualifies is the occupied, not the occupier: a name after the word
+    that is not an adjective of nationality ("the occupation of Iraq", "احتلال العراق", "اشغال عراق") is
+    occupied; before it ("Israel's occupation", "Israeli occupation") or an adjective after it
+    ("الاحتلال الإسرائيلي") is the occupier."""
+    return mention.start >= end and mention.label != "NORP"
+
+
+def in_own_name(text: str, start: int, end: int, mention: Mention) -> bool:
+    """Whether a loaded term is a word of an organisation's own name rather than a label of it: inside an ORG
+    mention and not its head noun (the first word in Arabic script, the last in Latin): "جبهه پایداری"
+    (a party), "جنبش مقاومت اسلامی" (Hamas's own name), "Islamic Resistance Movement" are names; "رژیم
+    صهیونیستی", "the Zionist regime" are labels."""
+    if mention.label != "ORG" or not (mention.start <= start and end <= mention.end):
+        return False
+    words = list(_WORD.finditer(text, mention.start, mention.end))
+    if not words:
+        return False
+    arabic_script = any("\u0600" <= ch <= "\u06ff" for ch in text[mention.start:mention.end])
+    head = words[0] if arabic_script else words[-1]
+    return not (start <= head.start() < end)
 
 
 def technique_claims(article: Article, actors: list[Mention], counted: list[FramingClaim]) -> list[FramingClaim]:
