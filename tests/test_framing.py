@@ -240,3 +240,11 @@ def test_the_occupied_is_cast_as_victim_and_the_occupier_as_antagonist(text: str
                                                                       ) -> None:
     claims = [c for c in claims_for(ng.annotate(text, lang=lang)) if c.kind == "loaded_term"]
     assert [(c.mention_text, c.role) for c in claims] == [(name, role)]
+
+
+def test_a_conjoined_term_is_a_second_party_not_a_label() -> None:
+    text = ("وما زالت طائرات حربية أميركية وطائرات بلا طيار تنفذ ضربات في أفغانستان مستهدفة حركة طالبان ومتطرفين آخرين"
+            " حتى بعد انسحاب معظم القوات الاجنبية بنهاية العام الماضي.")  # Asharq al-Awsat, 2015-07-21
+    article = ng.annotate(text, lang="ar")
+    assert any("طالبان" in m.text for m in article.mentions) and article.loaded_terms  # the case really arises
+    assert not [c for c in claims_for(article) if c.kind == "loaded_term" and "طالبان" in c.mention_text]

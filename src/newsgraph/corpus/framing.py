@@ -53,8 +53,8 @@ from newsgraph.model import Article, FramingClaim, Mention, Quote
 if TYPE_CHECKING:
     from newsgraph.store.db import Store
 
-FRAMING_VERSION = "framing-6"  # 2: no possessive for name-calling; 3: labels by polarity; 4: short labels;
-# 5: words of an own name; 6: the occupied is no occupier
+FRAMING_VERSION = "framing-7"  # 2: no possessive for name-calling; 3: labels by polarity; 4: short labels;
+# 5: words of an own name; 6: the occupied is no occupier; 7: an Arabic/Persian "و" term after a name is a second party
 
 MAIN_ROLES = ("Protagonist", "Antagonist", "Innocent")
 FINE_ROLES: dict[str, tuple[str, ...]] = {  # SemEval-2025 Task 10, subtask 1
@@ -148,6 +148,8 @@ def term_claims(article: Article, actors: list[Mention]) -> list[FramingClaim]:
         mention = attached_mention(article.text, term.start, term.end, actors) if role else None
         if role is None or mention is None or in_own_name(article.text, term.start, term.end, mention):
             continue
+        if mention.end <= term.start and term.text[:1] == "و" and term.term[:1] != "و":
+            continue  # "طالبان ومتطرفين": Taliban *and* extremists, a second party, not a label of the first
         if term.category == "occupation framing" and occupied(term.start, term.end, mention):
             role = ("Innocent", "Victim")
         voice, weight, speaker = _voice(article.quotes, term.start)
@@ -355,7 +357,8 @@ def actor_framing(rows: list[dict[str, Any]], main: Iterable[str] = (), limit: i
     main_ids = list(main)
     by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_actor[row["entity_id"]].append(row)
+        if row["entity_type"] in ACTOR_LABELS:  # a mention resolved to a place (LOC, FAC) is no actor
+            by_actor[row["entity_id"]].append(row)
     out = []
     for entity_id, claims in by_actor.items():
         by_outlet: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -384,8 +387,8 @@ def framing_records(conn: Any) -> Iterable[dict[str, Any]]:
 
     from newsgraph.store import framing as sql
 
-    for (story_id, entity_id, outlet), group in groupby(
-            sql.all_story_claims(conn), key=lambda r: (r["story_id"], r["entity_id"], r["outlet"])):
+    claims = (r for r in sql.all_story_claims(conn) if r["entity_type"] in ACTOR_LABELS)
+    for (story_id, entity_id, outlet), group in groupby(claims, key=lambda r: (r["story_id"], r["entity_id"], r["outlet"])):
         rows = list(group)
         summary = summarise(rows)
         yield {"story_id": story_id, "entity_id": entity_id, "actor": rows[0]["entity_name"], "outlet": outlet,
