@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 
 import newsgraph.api as ng
 from newsgraph.cli import app
-from newsgraph.corpus.framing import (CATEGORY_ROLES, FINE_ROLES, MAIN_ROLES, attached_mention, claims_for,
-                                      summarise)
+from newsgraph.corpus.framing import CATEGORY_ROLES, FINE_ROLES, MAIN_ROLES, attached_mention, claims_for, summarise
 from newsgraph.model import Mention
 
 DATA = Path(__file__).parent / "data" / "framing"

@@ -677,7 +677,7 @@ def xss_urls(db: Path) -> list[str]:
     urls += ["/techniques?" + urlencode({"outlet": o}) for o in outlets]
     urls += ["/techniques/evidence?" + urlencode({"technique": t}) for t in techniques]
     urls += ["/techniques/evidence?" + urlencode({"technique": techniques[0], "outlet": o}) for o in outlets]
-    urls += ["/stories", "/stories?min_size=1", "/api/stories"] + ["/stories?" + urlencode({"outlet": o}) for o in outlets]
+    urls += ["/stories", "/stories?min_size=1"] + ["/stories?" + urlencode({"outlet": o}) for o in outlets]
     stories = [sid for (sid,) in _all(db, "SELECT id FROM stories ORDER BY size DESC LIMIT 10")]
     urls += [f"/story/{sid}" for sid in stories] + ["/?" + urlencode({"story": sid}) for sid in stories]
     return urls

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from test_web import seed_db  # noqa: F401  (the shared fixture)
 
 import newsgraph.api as ng
 from newsgraph.web.app import _story_timeline, create_app
-from test_web import seed_db  # noqa: F401  (the shared fixture)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +55,7 @@ def test_story_page_timeline_first_members_and_framing(client: TestClient, frami
     assert actors["United States"]["overall"]["role"] == "Antagonist"
     html = client.get(f"/story/{story_id}").text
     assert 'id="story-timeline"' in html and 'id="followers"' in html and 'id="story-members"' in html
+    assert '<th title="2020-01-03">01-03</th>' in html
     links = re.findall(r'class="evidence-link" href="([^"]+)"', html)
     assert len(links) >= 6
     with sqlite3.connect(framing_db) as conn:

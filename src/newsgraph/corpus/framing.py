@@ -92,8 +92,9 @@ _WORD = re.compile(r"\w+")
 # noun phrase (Arabic and Persian attach by adjacency: the construct state and the ezafe)
 CONNECTORS = ("of", "the", "a", "an")
 MAX_GAP_CHARS = 16
-_ADJACENT = re.compile(r"(?:[\s\u200c\-–]|['’]s?\b|(?i:\b(?:%s)\b))*" % "|".join(CONNECTORS))
-_ADJACENT_NO_POSSESSIVE = re.compile(r"(?:[\s\u200c\-–]|(?i:\b(?:%s)\b))*" % "|".join(CONNECTORS))
+_CONNECTOR = r"(?i:\b(?:" + "|".join(CONNECTORS) + r")\b)"
+_ADJACENT = re.compile(r"(?:[\s\u200c\-–]|['’]s?\b|" + _CONNECTOR + ")*")
+_ADJACENT_NO_POSSESSIVE = re.compile(r"(?:[\s\u200c\-–]|" + _CONNECTOR + ")*")
 OWN_WEIGHT, OTHER_WEIGHT = 1.0, 0.5
 
 
