@@ -174,3 +174,16 @@ def dask_cluster():
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     yield cluster
     cluster.close()
+
+
+@pytest.fixture(scope="session")
+def framing_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/data/framing/story_corpus.jsonl (one event in en/ar/fa from four outlets, and an unrelated one)
+    through the pipeline, the stories stage and the framing stage."""
+    import newsgraph.api as ng
+
+    db = tmp_path_factory.mktemp("framing") / "stories.db"
+    ng.analyze([Path(__file__).parent / "data" / "framing" / "story_corpus.jsonl"], db)
+    ng.build_stories(db)
+    ng.build_framing(db)
+    return db

@@ -119,7 +119,33 @@ def xss_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = base / "xss.db"
     ng.analyze([xss_corpus(base / "pages")], db=db)
     ng.reuse(db)  # the payload records share their prose: reuse between hostile outlet names
+    hostile_stories(db)
     return db
+
+
+def hostile_stories(db: Path) -> int:
+    """Stories and framing on the payload corpus (hostile titles become story labels, hostile outlets its
+    counts), plus one framing claim per payload found in a story member's text, whose evidence span is the
+    payload and whose mention, cue and speaker are payloads too (marked cue-fixture; the rules would rarely
+    cast a payload). Returns the claims added."""
+    ng.build_stories(db)
+    ng.build_framing(db)
+    payloads = [p for p in xss_payloads() if "<" in p]
+    added = 0
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT a.id, a.text, m.start, m.end FROM articles a JOIN story_members s ON s.article_id = a.id"
+                            " JOIN mentions m ON m.article_id = a.id AND m.entity_id IS NOT NULL GROUP BY a.id").fetchall()
+        for k, (article_id, text, m_start, m_end) in enumerate(rows):
+            p = next((p for p in payloads[k % len(payloads):] + payloads if p in text), None)
+            if p is None:
+                continue
+            start = text.index(p)
+            conn.execute("INSERT OR IGNORE INTO framing (article_id, mention_start, mention_end, mention_text, role, fine_role,"
+                         " kind, start, end, cue, voice, weight, speaker_start, speaker_end, speaker_text)"
+                         " VALUES (?, ?, ?, ?, 'Antagonist', NULL, 'loaded_term', ?, ?, ?, 'quote', 0.5, NULL, NULL, ?)",
+                         (article_id, m_start, m_end, p, start, start + len(p), "cue-fixture " + p, p))
+            added += 1
+    return added
 
 
 @pytest.fixture(scope="module")
@@ -651,6 +677,9 @@ def xss_urls(db: Path) -> list[str]:
     urls += ["/techniques?" + urlencode({"outlet": o}) for o in outlets]
     urls += ["/techniques/evidence?" + urlencode({"technique": t}) for t in techniques]
     urls += ["/techniques/evidence?" + urlencode({"technique": techniques[0], "outlet": o}) for o in outlets]
+    urls += ["/stories", "/stories?min_size=1"] + ["/stories?" + urlencode({"outlet": o}) for o in outlets]
+    stories = [sid for (sid,) in _all(db, "SELECT id FROM stories ORDER BY size DESC LIMIT 10")]
+    urls += [f"/story/{sid}" for sid in stories] + ["/?" + urlencode({"story": sid}) for sid in stories]
     return urls
 
 
@@ -662,6 +691,19 @@ def test_xss_corpus_reaches_the_dashboard_and_the_reuse_graph(xss_client: TestCl
     assert sum(any(p in n for p in payloads) for n in nodes) >= 5, nodes
     outlets = [o["outlet"] for o in xss_client.get("/api/techniques").json()["outlets"]]
     assert sum(any(p in o for p in payloads) for o in outlets) >= 5
+
+
+def test_xss_corpus_reaches_the_story_pages(xss_client: TestClient, xss_db: Path) -> None:
+    """Hostile titles are story labels, hostile outlets story counts, and payloads are framing evidence,
+    actor spellings and speakers on the story page (so the pages checked below really render them)."""
+    payloads = [p for p in xss_payloads() if "<" in p]
+    listing = xss_client.get("/api/stories", params={"min_size": 1}).json()["stories"]
+    labels = [v["title"] for s in listing for v in s["labels"].values()]
+    assert any(any(p in label for p in payloads) for label in labels), labels
+    assert any(any(p in o for p in payloads) for s in listing for o in s["outlets"])
+    shown = [e for s in listing for a in xss_client.get(f"/api/stories/{s['id']}").json()["framing"]
+             for o in a["by_outlet"] for e in o["evidence"] if e["text"] in payloads]
+    assert len(shown) >= 3 and all(e["speaker_text"] in payloads for e in shown)
 
 
 def test_xss_payloads_are_stored_as_text(xss_db: Path) -> None:

@@ -26,7 +26,7 @@ from newsgraph.store.export import export as _export
 
 __all__ = ["annotate", "analyze", "redo", "models", "articles", "show", "search", "export", "source_text", "entities",
            "entity", "reuse", "techniques", "quotes", "technique_stats", "relations", "stance", "loaded_terms",
-           "reuse_clusters", "reuse_listing", "boilerplate", "build_stories", "stories", "story"]
+           "reuse_clusters", "reuse_listing", "boilerplate", "build_stories", "stories", "story", "build_framing"]
 
 
 def annotate(text: str, lang: str | None = None, *, title: str | None = None, date: str | None = None,
@@ -245,22 +245,37 @@ def build_stories(db: str | Path, *, progress: Callable[[str, int, int], None] |
 
 
 def stories(db: str | Path, *, top: int | None = None, lang: str | None = None, outlet: str | None = None,
-            min_size: int = 1) -> list[dict[str, Any]]:
+            since: str | None = None, min_size: int = 1) -> list[dict[str, Any]]:
     """Stories as built by :func:`build_stories`, largest first: id, size, labels per language, actors,
     places, first article and date, followers (outlets in the order they ran it, with lag in days),
-    counts by outlet and language; ``lang``/``outlet`` keep stories with a member in it."""
+    counts by outlet and language; ``lang``/``outlet`` keep stories with a member in it, ``since``
+    (ISO date) stories with an article published on or after it."""
     from newsgraph.store.stories import story_rows
 
     with Store(db, readonly=True) as store:
         if not store.has_table("stories"):
             return []
-        return story_rows(store.conn, limit=top, min_size=min_size, lang=lang, outlet=outlet)
+        return story_rows(store.conn, limit=top, min_size=min_size, lang=lang, outlet=outlet, since=since)
 
 
-def story(db: str | Path, story_id: str) -> dict[str, Any] | None:
+def story(db: str | Path, story_id: str, *, framing: bool = True, evidence: int | None = None) -> dict[str, Any] | None:
     """One story (id or unique prefix) with its member articles (score, lag) and the reuse and translation
-    links between them; None when no story has that id."""
+    links between them, and (``framing``) how each actor is cast per outlet with the evidence spans
+    (``evidence`` caps the spans listed per actor and outlet; None: all); None when no story has that id."""
+    from newsgraph.corpus.framing import story_framing
     from newsgraph.store.stories import story_row
 
     with Store(db, readonly=True) as store:
-        return story_row(store.conn, story_id) if store.has_table("stories") else None
+        found = story_row(store.conn, story_id) if store.has_table("stories") else None
+        if found is not None and framing:
+            found["framing"] = story_framing(store.conn, found, limit=evidence)
+        return found
+
+
+def build_framing(db: str | Path, *, progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
+    """Read the framing claims (who is cast as protagonist, antagonist or innocent, by which evidence) of every
+    article not read yet; ``newsgraph stories`` runs it after the stories. ``progress(phase, done, total)``."""
+    from newsgraph.corpus.framing import build_framing as _build
+
+    with Store(db) as store:
+        return _build(store, progress=progress)

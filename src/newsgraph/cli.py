@@ -443,16 +443,21 @@ def _reuse_listing(path: Path, top: int | None, boilerplate: bool) -> None:
 def stories(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, help="List the N largest stories."),
             lang: Optional[str] = typer.Option(None, help="Only stories with an article in this language."),
             outlet: Optional[str] = typer.Option(None, help="Only stories with an article from this outlet."),
+            since: Optional[str] = typer.Option(None, help="Only stories with an article dated on or after this "
+                                                           "ISO date (YYYY-MM-DD)."),
             as_json: bool = typer.Option(False, "--json", help="Print the stories as JSON instead of a table."),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars.")) -> None:
     """Group the articles about one event across outlets and languages (new articles join the stored
-    stories), then list the largest."""
+    stories), read how each actor is cast (framing evidence), then list the largest stories."""
     import json
 
+    if since is not None and not _iso_date(since):
+        _fail(f"--since wants an ISO date such as 2020-01-03, not {since!r}")
     path = _existing_db(db)
     progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
-    names = {"embed": "embedding lead sentences", "link": "linking articles", "cluster": "clustering stories"}
+    names = {"embed": "embedding lead sentences", "link": "linking articles", "cluster": "clustering stories",
+             "frame": "reading framing evidence"}
     with progress:
         bars: dict[str, Any] = {}
 
@@ -466,11 +471,13 @@ def stories(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, hel
         except ImportError as exc:
             _fail(f"the stories stage is not available in this install ({exc})")
             return
-    rows = api.stories(path, top=top, lang=lang, outlet=outlet)
+        framed = api.build_framing(path, progress=on_task)
+    rows = api.stories(path, top=top, lang=lang, outlet=outlet, since=since)
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    errors.print(f"{counts['new']} new articles placed, {counts['stories']} stories", highlight=False)
+    errors.print(f"{counts['new']} new articles placed, {counts['stories']} stories; {framed['framed']} articles read "
+                 f"for framing, {framed['total_claims']} framing claims", highlight=False)
     table = Table(title=f"largest stories (top {top}; n = articles/outlets)")
     for column, width in (("story", 14), ("n", 5), ("langs", 12), ("first", 22)):
         table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column != "first")
@@ -483,6 +490,70 @@ def stories(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, hel
                       escape(" ".join(f"{k or '?'}:{v}" for k, v in row["langs"].items())),
                       escape(f"{(row['first_date'] or '')[:10]} {first_outlet}".strip()), escape(label))
     console.print(table)
+
+
+def _iso_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@app.command()
+def story(story_id: str = typer.Argument(..., metavar="ID", help="Story id or a unique prefix of it."),
+          db: Path = DbOption,
+          evidence: int = typer.Option(3, "--evidence", min=0, help="Evidence spans shown per actor and outlet."),
+          as_json: bool = typer.Option(False, "--json", help="Print the story, its members and its framing (with "
+                                                             "every evidence span) as JSON.")) -> None:
+    """One story: who ran it first and who followed, its articles, and how each actor is cast by each outlet,
+    with the evidence spans (article, start-end) that cast it. Run `newsgraph stories` first."""
+    import json
+
+    found = api.story(_existing_db(db), story_id, evidence=None if as_json else evidence)
+    if found is None:
+        _fail(f"no story {story_id!r} in {db} (run `newsgraph stories --db {db}` first; ids are listed there)")
+        return
+    if as_json:
+        print(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    labels = "; ".join(f"{lang}: {v.get('title', '')}" for lang, v in sorted(found["labels"].items()))
+    console.print(f"[bold]story {found['id']}[/] {found['size']} articles, {escape(found['first_date'] or '?')} … "
+                  f"{escape(found['last_date'] or '?')}", highlight=False)
+    console.print(escape(labels), highlight=False)
+    chain = " → ".join((f["outlet"] or "?") + ("" if k == 0 else " (undated)" if f.get("lag_days") is None else
+                                                " (same day)" if f["lag_days"] == 0 else f" (+{f['lag_days']:g} d)")
+                       for k, f in enumerate(found["followers"]))
+    console.print(f"first and followers: {escape(chain)} (dates carry no time of day: the order within a day is "
+                  "not known)", highlight=False)
+    members = Table(title="articles")
+    for column in ("article", "date", "outlet", "lang", "lag (d)", "title"):
+        members.add_column(column, overflow="fold", no_wrap=column == "article")
+    for m in found["members"]:
+        members.add_row(m["article_id"], (m["date"] or "")[:10], escape(m["outlet"] or ""), m["lang"] or "",
+                        "" if m["lag_days"] is None else f"{m['lag_days']:g}", escape(m["title"] or ""))
+    console.print(members)
+    if not found["framing"]:
+        console.print("framing: no evidence casts an actor of this story (relations, loaded terms, name-calling)")
+        return
+    table = Table(title="framing: how each actor is cast, by outlet (evidence: article start-end, voice)")
+    for column, width in (("actor", 22), ("outlet", 16), ("role", 12), ("fine roles", 18), ("n", 4)):
+        table.add_column(column, max_width=width, overflow="fold")
+    table.add_column("evidence", overflow="fold", min_width=30)
+    for actor in found["framing"]:
+        for k, row in enumerate(actor["by_outlet"]):
+            spans = "\n".join(
+                f"{e['article_id']} {e['start']}-{e['end']} [{e['kind']}: {e['cue']}"
+                f"{'' if e['voice'] == 'article' else ', ' + e['voice'] + ' ' + (e['speaker_text'] or '?')}] "
+                f"{_shorten(' '.join((e['text'] or '').split()), 120)}" for e in row["evidence"][:evidence])
+            table.add_row(escape(actor["name"]) + (" *" if actor["main"] and not k else "") if not k else "",
+                          escape(row["outlet"] or "?"), row["role"], escape(", ".join(row["fine_roles"])),
+                          str(row["claims"]), escape(spans))
+    console.print(table)
+    console.print("* a main actor or place of the story. role: the main role holding more than half the weight of "
+                  "the claims (own voice 1, quoted or reported 0.5), else mixed")
 
 
 @app.command()
@@ -677,7 +748,8 @@ def _export_help() -> None:
     """``export --help`` lists every file it writes, from the export module itself."""
     from newsgraph.store.export import GRAPHS, TABLES
 
-    export.__doc__ = (f"Export every table to OUT, one file each: {', '.join(TABLES)}; "
+    export.__doc__ = (f"Export every table to OUT, one file each: {', '.join(TABLES)} (stories, story_list and "
+                      "framing are filled by `newsgraph stories`); "
                       f"and the graphs {', '.join(GRAPHS)}.")
 
 

@@ -330,3 +330,30 @@ class Story:
     outlets: dict[str, int]
     langs: dict[str, int]
     members: list[StoryMember] = field(default_factory=list)
+
+
+@dataclass
+class FramingClaim:
+    """One piece of evidence that casts an actor (``newsgraph.corpus.framing``): the actor's mention, the
+    SemEval-2025 Task 10 main role (Protagonist | Antagonist | Innocent) and fine role it supports (None
+    when the evidence supports only the main role), and the evidence itself: its kind (relation |
+    loaded_term | technique), its span ``(article_id, start, end)`` and cue. ``voice`` says who casts:
+    ``article`` (the outlet in its own words), ``quote`` (a quoted speaker) or ``reported`` (the subject
+    of a reported speech act: "X condemned Y" is X casting Y); ``speaker_*`` is that speaker's mention.
+    The actor's entity is the entity of its mention (joined at query time, so it follows resolution)."""
+
+    article_id: str
+    mention_start: int
+    mention_end: int
+    mention_text: str
+    role: str
+    fine_role: str | None
+    kind: str
+    start: int
+    end: int
+    cue: str
+    voice: str
+    weight: float
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_text: str | None = None

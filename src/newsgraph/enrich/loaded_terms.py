@@ -34,7 +34,7 @@ from newsgraph.text.arabic import WORD_RUN as WORD
 from newsgraph.text.arabic import light_forms
 from newsgraph.text.normalize import normalize_for_search, normalize_with_offsets, source_span
 
-LEXICON_VERSION = "loaded-terms-1"
+LEXICON_VERSION = "loaded-terms-2"  # 2: Arabic construct-state plural إرهابيو
 
 CATEGORIES = {
     "sacralising death": "the dead (or a death) of one side as sacred: martyr, martyrdom",
@@ -69,7 +69,7 @@ LEXICON: dict[str, dict[str, str]] = {
     },
     "labelling as terrorist": {
         "en": "terrorist; terrorists; terrorism; terror; terror group; terror groups",
-        "ar": "ارهاب; ارهابي; ارهابيه; ارهابيين; ارهابيون",
+        "ar": "ارهاب; ارهابي; ارهابيه; ارهابيين; ارهابيون; ارهابيو",  # ارهابيو: construct state (إرهابيو داعش)
         "fa": "تروريست; تروريستي; تروريستها; تروريسم",
     },
     "labelling as extremist": {

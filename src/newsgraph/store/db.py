@@ -160,6 +160,9 @@ class Store:
             for layer in layers:
                 layer.write(self.conn, article)
             self.conn.execute("INSERT OR IGNORE INTO redo_done (job, article_id) VALUES (?, ?)", (job, article.id))
+            from newsgraph.store.framing import forget_articles
+
+            forget_articles(self.conn, [article.id])  # its framing claims read the layers just replaced
 
     def redo_pending(self, job: int) -> list[str]:
         """Ids of the stored articles the re-run ``job`` has not done yet, in the order they were added."""

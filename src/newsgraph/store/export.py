@@ -18,6 +18,12 @@ polarity, negated, the subject/object/cue spans as written and the quote they si
 plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``publications.graphml``,
 ``reuse.graphml`` (outlet → outlet reuse, see :func:`newsgraph.store.graphs.reuse_graph`) and
 ``actors.graphml`` (relations between actors: typed, weighted edges carrying their relation ids);
+``stories``: story_id, article_id, score (one row per member; ``newsgraph stories``);
+``story_list``: id, size, labels (lang → most central title), first_article_id, first_date, last_date, outlets,
+langs (counts), followers (who ran it after the first, with lags), actors, places;
+``framing``: story_id, entity_id, actor, outlet, role, fine_roles, weights, claims, evidence (every span that casts
+the actor: article_id, start, end, text, kind, cue, role, fine_role, voice, speaker; see
+:mod:`newsgraph.corpus.framing`);
 and the table of each custom component (:class:`newsgraph.store.layers.Table`) under its own name.
 """
 
@@ -75,6 +81,13 @@ def _rows(sql: str, json_columns: tuple[str, ...] = (), newer_columns: tuple[str
     return records
 
 
+def _framing_records(store: Store) -> Iterator[dict[str, Any]]:
+    """One record per (story, actor, outlet): its role, fine roles and every evidence span with its text."""
+    from newsgraph.corpus.framing import framing_records  # the adding-up of claims lives with its stage
+
+    yield from framing_records(store.conn)
+
+
 TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
     "articles": _article_records,
     "paragraphs": _rows("SELECT article_id, idx, start, end, source_start, source_end, lang, kind FROM paragraphs"
@@ -121,6 +134,11 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
                           " ORDER BY article_id, start"),
     "article_roles": _rows("SELECT article_id, role, entity_id FROM article_roles ORDER BY article_id, role"),
     "runs": _rows("SELECT * FROM runs ORDER BY id", ("components", "args", "counts")),
+    "stories": _rows("SELECT story_id, article_id, score FROM story_members ORDER BY story_id, article_id"),
+    "story_list": _rows("SELECT id, size, labels, first_article_id, first_date, last_date, outlets, langs, followers,"
+                        " actors, places FROM stories ORDER BY size DESC, first_date, id",
+                        ("labels", "outlets", "langs", "followers", "actors", "places")),
+    "framing": _framing_records,
 }
 
 

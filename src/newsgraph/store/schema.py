@@ -436,6 +436,39 @@ MIGRATIONS.append(
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+MIGRATIONS.append(
+    # 14: entity framing — how each actor is cast (protagonist / antagonist / innocent and the SemEval-2025
+    # Task 10 fine roles) by the evidence spans that cast it (newsgraph.corpus.framing); the actor is the
+    # entity of the mention (joined through mentions), and framing_done says which articles were read
+    """
+    CREATE TABLE framing (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        mention_start INTEGER NOT NULL,  -- the actor's mention; its entity_id is the actor
+        mention_end INTEGER NOT NULL,
+        mention_text TEXT NOT NULL,
+        role TEXT NOT NULL,              -- Protagonist | Antagonist | Innocent
+        fine_role TEXT,                  -- Martyr, Terrorist, Victim … (NULL: the evidence supports only the main role)
+        kind TEXT NOT NULL,              -- relation | loaded_term | technique
+        start INTEGER NOT NULL,          -- the evidence span in the article text
+        end INTEGER NOT NULL,
+        cue TEXT NOT NULL,               -- attack, "terrorist", Name_Calling-Labeling …
+        voice TEXT NOT NULL,             -- article | quote | reported
+        weight REAL NOT NULL,
+        speaker_start INTEGER,           -- who casts, when not the article: their mention
+        speaker_end INTEGER,
+        speaker_text TEXT,
+        PRIMARY KEY (article_id, kind, start, end, mention_start, role)
+    );
+    CREATE INDEX framing_mention ON framing(article_id, mention_start, mention_end);
+    CREATE TABLE framing_done (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        version TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
     """Whether the database behind ``conn`` has table ``name`` (an older database opened read-only lacks
     the newer ones)."""

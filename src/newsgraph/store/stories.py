@@ -107,18 +107,54 @@ def _json(value: Any) -> str:
 JSON_COLUMNS = ("labels", "actors", "places", "followers", "outlets", "langs")
 
 
+_STORY_FILTER = (
+    " FROM stories s WHERE s.size >= :min_size AND (:since IS NULL OR s.last_date >= :since)"
+    " AND (:lang IS NULL OR EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.story_id = s.id AND a.lang = :lang))"
+    " AND (:outlet IS NULL OR EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.story_id = s.id AND a.outlet = :outlet))")
+
+
 def story_rows(conn: sqlite3.Connection, limit: int | None = None, min_size: int = 1, lang: str | None = None,
-               outlet: str | None = None) -> list[dict[str, Any]]:
-    """Stories, largest first (then by outlets, first date, id), JSON columns decoded."""
+               outlet: str | None = None, since: str | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Stories, largest first (then by outlets, first date, id), JSON columns decoded; ``since`` keeps
+    stories with an article dated on or after it (ISO date)."""
     rows = conn.execute(
-        "SELECT s.* FROM stories s WHERE s.size >= ?"
-        " AND (? IS NULL OR EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.story_id = s.id AND a.lang = ?))"
-        " AND (? IS NULL OR EXISTS (SELECT 1 FROM story_members m JOIN articles a ON a.id = m.article_id"
-        " WHERE m.story_id = s.id AND a.outlet = ?))"
-        " ORDER BY s.size DESC, length(s.outlets) DESC, s.first_date, s.id LIMIT ?",
-        (min_size, lang, lang, outlet, outlet, -1 if limit is None else limit)).fetchall()
+        "SELECT s.*" + _STORY_FILTER + " ORDER BY s.size DESC, length(s.outlets) DESC, s.first_date, s.id"
+        " LIMIT :limit OFFSET :offset",
+        {"min_size": min_size, "since": since, "lang": lang, "outlet": outlet,
+         "limit": -1 if limit is None else limit, "offset": offset}).fetchall()
     return [_decoded(r) for r in rows]
+
+
+def story_count(conn: sqlite3.Connection, min_size: int = 1, lang: str | None = None, outlet: str | None = None,
+                since: str | None = None) -> int:
+    """How many stories :func:`story_rows` would list without a limit."""
+    return conn.execute("SELECT count(*)" + _STORY_FILTER,
+                        {"min_size": min_size, "since": since, "lang": lang, "outlet": outlet}).fetchone()[0]
+
+
+def stories_of_articles(conn: sqlite3.Connection, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The story (id, size, labels) of each of these articles that is in one: the search page's story facet."""
+    if not table_exists(conn, "story_members"):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for part in chunks(article_ids):
+        for r in conn.execute(f"SELECT m.article_id, s.id, s.size, s.labels FROM story_members m JOIN stories s"
+                              f" ON s.id = m.story_id WHERE m.article_id IN ({','.join('?' * len(part))})", part):
+            out[r[0]] = {"id": r[1], "size": r[2], "labels": json.loads(r[3])}
+    return out
+
+
+def member_clusters(conn: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
+    """The reuse clusters (passages held by several articles) that hold a member of the story: cluster id,
+    holders in all, and the story's members among them."""
+    if not table_exists(conn, "reuse_cluster_members"):
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT c.id AS cluster_id, c.holders, c.source_article_id, group_concat(DISTINCT cm.article_id) AS members"
+        " FROM reuse_cluster_members cm JOIN story_members m ON m.article_id = cm.article_id AND m.story_id = ?"
+        " JOIN reuse_clusters c ON c.id = cm.cluster_id GROUP BY c.id ORDER BY c.holders DESC, c.id", (story_id,))]
 
 
 def story_row(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:

@@ -178,6 +178,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     _add_corpus_routes(app, database, page)
     _add_technique_routes(app, database, page)
     _add_reuse_routes(app, database, page)
+    _add_story_routes(app, database, page)
     _add_table_routes(app, database, page)
     app.add_middleware(Guard, token=token)
     return app
@@ -190,8 +191,8 @@ MAX_QUERY_CHARS = 500
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entity: str, technique: str
-             ) -> tuple[Q.Filters, list[str]]:
+def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entity: str, technique: str,
+             story: str = "") -> tuple[Q.Filters, list[str]]:
     """The search filters, and notes for what was changed or left out of them (said to the user)."""
     notes: list[str] = []
     q = q.strip()
@@ -210,7 +211,17 @@ def _filters(q: str, lang: str, outlet: str, date_from: str, date_to: str, entit
     if q:
         notes += parse_query(q)[1]
     return Q.Filters(q=q, lang=lang, outlet=outlet, date_from=dates["from"], date_to=dates["to"], entity=entity,
-                     technique=technique), notes
+                     technique=technique, story=story), notes
+
+
+def _with_stories(conn: sqlite3.Connection, found: dict[str, Any]) -> dict[str, Any]:
+    """The story of each result that is in one (id, size, labels): the search page's story facet."""
+    from newsgraph.store.stories import stories_of_articles
+
+    stories = stories_of_articles(conn, [r["id"] for r in found["results"]])
+    for row in found["results"]:
+        row["story"] = stories.get(row["id"])
+    return found
 
 
 # Search and article pages are ``async def``: they run on the event loop, one at a time per
@@ -225,11 +236,13 @@ def _add_search_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
     @app.get("/api/search", tags=["search"])
     async def api_search(q: str = "", lang: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
                          date_to: str = Query("", alias="to"), entity: str = "", technique: str = "",
-                         page_no: int = Query(1, alias="page", ge=1),
+                         story: str = "", page_no: int = Query(1, alias="page", ge=1),
                          limit: int = Query(PAGE_SIZE, ge=1, le=200)) -> dict[str, Any]:
-        """Full-text search (normalised, any script) with facets; without ``q`` lists articles newest first."""
-        f, notes = _filters(q, lang, outlet, date_from, date_to, entity, technique)
-        found = Q.search_articles(database.conn(), f, limit=limit, offset=(page_no - 1) * limit)
+        """Full-text search (normalised, any script) with facets; without ``q`` lists articles newest first.
+        ``story`` keeps the articles of one story; each result carries its ``story`` (id, size, labels) or null."""
+        f, notes = _filters(q, lang, outlet, date_from, date_to, entity, technique, story)
+        found = _with_stories(database.conn(), Q.search_articles(database.conn(), f, limit=limit,
+                                                                 offset=(page_no - 1) * limit))
         for row in found["results"]:
             row.pop("text", None)
         return found | {"query": f.active(), "page": page_no, "notes": notes}
@@ -237,10 +250,10 @@ def _add_search_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> N
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def search_page(q: str = "", lang: str = "", outlet: str = "", date_from: str = Query("", alias="from"),
                           date_to: str = Query("", alias="to"), entity: str = "", technique: str = "",
-                          page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
+                          story: str = "", page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
         conn = database.conn()
-        f, notes = _filters(q, lang, outlet, date_from, date_to, entity, technique)
-        found = Q.search_articles(conn, f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+        f, notes = _filters(q, lang, outlet, date_from, date_to, entity, technique, story)
+        found = _with_stories(conn, Q.search_articles(conn, f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE))
         entity_name = Q.entity_name(conn, entity) if entity else ""
         return page("search.html", f=f, found=found, page_no=page_no, page_size=PAGE_SIZE, notes=notes,
                     spellings=Q.other_spellings(conn, f.q),
@@ -593,6 +606,118 @@ def _add_reuse_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> No
     @app.get("/reuse/cluster/{cluster_id}", response_class=HTMLResponse, include_in_schema=False)
     def cluster_page(cluster_id: str) -> HTMLResponse:
         return page("reuse_cluster.html", cluster=api_reuse_cluster(cluster_id, 5000))
+
+
+# ------------------------------------------------------------------ stories and framing
+
+
+STORIES_PER_PAGE = 50
+TIMELINE_COLUMNS = 31  # days shown one by one; a longer story is shown by ISO week, then by month
+
+
+def _story_timeline(members: list[dict[str, Any]]) -> dict[str, Any]:
+    """Members counted by (outlet, language) and by day (ISO week or month when the story spans more than
+    :data:`TIMELINE_COLUMNS` of them; "undated" last): the rows and columns of the story page's strip."""
+    from datetime import date
+
+    days = sorted({m["date"][:10] for m in members if m.get("date") and len(m["date"]) >= 10})
+    try:
+        first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+        span = (last - first).days + 1
+    except (IndexError, ValueError):
+        first, span = None, 0
+
+    def column(value: str | None) -> str:
+        if not value or len(value) < 10:
+            return "undated"
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            return "undated"
+        if span <= TIMELINE_COLUMNS:
+            return day.isoformat()
+        if span <= TIMELINE_COLUMNS * 7:
+            year, week, _ = day.isocalendar()
+            return f"{year}-W{week:02d}"
+        return day.isoformat()[:7]
+
+    if first is not None and span <= TIMELINE_COLUMNS:
+        columns = [date.fromordinal(first.toordinal() + k).isoformat() for k in range(span)]
+    else:
+        columns = sorted({column(m.get("date")) for m in members} - {"undated"})
+    if any(column(m.get("date")) == "undated" for m in members):
+        columns.append("undated")
+    rows: dict[tuple[str, str], dict[str, int]] = {}
+    for m in members:
+        cells = rows.setdefault((m.get("outlet") or "", m.get("lang") or ""), {})
+        key = column(m.get("date"))
+        cells[key] = cells.get(key, 0) + 1
+    first_seen = {key: min((c for c in cells if c != "undated"), default="undated") for key, cells in rows.items()}
+    ordered = sorted(rows, key=lambda k: (first_seen[k] == "undated", first_seen[k], k))
+    return {"unit": "day" if span <= TIMELINE_COLUMNS else ("week" if span <= TIMELINE_COLUMNS * 7 else "month"),
+            "columns": columns,
+            "rows": [{"outlet": o or None, "lang": lang or None, "cells": rows[(o, lang)],
+                      "total": sum(rows[(o, lang)].values())} for o, lang in ordered]}
+
+
+def _add_story_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    from newsgraph.corpus.framing import story_framing
+    from newsgraph.store import stories as story_sql
+
+    def built() -> bool:
+        return Q.table_exists(database.conn(), "stories")
+
+    def since_of(since: str) -> str | None:
+        since = since.strip()
+        if since and not _DATE.match(since):
+            raise HTTPException(400, f"since={since!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return since or None
+
+    @app.get("/api/stories", tags=["stories"])
+    def api_stories(since: str = "", outlet: str = "", lang: str = "", min_size: int = Query(2, ge=1),
+                    page_no: int = Query(1, alias="page", ge=1),
+                    limit: int = Query(STORIES_PER_PAGE, ge=1, le=1000)) -> dict[str, Any]:
+        """Stories (articles about one event across outlets and languages), largest first: labels per
+        language, first article and date, followers with lags, counts by outlet and language. ``since``
+        keeps stories with an article dated on or after it; ``min_size`` hides smaller stories (2: stories
+        of one article are left out). ``built`` is false when ``newsgraph stories`` has not run."""
+        conn = database.conn()
+        filters = {"since": since_of(since), "outlet": outlet or None, "lang": lang or None, "min_size": min_size}
+        if not built():
+            return {"built": False, "total": 0, "stories": [], "page": page_no}
+        rows = story_sql.story_rows(conn, limit=limit, offset=(page_no - 1) * limit, **filters)
+        return {"built": True, "total": story_sql.story_count(conn, **filters),
+                "all": story_sql.story_count(conn), "stories": rows, "page": page_no}
+
+    def story_or_404(story_id: str, evidence: int | None) -> dict[str, Any]:
+        conn = database.conn()
+        found = story_sql.story_row(conn, story_id) if built() else None
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        found["framing"] = story_framing(conn, found, limit=evidence)
+        found["clusters"] = story_sql.member_clusters(conn, found["id"])
+        found["timeline"] = _story_timeline(found["members"])
+        return found
+
+    @app.get("/api/stories/{story_id}", tags=["stories"])
+    def api_story(story_id: str, evidence: Optional[int] = Query(None, ge=0)) -> dict[str, Any]:
+        """One story: members (score, lag), reuse and translation links between them, the reuse clusters
+        holding them, a timeline by outlet and language, and ``framing``: each actor's role by outlet with
+        the evidence spans that cast it (``evidence`` caps the spans per actor and outlet; default all)."""
+        return story_or_404(story_id, evidence)
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(since: str = "", outlet: str = "", lang: str = "", min_size: int = Query(2, ge=1),
+                     page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
+        data = api_stories(since, outlet, lang, min_size, page_no, STORIES_PER_PAGE)
+        return page("stories.html", s=data, since=since, outlet=outlet, lang=lang, min_size=min_size,
+                    page_no=page_no, page_size=STORIES_PER_PAGE)
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> HTMLResponse:
+        found = story_or_404(story_id, 8)
+        titles = {m["article_id"]: m for m in found["members"]}
+        return page("story.html", story=found, members=titles)
 
 
 # ------------------------------------------------------------------ tables as CSV

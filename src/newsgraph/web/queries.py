@@ -50,6 +50,7 @@ class Filters:
     date_to: str = ""
     entity: str = ""
     technique: str = ""
+    story: str = ""
 
     def active(self) -> dict[str, str]:
         """The filters in use, by their URL parameter names."""
@@ -156,6 +157,10 @@ def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
         clauses.append("a.rowid IN (SELECT e.rowid FROM techniques t JOIN articles e ON e.id = t.article_id"
                        " WHERE t.technique = :technique)")
         params["technique"] = f.technique
+    if f.story:
+        clauses.append("a.rowid IN (SELECT e.rowid FROM story_members sm JOIN articles e ON e.id = sm.article_id"
+                       " WHERE sm.story_id = :story)")
+        params["story"] = f.story
     return (" AND ".join(clauses) or "1"), params
 
 
@@ -208,6 +213,8 @@ def search_articles(conn: sqlite3.Connection, f: Filters, limit: int = 20, offse
         f = replace(f, entity="")
     if f.technique and not table_exists(conn, "techniques"):
         f = replace(f, technique="")
+    if f.story and not table_exists(conn, "story_members"):
+        f = replace(f, story="")
     where, params = _filter_sql(f)
     if not f.q.strip():
         return _browse(conn, where, params, limit, offset)
