@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 import newsgraph.api as ng
 from newsgraph.cli import app
-from newsgraph.corpus.narratives import NarrativeOverrides, claim_sentences, split_id
+from newsgraph.corpus.narratives import PARAMS, NarrativeOverrides, claim_sentences, split_id
 from newsgraph.store import narratives as sql
 from newsgraph.store.db import Store
 from newsgraph.web.app import create_app
@@ -54,14 +54,14 @@ def test_claims_are_the_sentences_holding_a_quote_relation_technique_or_loaded_t
     for c in claims:
         held = {layer for s, e, layer in by_article[c.article_id] if s < c.end and e > c.start}
         assert held == set(c.carriers), c
-        assert len(texts[c.article_id][c.start:c.end].split()) >= 4
+        assert len(texts[c.article_id][c.start:c.end].split()) >= PARAMS.min_words
     # every quote's text lies in claims that say they carry a quote
     quotes = _rows(analysed, "SELECT article_id, start, end FROM quotes")
     chosen = {(c.article_id, c.start, c.end) for c in claims if "quote" in c.carriers}
     for aid, s, e in quotes[:50]:
         inside = [k for k in chosen if k[0] == aid and k[1] < e and k[2] > s]
         words = texts[aid][s:e].split() if aid in texts else []
-        assert inside or len(words) < 4, (aid, s, e)
+        assert inside or len(words) < PARAMS.min_words, (aid, s, e)
     total_sentences = _rows(analysed, "SELECT count(*) FROM articles")[0][0]
     assert 0 < len(claims) and total_sentences
 
@@ -108,7 +108,7 @@ def test_a_new_batch_recomputes_and_keeps_the_ids_of_narratives_whose_members_st
     db = tmp_path / "grown.db"
     shutil.copy(built[0], db)
     before = dict(((a, s), n) for a, s, n in _rows(db, "SELECT article_id, start, narrative_id FROM narrative_sentences"))
-    page = next(seeds.glob("002_*.txt")).read_text(encoding="utf-8")
+    page = next(seeds.glob("002_*.txt")).read_text(encoding="utf-8") + "\n\nThis report was updated for the late edition.\n"
     (tmp_path / "more.jsonl").write_text(json.dumps({"text": page, "title": "Again", "outlet": "Late Outlet",
                                                      "date": "2024-03-01", "url": "https://example.org/late"}) + "\n",
                                          encoding="utf-8")
@@ -176,7 +176,7 @@ def test_invalid_overrides_are_refused_with_a_reason(built: tuple[Path, dict], t
 def test_cli_lists_filters_and_says_when_the_list_is_cut(built: tuple[Path, dict]) -> None:
     db = str(built[0])
     runner = CliRunner()
-    full = runner.invoke(app, ["narratives", "--db", db, "--json"])
+    full = runner.invoke(app, ["narratives", "--db", db, "--json", "--top", "1000"])
     assert full.exit_code == 0, full.output
     data = json.loads(full.stdout)
     assert data["total"] == len(data["narratives"]) >= 2
@@ -185,7 +185,7 @@ def test_cli_lists_filters_and_says_when_the_list_is_cut(built: tuple[Path, dict
     future = json.loads(runner.invoke(app, ["narratives", "--db", db, "--json", "--since", "2100-01"]).stdout)
     assert future["total"] == 0
     outlet = next(o for r in data["narratives"] for o in r["outlets"] if o)
-    only = json.loads(runner.invoke(app, ["narratives", "--db", db, "--json", "--outlet", outlet]).stdout)
+    only = json.loads(runner.invoke(app, ["narratives", "--db", db, "--json", "--top", "1000", "--outlet", outlet]).stdout)
     assert 0 < only["total"] <= data["total"] and all(outlet in r["outlets"] for r in only["narratives"])
     assert runner.invoke(app, ["narratives", "--db", db, "--since", "last week"]).exit_code == 2
 

@@ -3,7 +3,8 @@
 ``build_narratives(store)`` computes them from what the other stages stored:
 
 1. **Claims.** A *claim sentence* is a sentence (as :func:`newsgraph.corpus.reuse_xling.sentences_of`
-   cuts the text: four words or more, the spans the stored embeddings use) that overlaps at least one
+   cuts the text, the spans the stored embeddings use) of :attr:`Params.min_words` words or more
+   (shorter ones cluster by their form: exclamations, datelines) that overlaps at least one
    of these spans of its article: a **quote** (``quotes``: the quoted words, so every sentence of a
    long quote), a **relation**'s evidence sentence (``relations``), a persuasion **technique** span
    (``techniques``) or a **loaded term** (``loaded_terms``). Nothing else makes a sentence a claim;
@@ -48,6 +49,7 @@ import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +75,7 @@ class Params:
     """The stage's settings (tuned on the SemEval-2025 English train articles, tuning half)."""
 
     distance: float = 0.55  # average-linkage cut, cosine distance of centred sentence vectors
+    min_words: int = 6  # shorter claim sentences are left out ("Long live the people!" clusters by its form)
     min_sentences: int = 3  # a narrative has at least this many sentences ...
     min_stories: int = 2  # ... from this many stories (an article in no story is a story of its own)
     min_outlets: int = 2  # ... or from this many outlets
@@ -202,9 +205,9 @@ def apply_overrides(groups: dict[str, list[int]], texts: list[str], overrides: N
 # ------------------------------------------------------------------ 1. claims
 
 
-def claim_sentences(conn: Any) -> tuple[list[Claim], dict[str, str]]:
-    """Every claim sentence (see the module docstring), sorted by article and start; and the texts of their
-    articles."""
+def claim_sentences(conn: Any, min_words: int = PARAMS.min_words) -> tuple[list[Claim], dict[str, str]]:
+    """Every claim sentence (see the module docstring) of ``min_words`` words or more, sorted by article and
+    start; and the texts of their articles."""
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for aid, start, end, layer in sql.carrier_spans(conn):
         spans[aid].append((start, end, layer))
@@ -214,7 +217,7 @@ def claim_sentences(conn: Any) -> tuple[list[Claim], dict[str, str]]:
         marks = sorted(spans[aid])
         for idx, s in enumerate(sentences_of(texts.get(aid, ""))):
             carriers = sorted({layer for a, b, layer in marks if a < s.end and b > s.start})
-            if carriers:
+            if carriers and len(texts[aid][s.start:s.end].split()) >= min_words:
                 claims.append(Claim(aid, idx, s.start, s.end, tuple(carriers)))
     return claims, texts
 
@@ -335,21 +338,43 @@ def assign_ids(clusters: list[list[int]], claims: list[Claim], previous: dict[tu
 # ------------------------------------------------------------------ 5. description
 
 
-def class_tfidf(classes: dict[str, list[str]], top: int) -> dict[str, list[tuple[str, float]]]:
+@lru_cache(maxsize=8)
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop words of ``lang`` (en, ar, fa and the others spaCy has), folded as the keywords are; none
+    for a language spaCy lacks. Function words otherwise fill the keywords of small narratives."""
+    import importlib
+
+    try:
+        words = importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+    except (ImportError, AttributeError, ValueError):
+        return frozenset()
+    return frozenset(normalize_for_search(w) for w in words)
+
+
+def class_tfidf(classes: dict[str, list[str]], top: int, lang: str = "") -> dict[str, list[tuple[str, float]]]:
     """Class-based TF-IDF (Grootendorst 2022): a word's frequency in a class (L1-normalised) times
-    log(1 + average words per class / the word's frequency over all classes). Words are folded with
-    normalize_for_search and shown as most often written. Hand-written: BERTopic, which defines it, is a
-    large dependency for these few lines, and scikit-learn's TfidfTransformer computes document IDF."""
+    log(1 + average words per class / the word's frequency over all classes); a keyword is in two sentences
+    of its class at least and is not a stop word of ``lang``. Words are folded with normalize_for_search and
+    shown as most often written. Hand-written: BERTopic, which defines it, is a large dependency for these
+    few lines, and scikit-learn's TfidfTransformer computes document IDF."""
+    stops = stop_words(lang) if lang else frozenset()
     counts: dict[str, Counter[str]] = {}
+    spread: dict[str, Counter[str]] = {}
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     for name, texts in classes.items():
         c: Counter[str] = Counter()
+        in_sentences: Counter[str] = Counter()
         for text in texts:
+            keys = []
             for m in WORD.finditer(text):
                 key = normalize_for_search(m.group())
-                c[key] += 1
+                if key in stops:
+                    continue
+                keys.append(key)
                 surface[key][m.group()] += 1
-        counts[name] = c
+            c.update(keys)
+            in_sentences.update(set(keys))
+        counts[name], spread[name] = c, in_sentences
     total: Counter[str] = Counter()
     for c in counts.values():
         total.update(c)
@@ -359,10 +384,16 @@ def class_tfidf(classes: dict[str, list[str]], top: int) -> dict[str, list[tuple
     out = {}
     for name, c in counts.items():
         size = sum(c.values()) or 1
-        scored = sorted(((c[w] / size * math.log(1 + average / total[w]), w) for w in c if c[w] >= 2),
+        scored = sorted(((c[w] / size * math.log(1 + average / total[w]), w) for w in c if spread[name][w] >= 2),
                         key=lambda x: (-x[0], x[1]))
         out[name] = [(min(surface[w].items(), key=lambda x: (-x[1], x[0]))[0], round(s, 5)) for s, w in scored[:top]]
     return out
+
+
+def short(text: str, limit: int = 80) -> str:
+    """A sentence cut at a word before ``limit`` characters (the label of a narrative without keywords)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def evidence_order(members: list[int], scores: np.ndarray, claims: list[Claim]) -> list[int]:
@@ -415,7 +446,7 @@ def compute(conn: Any, overrides: NarrativeOverrides, progress: Callable[[str, i
             params: Params) -> dict[str, Any]:
     from newsgraph.store import stories as story_sql
 
-    claims, texts = claim_sentences(conn)
+    claims, texts = claim_sentences(conn, params.min_words)
     vectors, embedded = claim_vectors(conn, claims, texts, progress)
     meta = {r["id"]: dict(r) for r in story_sql.article_rows(conn)}
     langs = [meta.get(c.article_id, {}).get("lang") for c in claims]
@@ -457,7 +488,7 @@ def describe(final: dict[str, list[int]], names: dict[str, str], claims: list[Cl
             by_lang[lang or ""].setdefault("", []).append(texts[k])  # the background class
     keywords: dict[str, dict[str, list[tuple[str, float]]]] = defaultdict(dict)
     for lang, classes in by_lang.items():
-        for nid, words in class_tfidf(classes, params.keywords).items():
+        for nid, words in class_tfidf(classes, params.keywords, lang).items():
             if nid and words:
                 keywords[nid][lang] = words
     narratives, rows = [], []
@@ -470,7 +501,8 @@ def describe(final: dict[str, list[int]], names: dict[str, str], claims: list[Cl
         articles = sorted({claims[k].article_id for k in members})
         lang_counts = Counter(langs[k] or "" for k in members)
         main_lang = min(lang_counts, key=lambda x: (-lang_counts[x], x))
-        label = names.get(nid) or " · ".join(w for w, _ in keywords[nid].get(main_lang, [])[:3]) or nid
+        label = names.get(nid) or " · ".join(w for w, _ in keywords[nid].get(main_lang, [])[:3]) \
+            or "“" + short(texts[evidence_order(members, scores, claims)[0]]) + "”"
         dates = sorted(meta[a]["date"][:10] for a in articles if meta.get(a, {}).get("date"))
         narratives.append({
             "id": nid, "label": label, "named": nid in names, "size": len(members), "articles": len(articles),
