@@ -81,7 +81,7 @@ def test_narratives_recur_and_show_their_evidence(built: tuple[Path, dict]) -> N
         outlets = {m[3] for m in members if m[3]}
         stories = {story.get(m[0], m[0]) for m in members}
         assert len(outlets) >= 2 or len(stories) >= 2, row
-        assert row["keywords"] and all(ws for ws in row["keywords"].values())
+        assert all(ws for ws in row["keywords"].values())  # a language without two-sentence keywords is left out
         assert row["label"]
         one = ng.narrative(db, row["id"])
         assert one is not None and 1 <= len(one["evidence"]) <= 6
@@ -89,6 +89,7 @@ def test_narratives_recur_and_show_their_evidence(built: tuple[Path, dict]) -> N
             assert (e["article_id"], e["start"], e["end"], e["outlet"], e["text"]) in members
         assert sum(c["articles"] for c in one["by_outlet_month"]) >= row["articles"]
         assert all(0 < c["articles"] <= c["of_all"] for c in one["by_outlet_month"])
+    assert any(row["keywords"] for row in rows)
     # the planted copies: a narrative holds the same sentence from two outlets
     copied = [r for r in rows if len(r["outlets"]) >= 2]
     assert copied
@@ -254,7 +255,7 @@ def test_narrative_pages_escape_hostile_text(tmp_path: Path) -> None:
 
 SIDES = ("Ardenia", "Borovia")  # same length: swapping keeps every span where it was
 ADJECTIVES = ("Ardenian", "Borovian")
-SYNTHETIC = [
+SYNTHETIC = [  # every claim recurs in two outlets at least; each side accuses the other in its own words
     ("Wire A", "2024-01-03", ['"Borovia is the real aggressor and its regime must answer for the massacre," the Ardenian '
                               'foreign minister said on Tuesday.',
                               'The Ardenian army said it had delivered food and medicine to the besieged villages near '
@@ -264,13 +265,13 @@ SYNTHETIC = [
                                'spokesman told reporters.',
                                'Ardenian soldiers delivered medicine and food to villages under siege, the army said.',
                                'The sanctions on Borovia will halve its oil exports this year, officials said.']),
-    ("Gazette C", "2024-02-02", ['"Borovia started this war and its regime is the aggressor," the Ardenian president '
-                                 'said in a speech.',
+    ("Gazette C", "2024-02-02", ['"Ardenia betrayed the ceasefire and its artillery shelled the children\'s hospital," the '
+                                 'Borovian defence ministry said in a statement.',
                                  'Aid convoys from the Ardenian army reached the besieged border villages with food, '
                                  'the army said.',
                                  'Oil exports from Borovia will fall by half because of the sanctions, officials said.']),
-    ("Post D", "2024-02-15", ['"Ardenia betrayed the ceasefire and shelled a hospital," the Borovian defence ministry '
-                              'said in a statement.',
+    ("Post D", "2024-02-15", ['"Ardenian artillery shelled the children\'s hospital and broke the ceasefire," a Borovian '
+                              'army spokesman said on Monday.',
                               'The Borovian government said the football league would resume next month after the '
                               'winter break.',
                               'The weather service said heavy snow would close the mountain roads until Friday.']),
