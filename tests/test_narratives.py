@@ -118,7 +118,23 @@ def test_a_new_batch_recomputes_and_keeps_the_ids_of_narratives_whose_members_st
     assert counts["recomputed"] and counts["embedded"] > 0
     after = dict(((a, s), n) for a, s, n in _rows(db, "SELECT article_id, start, narrative_id FROM narrative_sentences"))
     kept = [k for k in before if k in after]
-    assert kept and sum(before[k] == after[k] for k in kept) / len(kept) >= 0.9
+    assert kept
+    # an old narrative whose remaining sentences all sit in one new narrative, where they are the largest group
+    # of old sentences, keeps its id there (clustering is global: other narratives may merge or split)
+    old_groups: dict[str, list] = {}
+    for k in kept:
+        old_groups.setdefault(before[k], []).append(k)
+    whole = 0
+    for nid, keys in old_groups.items():
+        targets = {after[k] for k in keys}
+        if len(targets) != 1:
+            continue
+        target = targets.pop()
+        rivals = [sum(1 for k in kept if after[k] == target and before[k] == other) for other in old_groups if other != nid]
+        if len(keys) > max(rivals, default=0):
+            whole += 1
+            assert target == nid, (nid, target)
+    assert whole >= len(old_groups) // 2, (whole, len(old_groups))
     # the repeated page joins its original's narratives: the newcomer's sentences share ids with old ones
     late = _rows(db, "SELECT DISTINCT s.narrative_id FROM narrative_sentences s JOIN articles a ON a.id = s.article_id"
                      " WHERE a.outlet = 'Late Outlet'")
