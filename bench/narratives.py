@@ -164,8 +164,14 @@ def main() -> None:
     if not SEMEVAL.is_dir():
         sys.exit(f"SemEval-2025 Task 10 data not found at {SEMEVAL}")
 
-    from newsgraph.corpus.narratives import PARAMS, claim_sentences, claim_vectors, cluster_labels, compute, \
-        NarrativeOverrides
+    from newsgraph.corpus.narratives import (
+        PARAMS,
+        NarrativeOverrides,
+        claim_sentences,
+        claim_vectors,
+        cluster_labels,
+        compute,
+    )
     from newsgraph.corpus.reuse_xling import embed
     from newsgraph.corpus.stories import centred
     from newsgraph.store.db import Store

@@ -16,7 +16,12 @@ from typer.testing import CliRunner
 
 import newsgraph.api as ng
 from newsgraph.cli import app
-from newsgraph.corpus.narratives import PARAMS, NarrativeOverrides, claim_sentences, split_id
+from newsgraph.corpus.narratives import (
+    PARAMS,
+    NarrativeOverrides,
+    claim_sentences,
+    split_id,
+)
 from newsgraph.store import narratives as sql
 from newsgraph.store.db import Store
 from newsgraph.web.app import create_app

@@ -55,7 +55,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsgraph.corpus.reuse_xling import DIM, EMBEDDING_MODEL, LEAD, MAX_SENTENCE_CHARS, embed, sentences_of
+from newsgraph.corpus.reuse_xling import (
+    DIM,
+    EMBEDDING_MODEL,
+    LEAD,
+    MAX_SENTENCE_CHARS,
+    embed,
+    sentences_of,
+)
 from newsgraph.corpus.stories import centred
 from newsgraph.store import narratives as sql
 from newsgraph.store import vectors as vector_sql

@@ -24,7 +24,7 @@ def carrier_spans(conn: sqlite3.Connection) -> Iterator[tuple[str, int, int, str
     for name, table in CARRIER_TABLES:
         if table_exists(conn, table):
             yield from ((a, s, e, name) for a, s, e in conn.execute(
-                f"SELECT t.article_id, t.start, t.end FROM {table} t JOIN articles a ON a.id = t.article_id"  # noqa: S608 (fixed names)
+                f"SELECT t.article_id, t.start, t.end FROM {table} t JOIN articles a ON a.id = t.article_id"
                 " WHERE a.lang IS NOT NULL AND t.end > t.start"))
 
 
@@ -40,7 +40,7 @@ def input_counts(conn: sqlite3.Connection) -> dict[str, int]:
     out = dict(zip(("articles", "max_rowid"), conn.execute(
         "SELECT count(*), coalesce(max(rowid), 0) FROM articles WHERE lang IS NOT NULL").fetchone()))
     for name, table in (*CARRIER_TABLES, ("stories", "story_members")):
-        out[name] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table_exists(conn, table) else -1  # noqa: S608
+        out[name] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table_exists(conn, table) else -1
     return out
 
 
