@@ -279,3 +279,46 @@ def build_framing(db: str | Path, *, progress: Callable[[str, int, int], None] |
 
     with Store(db) as store:
         return _build(store, progress=progress)
+
+
+# ------------------------------------------------------------------ narratives
+
+__all__ += ["build_narratives", "narratives", "narrative"]
+
+
+def build_narratives(db: str | Path, *, overrides: str | Path | None = None, force: bool = False,
+                     progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+    """Compute the narratives (recurrent claim sentences across stories and languages) when their inputs
+    changed since the last run, or ``force``; ``overrides`` is a TOML file of names, merges and splits
+    (:class:`newsgraph.corpus.narratives.NarrativeOverrides`) that this and later runs apply. Returns counts,
+    ``recomputed``, and ``unknown_ids`` the overrides name but the run did not find. Raises ValueError for
+    an invalid overrides file."""
+    from newsgraph.corpus.narratives import NarrativeOverrides
+    from newsgraph.corpus.narratives import build_narratives as _build
+
+    loaded = NarrativeOverrides.load(overrides) if overrides is not None else None
+    with Store(db) as store:
+        return _build(store, overrides=loaded, force=force, progress=progress)
+
+
+def narratives(db: str | Path, *, top: int | None = None, since: str | None = None, outlet: str | None = None,
+               lang: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Narratives as built by :func:`build_narratives`, most articles first, and how many match: id,
+    label, size (sentences), articles, stories, keywords per language, articles by outlet and by month.
+    ``since`` (ISO date), ``outlet`` and ``lang`` keep narratives with a member sentence in such an article."""
+    from newsgraph.store.narratives import narrative_rows
+
+    with Store(db, readonly=True) as store:
+        return narrative_rows(store.conn, limit=top, since=since, outlet=outlet, lang=lang)
+
+
+def narrative(db: str | Path, narrative_id: str) -> dict[str, Any] | None:
+    """One narrative (id or unique prefix) with its evidence sentences (article id, span, text) and its
+    articles by outlet and month beside all the outlet's articles that month; None when there is none."""
+    from newsgraph.store.narratives import narrative_row, outlet_months
+
+    with Store(db, readonly=True) as store:
+        found = narrative_row(store.conn, narrative_id)
+        if found is not None:
+            found["by_outlet_month"] = outlet_months(store.conn, found["id"])
+        return found

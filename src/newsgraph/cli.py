@@ -744,6 +744,76 @@ def models(as_json: bool = typer.Option(False, "--json", help="One JSON array on
                   "scores file; the model cards have the full figures")
 
 
+@app.command()
+def narratives(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, help="List the N narratives with most articles."),
+               since: Optional[str] = typer.Option(None, help="Only narratives carried by an article published on or "
+                                                               "after this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+               outlet: Optional[str] = typer.Option(None, help="Only narratives carried by an article of this outlet."),
+               lang: Optional[str] = typer.Option(None, help="Only narratives with a sentence in this language."),
+               overrides: Optional[Path] = typer.Option(None, help="TOML file naming, merging and splitting narratives; "
+                                                                     "kept in the database for later runs."),
+               rebuild: bool = typer.Option(False, "--rebuild", help="Recompute even if nothing changed."),
+               as_json: bool = typer.Option(False, "--json", help="Print the narratives as JSON instead of a table."),
+               quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars.")) -> None:
+    """Cluster the claim sentences (those carrying a quote, relation, technique or loaded term) across stories
+    and languages into narratives (recomputed only when the corpus, its layers or the overrides changed),
+    then list those with most articles."""
+    import json
+    import re
+    import tomllib
+
+    path = _existing_db(db)
+    if since is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
+        _fail(f"--since {since!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    if overrides is not None:
+        from newsgraph.corpus.narratives import NarrativeOverrides
+
+        try:
+            NarrativeOverrides.load(overrides)
+        except OSError as exc:
+            _fail(f"cannot read the overrides file {overrides}: {exc.strerror or exc}")
+        except (tomllib.TOMLDecodeError, ValueError) as exc:
+            _fail(f"the overrides file {overrides} is not valid: {exc}; see `newsgraph.corpus.narratives."
+                  "NarrativeOverrides` for the format")
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
+    names = {"embed": "embedding claim sentences", "cluster": "clustering claim sentences"}
+    with progress:
+        bars: dict[str, Any] = {}
+
+        def on_task(phase: str, done: int, total: int) -> None:
+            if phase not in bars:
+                bars[phase] = progress.add_task(names.get(phase, phase), total=total)
+            progress.update(bars[phase], completed=done, total=total)
+
+        try:
+            counts = api.build_narratives(path, overrides=overrides, force=rebuild, progress=on_task)
+        except ImportError as exc:
+            _fail(f"the narratives stage is not available in this install ({exc})")
+            return
+    rows, total = api.narratives(path, top=top, since=since, outlet=outlet, lang=lang)
+    if as_json:
+        print(json.dumps({"narratives": rows, "total": total}, ensure_ascii=False, indent=1))
+        return
+    errors.print(f"{counts.get('narratives', 0)} narratives from {counts.get('claims', 0)} claim sentences"
+                 + ("" if counts.get("recomputed") else " (unchanged since the last run)"), highlight=False)
+    for unknown in counts.get("unknown_ids") or []:
+        errors.print(f"[yellow]note:[/] the overrides name {escape(unknown)}, which this run did not find")
+    shown = f"showing {len(rows)} of {total}" if len(rows) < total else f"{total} narrative{'' if total == 1 else 's'}"
+    table = Table(title=f"narratives ({shown}; n = sentences/articles/stories)")
+    for column, width in (("narrative", 14), ("n", 10), ("outlets", 24), ("months", 16)):
+        table.add_column(column, max_width=width, overflow="ellipsis", no_wrap=column == "narrative")
+    table.add_column("label · keywords per language", min_width=24, overflow="fold")
+    for row in rows:
+        months = sorted(m for m in row["months"] if m)
+        span = f"{months[0]}…{months[-1]}" if len(months) > 1 else (months[0] if months else "undated")
+        words = "; ".join(f"{lang or '?'}: " + ", ".join(w for w, _ in ws[:5]) for lang, ws in row["keywords"].items())
+        table.add_row(row["id"], f"{row['size']}/{row['articles']}/{row['stories']}",
+                      escape(", ".join(f"{k or '?'}:{v}" for k, v in sorted(row["outlets"].items(), key=lambda x: -x[1]))),
+                      span, escape(f"{row['label']}\n{words}"))
+    console.print(table)
+
+
 def _export_help() -> None:
     """``export --help`` lists every file it writes, from the export module itself."""
     from newsgraph.store.export import GRAPHS, TABLES

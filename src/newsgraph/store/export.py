@@ -15,6 +15,8 @@ Required fields of the contract (more are welcome):
 polarity, negated, the subject/object/cue spans as written and the quote they sit in);
 ``loaded_terms``: article_id, start, end, text, term, category (framing vocabulary, see
 :mod:`newsgraph.enrich.loaded_terms`);
+``narratives``: narrative_id, label, article_id, start, end, text (a narrative's member sentences, see
+:mod:`newsgraph.corpus.narratives`);
 plus ``comentions.graphml``/``.gexf`` (entities named together, weighted), ``publications.graphml``,
 ``reuse.graphml`` (outlet → outlet reuse, see :func:`newsgraph.store.graphs.reuse_graph`) and
 ``actors.graphml`` (relations between actors: typed, weighted edges carrying their relation ids);
@@ -140,6 +142,19 @@ TABLES: dict[str, Callable[[Store], Iterator[dict[str, Any]]]] = {
                         ("labels", "outlets", "langs", "followers", "actors", "places")),
     "framing": _framing_records,
 }
+
+
+
+def _narrative_records(store: Store) -> Iterator[dict[str, Any]]:
+    """``narratives``: one row per member sentence: narrative_id, label, article_id, start, end, text (the
+    span's text), score (cosine to the narrative's centre), evidence (rank among its representative
+    sentences, 0: not one), carriers (the layers that made it a claim), cluster_id (before user overrides)."""
+    from newsgraph.store.narratives import member_sentences
+
+    yield from member_sentences(store.conn)
+
+
+TABLES["narratives"] = _narrative_records
 
 
 GRAPHS = ("comentions.graphml", "comentions.gexf", "publications.graphml", "reuse.graphml", "actors.graphml")

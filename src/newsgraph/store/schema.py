@@ -469,6 +469,47 @@ MIGRATIONS.append(
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+MIGRATIONS.append(
+    # 15: narratives — recurrent framings: claim and evaluative sentences (those carrying a quote, relation,
+    # technique or loaded term) clustered across stories and languages (newsgraph.corpus.narratives), with
+    # the state that tells a later run whether to recompute and which user overrides it applies
+    """
+    CREATE TABLE narratives (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,            -- the user's name, else the top keywords of its main language
+        named INTEGER NOT NULL,         -- 1: the label comes from the user's overrides file
+        size INTEGER NOT NULL,          -- member sentences
+        articles INTEGER NOT NULL,
+        stories INTEGER NOT NULL,       -- distinct stories (an article in none counts as its own)
+        keywords TEXT NOT NULL,         -- JSON: lang -> [[word as written, class-based TF-IDF weight], ...]
+        outlets TEXT NOT NULL,          -- JSON: outlet -> articles
+        months TEXT NOT NULL,           -- JSON: YYYY-MM -> articles ("" undated)
+        langs TEXT NOT NULL,            -- JSON: lang -> sentences
+        first_date TEXT,
+        last_date TEXT
+    );
+    CREATE INDEX narratives_size ON narratives(size);
+    CREATE TABLE narrative_sentences (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,         -- the sentence's span in the article text
+        end INTEGER NOT NULL,
+        cluster_id TEXT NOT NULL,       -- its cluster before the user's merges and splits (ids are kept by these)
+        narrative_id TEXT NOT NULL REFERENCES narratives(id),
+        score REAL NOT NULL,            -- cosine to the narrative's centroid
+        evidence INTEGER NOT NULL,      -- rank among the representative sentences (0: not one)
+        carriers TEXT NOT NULL,         -- what made it a claim: quote, relation, technique, loaded_term (comma-separated)
+        PRIMARY KEY (article_id, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX narrative_sentences_narrative ON narrative_sentences(narrative_id, evidence);
+    CREATE TABLE narrative_state (
+        key TEXT PRIMARY KEY,           -- fingerprint: the inputs of the last run; overrides: the user's file (JSON)
+        value TEXT NOT NULL
+    );
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
     """Whether the database behind ``conn`` has table ``name`` (an older database opened read-only lacks
     the newer ones)."""

@@ -118,3 +118,16 @@ def add_sentence_vectors(conn: sqlite3.Connection, model: str, rows: list[Vector
         conn.executemany("INSERT OR REPLACE INTO sentence_vectors (article_id, model, idx, start, end, vector)"
                          " VALUES (?, ?, ?, ?, ?, ?)",
                          [(a, model, i, s, e, np.asarray(v, dtype=np.float16).tobytes()) for a, i, s, e, v in rows])
+
+
+def stored_sentences(conn: sqlite3.Connection, ids: list[str], model: str
+                     ) -> dict[str, dict[int, tuple[int, int, np.ndarray]]]:
+    """Every stored sentence of ``model`` for these articles: idx -> (start, end, float32 vector), rows
+    without a vector left out (the narratives stage embeds only the sentences it misses)."""
+    out: dict[str, dict[int, tuple[int, int, np.ndarray]]] = {}
+    for part in chunks(ids):
+        for aid, idx, start, end, blob in conn.execute(
+                f"SELECT article_id, idx, start, end, vector FROM sentence_vectors WHERE article_id IN"
+                f" ({','.join('?' * len(part))}) AND model = ? AND idx >= 0 AND length(vector) > 0", [*part, model]):
+            out.setdefault(aid, {})[idx] = (start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32))
+    return out

@@ -24,6 +24,7 @@ import networkx as nx
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup
 
 from newsgraph.store.db import Store, parse_query
 from newsgraph.store.graphs import REUSE_KINDS, actor_graph, comention_graph, reuse_graph, reuse_pair_count, reuse_pair_rows
@@ -179,6 +180,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     _add_technique_routes(app, database, page)
     _add_reuse_routes(app, database, page)
     _add_story_routes(app, database, page)
+    _add_narrative_routes(app, database, page)
     _add_table_routes(app, database, page)
     app.add_middleware(Guard, token=token)
     return app
@@ -718,6 +720,74 @@ def _add_story_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> No
         found = story_or_404(story_id, 8)
         titles = {m["article_id"]: m for m in found["members"]}
         return page("story.html", story=found, members=titles)
+
+
+# ------------------------------------------------------------------ narratives
+
+
+def share_bar(share: float, width: int = 60, height: int = 10) -> Markup:
+    """A horizontal bar of ``share`` (0..1) as SVG attributes (the CSP forbids inline styles); no text in it."""
+    w = max(0.0, min(1.0, float(share))) * width
+    return Markup(f'<svg class="share" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true"'
+                  f' xmlns="http://www.w3.org/2000/svg"><rect width="{width}" height="{height}" fill="#eef0f3"/>'
+                  f'<rect width="{w:.1f}" height="{height}" fill="#1f5fbf"/></svg>')
+
+
+def outlet_month_table(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """The narrative's articles per outlet (rows) and month (columns), with their share of all the outlet's
+    articles that month."""
+    months = sorted({c["month"] for c in cells}, key=lambda m: (m == "", m))
+    rows: dict[str, dict[str, Any]] = {}
+    for c in cells:
+        row = rows.setdefault(c["outlet"] or "", {"outlet": c["outlet"], "cells": {}, "articles": 0, "of_all": 0})
+        share = c["articles"] / c["of_all"] if c["of_all"] else 0.0
+        row["cells"][c["month"]] = {"articles": c["articles"], "of_all": c["of_all"], "share": share,
+                                    "bar": share_bar(share)}
+        row["articles"] += c["articles"]
+        row["of_all"] += c["of_all"]
+    return {"months": months, "rows": sorted(rows.values(), key=lambda r: (-r["articles"], r["outlet"] or ""))}
+
+
+def _add_narrative_routes(app: FastAPI, database: ReadOnlyDatabase, page: Any) -> None:
+    from newsgraph.store import narratives as NQ
+
+    def ran() -> bool:
+        return NQ.state(database.conn(), "fingerprint") is not None
+
+    @app.get("/api/narratives", tags=["narratives"])
+    def api_narratives(since: str = "", outlet: str = "", lang: str = "", page_no: int = Query(1, alias="page", ge=1),
+                       limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:
+        """Narratives (recurrent claim sentences across stories and languages), most articles first: one page,
+        the total matching, and ``analysed`` false when ``newsgraph narratives`` has not run."""
+        if since and not _DATE.match(since):
+            raise HTTPException(422, "since: write YYYY, YYYY-MM or YYYY-MM-DD")
+        if not ran():
+            return {"analysed": False, "total": 0, "narratives": [], "page": page_no}
+        rows, total = NQ.narrative_rows(database.conn(), limit=page_no * limit, since=since or None,
+                                        outlet=outlet or None, lang=lang or None)
+        return {"analysed": True, "total": total, "narratives": rows[(page_no - 1) * limit:], "page": page_no,
+                "filters": {"since": since, "outlet": outlet, "lang": lang}}
+
+    @app.get("/api/narratives/{narrative_id}", tags=["narratives"])
+    def api_narrative(narrative_id: str) -> dict[str, Any]:
+        """One narrative with its evidence sentences (article id, span, text) and its articles per outlet and
+        month beside all the outlet's articles that month."""
+        found = NQ.narrative_row(database.conn(), narrative_id) if ran() else None
+        if found is None:
+            raise HTTPException(404, f"no narrative {narrative_id}")
+        found["by_outlet_month"] = NQ.outlet_months(database.conn(), found["id"])
+        return found
+
+    @app.get("/narratives", response_class=HTMLResponse, include_in_schema=False)
+    def narratives_page(since: str = "", outlet: str = "", lang: str = "",
+                        page_no: int = Query(1, alias="page", ge=1)) -> HTMLResponse:
+        data = api_narratives(since, outlet, lang, page_no, 50)
+        return page("narratives.html", n=data, page_size=50)
+
+    @app.get("/narrative/{narrative_id}", response_class=HTMLResponse, include_in_schema=False)
+    def narrative_page(narrative_id: str) -> HTMLResponse:
+        found = api_narrative(narrative_id)
+        return page("narrative.html", n=found, grid=outlet_month_table(found["by_outlet_month"]))
 
 
 # ------------------------------------------------------------------ tables as CSV

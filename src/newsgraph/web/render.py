@@ -23,7 +23,8 @@ WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES = WEB_DIR / "templates"
 STATIC = WEB_DIR / "static"
 PAGES = {"search": "", "entities": "entities", "graph": "graph", "reuse": "reuse", "techniques": "techniques",
-         "timeline": "timeline", "outlets": "outlets", "tables": "tables"}
+         "timeline": "timeline", "outlets": "outlets", "tables": "tables",
+         "narratives": "narratives"}
 
 
 class ServerLinks:
