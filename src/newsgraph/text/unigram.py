@@ -93,7 +93,7 @@ def read_e5_vocabulary(path: Path) -> tuple[list[str], np.ndarray, dict[int, str
     o += npieces * 4
     blob = b[o:o + bloblen]
     o += bloblen
-    nnorm, nbytes = struct.unpack_from("<iI", b, o)
+    nnorm, _nbytes = struct.unpack_from("<iI", b, o)
     o += 8
     norm: dict[int, str] = {}
     p = o

