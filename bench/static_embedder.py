@@ -18,6 +18,14 @@
   applied unchanged to NTREX (not tuned on): an encoder whose cosines sit on another scale is not
   judged by weights fitted to e5's.
 - **Cross-lingual reuse** (``--reuse``): ``bench/reuse_xling.py --sizes 600`` per encoder, the same way.
+  Not run for the static encoders so far: the reuse stage's thresholds are raw e5 cosines (0.80 floor,
+  e5's shared cone included), while the static encoder is fitted to e5's centred vectors, so the run
+  would measure thresholds made for another scale, not the encoder.
+
+Results: ``bench/results/static-embedder.json`` (``--stories``; static models trained on no NTREX text),
+and ``bench/results/static-embedder-parallel.json`` (retrieval only, adding a model whose training also
+saw the NTREX documents at even positions, ``static_embedder fit --parallel``; its NTREX stories score
+would not be held out, so it has none). Model files are not in the repository: none passes the gate.
 """
 
 from __future__ import annotations
