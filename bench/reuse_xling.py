@@ -223,8 +223,7 @@ def embedded_tokens(db: Path) -> dict:
     per_hash: dict[int, int] = {}
     for aid, idx, start, end, key in rows:
         if key not in per_hash:
-            text, lang = texts[aid]
-            per_hash[key] = token_count(embedding_text(text[start:end], idx, lang))
+            per_hash[key] = token_count(embedding_text(texts[aid][0][start:end]))
     return {"sentences": len(rows), "distinct_sentences": len(per_hash), "tokens_embedded": sum(per_hash.values()),
             "tokens_without_sharing": sum(per_hash[r[4]] for r in rows)}
 
@@ -240,11 +239,11 @@ def tokens_to_embed(size: int, seed: int, passages: int) -> dict:
     distinct: dict[int, int] = {}
     sentences = before = 0
     for a in arts:
-        for _, idx, _, _, key, sentence in planned_rows(a["id"], a["text"], a["lang"]):
+        for _, _, _, _, key, sentence in planned_rows(a["id"], a["text"]):
             sentences += 1
             before += token_count(sentence[:300])
             if key not in distinct:
-                distinct[key] = token_count(embedding_text(sentence, idx, a["lang"]))
+                distinct[key] = token_count(embedding_text(sentence))
     return {"articles": size, "langs": {lang: sum(a["lang"] == lang for a in arts) for lang in ("en", "ar", "fa")},
             "sentences": sentences, "distinct_sentences": len(distinct), "tokens_embedded": sum(distinct.values()),
             "tokens_300_chars_each": before, "tokens_per_article": round(sum(distinct.values()) / size, 1)}

@@ -165,25 +165,6 @@ def _ntrex_en(data: Path) -> list[str]:
     return [line.strip() for line in (folder / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()]
 
 
-def test_a_sentence_past_the_lead_is_embedded_by_its_first_tokens_and_a_lead_as_before(shared_data: Path):
-    lines = _ntrex_en(shared_data)
-    cap = reuse_xling.MAX_SENTENCE_TOKENS
-    long = next(x for x in lines if reuse_xling.token_count(x) > cap + 10 and len(x) < reuse_xling.MAX_SENTENCE_CHARS)
-    cut = reuse_xling.embedding_text(long, reuse_xling.LEAD, "en")
-    words = long.split()
-    kept = cut.split()
-    assert kept == words[:len(kept)] and 0 < len(kept) < len(words)  # a prefix of whole words
-    assert reuse_xling.token_count(cut) <= cap < reuse_xling.token_count(" ".join(words[:len(kept) + 1]))
-    short = next(x for x in lines if 12 < reuse_xling.token_count(x) < cap - 4)
-    assert reuse_xling.embedding_text(short, reuse_xling.LEAD, "en") == " ".join(short.split())  # whole
-    # an Arabic or Persian sentence keeps more tokens: it takes more to say the same
-    assert reuse_xling.token_cap("ar") > reuse_xling.token_cap("fa") > reuse_xling.token_cap("en") == cap
-    arabic = reuse_xling.embedding_text(long, reuse_xling.LEAD, "ar")
-    assert arabic.startswith(cut) and cap < reuse_xling.token_count(arabic) <= reuse_xling.token_cap("ar")
-    # the first LEAD sentences (the stories stage's lead vectors) are embedded by characters, as before
-    assert reuse_xling.embedding_text(long, 0) == long[:reuse_xling.MAX_SENTENCE_CHARS] == long
-
-
 def _rows(db: Path) -> list[tuple]:
     with Store(db) as store:
         return [tuple(r) for r in store.conn.execute(
@@ -208,7 +189,7 @@ def test_a_repeated_sentence_is_embedded_once_and_its_vector_stored_for_every_ho
     monkeypatch.setattr(reuse_xling, "embed", spy)
     with Store(db) as store:
         assert reuse_xling.ensure_sentence_vectors(store, Mapper()) == 3
-    footer_text = reuse_xling.embedding_text(footer, reuse_xling.LEAD, "en")
+    footer_text = reuse_xling.embedding_text(footer)
     assert calls.count(footer_text) == 1 and len(calls) == len(set(calls))
     held = [r for r in _rows(db) if arts[int(r[0][1])]["text"][r[2]:r[3]] == footer]
     assert [r[0] for r in held] == ["a0", "a1", "a2"]  # every holder has its row (idx past the lead) ...

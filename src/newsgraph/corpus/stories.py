@@ -212,14 +212,14 @@ def ensure_vectors(conn: Any, ids: list[str], progress: Callable[[str, int, int]
             text = texts.get(aid, "")
             spans = lead_sentences(text)
             whole = bool(spans) and not sentences_of(text)  # not a sentence: idx -1, which reuse leaves alone
-            rows += [(aid, i, s, e, sentence_key(text[s:e], i))
+            rows += [(aid, i, s, e, sentence_key(text[s:e]))
                      for i, (s, e) in zip([-1] if whole else range(len(spans)), spans)]
         # a lead another article already has (an agency's opening line) is read back, not embedded again
         known = vector_sql.vectors_by_hash(conn, MODEL, sorted({r[4] for r in rows}))
         fresh: dict[int, str] = {}
         for aid, i, s, e, key in rows:
             if key not in known:
-                fresh.setdefault(key, embedding_text(texts[aid][s:e], i))
+                fresh.setdefault(key, embedding_text(texts[aid][s:e]))
         keys, sentences = list(fresh), list(fresh.values())
         for b in range(0, len(sentences), EMBED_BATCH):
             known.update(zip(keys[b:b + EMBED_BATCH], embed(sentences[b:b + EMBED_BATCH]).astype(np.float16)))
