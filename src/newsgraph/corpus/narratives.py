@@ -61,6 +61,7 @@ from newsgraph.corpus.reuse_xling import (
     LEAD,
     MAX_SENTENCE_CHARS,
     embed,
+    sentence_key,
     sentences_of,
 )
 from newsgraph.corpus.stories import centred
@@ -255,7 +256,8 @@ def claim_vectors(conn: Any, claims: list[Claim], texts: dict[str, str],
     for b in range(0, len(todo), EMBED_BATCH):
         part = todo[b:b + EMBED_BATCH]
         vectors = embed([texts[a][s:e][:MAX_SENTENCE_CHARS] for _, a, _, s, e in part])
-        vector_sql.add_sentence_vectors(conn, MODEL, [(a, i, s, e, v) for (_, a, i, s, e), v in zip(part, vectors)])
+        vector_sql.add_sentence_vectors(conn, MODEL, [(a, i, s, e, v, sentence_key(texts[a][s:e]))
+                                                      for (_, a, i, s, e), v in zip(part, vectors)])
         for (k, *_), v in zip(part, vectors):
             if k >= 0:
                 out[k] = v

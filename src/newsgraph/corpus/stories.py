@@ -55,6 +55,8 @@ from newsgraph.corpus.reuse_xling import (
     LEAD,
     MAX_SENTENCE_CHARS,
     embed,
+    embedding_text,
+    sentence_key,
     sentences_of,
 )
 from newsgraph.model import Story, StoryMember
@@ -206,17 +208,23 @@ def ensure_vectors(conn: Any, ids: list[str], progress: Callable[[str, int, int]
     for start in range(0, len(missing), batch):
         part = missing[start:start + batch]
         texts = vector_sql.article_texts(conn, part)
-        rows: list[tuple[str, int, int, int]] = []
+        rows: list[tuple[str, int, int, int, int]] = []
         for aid in part:
             text = texts.get(aid, "")
             spans = lead_sentences(text)
             whole = bool(spans) and not sentences_of(text)  # not a sentence: idx -1, which reuse leaves alone
-            rows += [(aid, -1 if whole else i, s, e) for i, (s, e) in enumerate(spans)]
-        embedded = np.zeros((0, 384), dtype=np.float32)
-        for b in range(0, len(rows), EMBED_BATCH):
-            chunk = rows[b:b + EMBED_BATCH]
-            embedded = np.vstack([embedded, embed([texts[a][s:e][:MAX_SENTENCE_CHARS] for a, _, s, e in chunk])])
-        vector_sql.add_sentence_vectors(conn, MODEL, [(a, i, s, e, v) for (a, i, s, e), v in zip(rows, embedded)])
+            rows += [(aid, i, s, e, sentence_key(text[s:e]))
+                     for i, (s, e) in zip([-1] if whole else range(len(spans)), spans)]
+        # a lead another article already has (an agency's opening line) is read back, not embedded again
+        known = vector_sql.vectors_by_hash(conn, MODEL, sorted({r[4] for r in rows}))
+        fresh: dict[int, str] = {}
+        for aid, i, s, e, key in rows:
+            if key not in known:
+                fresh.setdefault(key, embedding_text(texts[aid][s:e]))
+        keys, sentences = list(fresh), list(fresh.values())
+        for b in range(0, len(sentences), EMBED_BATCH):
+            known.update(zip(keys[b:b + EMBED_BATCH], embed(sentences[b:b + EMBED_BATCH]).astype(np.float16)))
+        vector_sql.add_sentence_vectors(conn, MODEL, [(a, i, s, e, known[key], key) for a, i, s, e, key in rows])
         if progress:
             progress("embed", min(start + batch, len(missing)), len(missing))
     return len(missing)

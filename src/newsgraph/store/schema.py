@@ -510,6 +510,18 @@ MIGRATIONS.append(
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+MIGRATIONS.append(
+    # 16: a sentence repeated across articles (an agency line, a standing footer) is embedded once per corpus —
+    # each stored vector carries the hash of the text that was embedded, so the next holder of that text (in
+    # this run or a later one, from either stage) is given the same vector instead of embedding it again
+    """
+    ALTER TABLE sentence_vectors ADD COLUMN text_hash INTEGER;  -- reuse_xling.sentence_key (NULL: not shared)
+    CREATE INDEX sentence_vectors_hash ON sentence_vectors(model, text_hash);
+    """
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
     """Whether the database behind ``conn`` has table ``name`` (an older database opened read-only lacks
     the newer ones)."""

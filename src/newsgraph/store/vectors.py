@@ -1,6 +1,8 @@
-"""The SQL of stored sentence embeddings (``sentence_vectors``, migration 12): written once per article
-and model, read by every stage that compares sentences (cross-lingual reuse, stories). Vectors are
-kept as float16 blobs of unit length and read back as float32; every query is parameterised."""
+"""The SQL of stored sentence embeddings (``sentence_vectors``, migrations 13 and 14): written once per
+article and model, read by every stage that compares sentences (cross-lingual reuse, stories). Vectors
+are kept as float16 blobs of unit length and read back as float32; each row carries the hash of the
+text embedded, so a text already embedded for one article is looked up, not embedded again, for the
+next. Every query is parameterised."""
 
 from __future__ import annotations
 
@@ -11,8 +13,14 @@ import numpy as np
 
 BATCH = 900  # ids per IN (...) list: below SQLite's default limit of 999 variables
 
-# (article_id, idx, start, end, vector); idx -1 with an empty vector marks an article with no sentence
-VectorRow = tuple[str, int, int, int, np.ndarray]
+# (article_id, idx, start, end, vector, text_hash); idx -1 with an empty vector (and no hash) marks an
+# article with no sentence
+VectorRow = tuple[str, int, int, int, np.ndarray, "int | None"]
+INSERT = "INSERT OR REPLACE INTO sentence_vectors (article_id, model, idx, start, end, vector, text_hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def _params(model: str, rows: list[VectorRow]) -> list[tuple]:
+    return [(a, model, i, s, e, np.asarray(v, dtype=np.float16).tobytes(), h) for a, i, s, e, v, h in rows]
 
 
 def chunks(ids: list[str], size: int = BATCH) -> Iterator[list[str]]:
@@ -52,8 +60,7 @@ def replace_sentence_vectors(conn: sqlite3.Connection, model: str, rows: list[Ve
         for part in chunks(ids):
             conn.execute(f"DELETE FROM sentence_vectors WHERE model = ? AND article_id IN ({','.join('?' * len(part))})",
                          [model, *part])
-        conn.executemany("INSERT INTO sentence_vectors (article_id, model, idx, start, end, vector) VALUES (?, ?, ?, ?, ?, ?)",
-                         [(a, model, i, s, e, np.asarray(v, dtype=np.float16).tobytes()) for a, i, s, e, v in rows])
+        conn.executemany(INSERT, _params(model, rows))
 
 
 def all_sentence_vectors(conn: sqlite3.Connection, model: str, dim: int
@@ -115,9 +122,7 @@ def embedded_articles(conn: sqlite3.Connection, model: str) -> set[str]:
 def add_sentence_vectors(conn: sqlite3.Connection, model: str, rows: list[VectorRow]) -> None:
     """Store rows of ``model`` as float16, keeping the article's other rows (the stories stage adds leads)."""
     with conn:
-        conn.executemany("INSERT OR REPLACE INTO sentence_vectors (article_id, model, idx, start, end, vector)"
-                         " VALUES (?, ?, ?, ?, ?, ?)",
-                         [(a, model, i, s, e, np.asarray(v, dtype=np.float16).tobytes()) for a, i, s, e, v in rows])
+        conn.executemany(INSERT, _params(model, rows))
 
 
 def stored_sentences(conn: sqlite3.Connection, ids: list[str], model: str
@@ -130,4 +135,15 @@ def stored_sentences(conn: sqlite3.Connection, ids: list[str], model: str
                 f"SELECT article_id, idx, start, end, vector FROM sentence_vectors WHERE article_id IN"
                 f" ({','.join('?' * len(part))}) AND model = ? AND idx >= 0 AND length(vector) > 0", [*part, model]):
             out.setdefault(aid, {})[idx] = (start, end, np.frombuffer(blob, dtype=np.float16).astype(np.float32))
+    return out
+
+
+def vectors_by_hash(conn: sqlite3.Connection, model: str, hashes: list[int]) -> dict[int, np.ndarray]:
+    """The stored float16 vector of each of ``hashes`` that some article already has from ``model``."""
+    out: dict[int, np.ndarray] = {}
+    for part in chunks(hashes):
+        for h, blob in conn.execute(
+                f"SELECT text_hash, vector FROM sentence_vectors WHERE model = ? AND text_hash IN ({','.join('?' * len(part))})"
+                " AND length(vector) > 0", [model, *part]):
+            out.setdefault(h, np.frombuffer(blob, dtype=np.float16))
     return out
