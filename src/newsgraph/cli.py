@@ -9,6 +9,8 @@ the traceback in the ``errors`` table; the other inputs are processed); 2 usage 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Optional
 
@@ -376,16 +378,7 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
     if work_dir is not None and not work_dir.is_dir():
         _fail(f"--work-dir {work_dir} is not a directory")
     path = _existing_db(db)
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
-    with progress:
-        bars: dict[str, Any] = {}
-
-        def on_task(phase: str, done: int, total: int) -> None:
-            if phase not in bars:
-                bars[phase] = progress.add_task(REUSE_PHASES.get(phase, phase), total=total)
-            progress.update(bars[phase], completed=done, total=total)
-
+    with _phase_bars(REUSE_PHASES, quiet) as on_task:
         try:
             counts = api.reuse(path, min_chars=min_chars, cross_lingual=cross_lingual, scheduler=scheduler,
                                work_dir=work_dir, progress=on_task)
@@ -394,6 +387,23 @@ def reuse(db: Path = DbOption, min_chars: int = typer.Option(200, help="Shortest
             return
     for kind, count in counts.items():
         console.print(f"{kind}: {count}")
+
+
+
+@contextmanager
+def _phase_bars(names: dict[str, str], quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback ``(phase, done, total)`` drawing one bar per phase (named by ``names``) on stderr."""
+    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
+    bars: dict[str, Any] = {}
+
+    def on_task(phase: str, done: int, total: int) -> None:
+        if phase not in bars:
+            bars[phase] = progress.add_task(names.get(phase, phase), total=total)
+        progress.update(bars[phase], completed=done, total=total)
+
+    with progress:
+        yield on_task
 
 
 def _reuse_json(path: Path, top: int | None, boilerplate: bool) -> None:
@@ -454,18 +464,9 @@ def stories(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, hel
     if since is not None and not _iso_date(since):
         _fail(f"--since wants an ISO date such as 2020-01-03, not {since!r}")
     path = _existing_db(db)
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
     names = {"embed": "embedding lead sentences", "link": "linking articles", "cluster": "clustering stories",
              "frame": "reading framing evidence"}
-    with progress:
-        bars: dict[str, Any] = {}
-
-        def on_task(phase: str, done: int, total: int) -> None:
-            if phase not in bars:
-                bars[phase] = progress.add_task(names.get(phase, phase), total=total)
-            progress.update(bars[phase], completed=done, total=total)
-
+    with _phase_bars(names, quiet) as on_task:
         try:
             counts = api.build_stories(path, progress=on_task)
         except ImportError as exc:
@@ -775,17 +776,8 @@ def narratives(db: Path = DbOption, top: int = typer.Option(20, "--top", min=1, 
         except (tomllib.TOMLDecodeError, ValueError) as exc:
             _fail(f"the overrides file {overrides} is not valid: {exc}; see `newsgraph.corpus.narratives."
                   "NarrativeOverrides` for the format")
-    progress = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), console=errors, disable=quiet or not errors.is_terminal)
     names = {"embed": "embedding claim sentences", "cluster": "clustering claim sentences"}
-    with progress:
-        bars: dict[str, Any] = {}
-
-        def on_task(phase: str, done: int, total: int) -> None:
-            if phase not in bars:
-                bars[phase] = progress.add_task(names.get(phase, phase), total=total)
-            progress.update(bars[phase], completed=done, total=total)
-
+    with _phase_bars(names, quiet) as on_task:
         try:
             counts = api.build_narratives(path, overrides=overrides, force=rebuild, progress=on_task)
         except ImportError as exc:

@@ -64,7 +64,7 @@ from newsgraph.corpus.reuse_xling import (
     sentence_key,
     sentences_of,
 )
-from newsgraph.corpus.stories import centred
+from newsgraph.corpus.stories import centred, stable_id
 from newsgraph.store import narratives as sql
 from newsgraph.store import vectors as vector_sql
 from newsgraph.text.normalize import normalize_for_search
@@ -314,12 +314,7 @@ def recurrent(members: list[int], claims: list[Claim], story_of: dict[str, str],
 
 
 def narrative_id_for(founder: str, taken: set[str]) -> str:
-    n = 0
-    while True:
-        nid = "nr" + hashlib.sha256(f"{founder}:{n}".encode()).hexdigest()[:12]
-        if nid not in taken:
-            return nid
-        n += 1
+    return stable_id("nr", founder, taken)
 
 
 def assign_ids(clusters: list[list[int]], claims: list[Claim], previous: dict[tuple[str, int], str]) -> list[str]:

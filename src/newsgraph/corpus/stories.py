@@ -398,14 +398,20 @@ def average_linkage(nodes: list[str], links: list[tuple[str, str, float]], thres
 # ------------------------------------------------------------------ stories
 
 
-def story_id_for(founder: str, taken: set[str]) -> str:
-    """An id made from the story's first article (another suffix if that id is taken)."""
+def stable_id(prefix: str, founder: str, taken: set[str]) -> str:
+    """An id made from ``founder`` (the first member; another suffix if that id is taken), so a group keeps
+    its id while its founding member stays in it."""
     n = 0
     while True:
-        sid = "st" + hashlib.sha256(f"{founder}:{n}".encode()).hexdigest()[:12]
+        sid = prefix + hashlib.sha256(f"{founder}:{n}".encode()).hexdigest()[:12]
         if sid not in taken:
             return sid
         n += 1
+
+
+def story_id_for(founder: str, taken: set[str]) -> str:
+    """An id made from the story's first article (another suffix if that id is taken)."""
+    return stable_id("st", founder, taken)
 
 
 def _when(value: str | None) -> datetime | None:
