@@ -130,6 +130,9 @@ def one_pass(corpus: Path, db: Path, workers: int = 1, scheduler: str | None = N
 
 
 def store_contents(db: Path) -> dict[str, list[tuple]]:
+    """Every table of the store, row for row, less run ids and timestamps (and less the runs table itself,
+    and FTS's internal tables, whose pages depend on write timing); and the articles in the order written
+    (tests/test_store_pipeline.py compares stores with it too)."""
     out = {}
     with sqlite3.connect(db) as conn:
         tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

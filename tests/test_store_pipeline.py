@@ -227,26 +227,13 @@ def test_parallel_workers_give_the_same_store(tmp_path: Path, seeds: Path):
     assert _dump(single) == _dump(parallel)
 
 
-# columns that say when or in which run a row was written, not what the analysis found
-_RUN_COLUMNS = {"run_id", "added", "at", "started", "finished"}
-
-
 def _store_contents(db: Path) -> dict[str, list[tuple]]:
-    """Every table of the store, row for row, less run ids and timestamps (and less the runs table itself,
-    and FTS's internal tables, whose pages depend on write timing); and the articles in the order written."""
-    out = {}
-    with sqlite3.connect(db) as conn:
-        tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                  if n not in ("runs", "sqlite_stat1") and not n.startswith("articles_fts_")]
-        for table in tables:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in _RUN_COLUMNS]
-            select = ", ".join(f'"{c}"' for c in columns)
-            # as sorted rows: which pages a document was also found at (document_sources) is noted when the
-            # first copy is stored, and with more documents in flight that comes later; the order of the
-            # articles themselves is compared apart
-            out[table] = sorted(conn.execute(f"SELECT {select} FROM {table}").fetchall(), key=repr)
-        out["article order"] = conn.execute("SELECT id FROM articles ORDER BY rowid").fetchall()
-    return out
+    """Every table row for row, less run ids and timestamps, and the articles in the order written: the
+    comparison bench/analyze_scale.py makes between its runs."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from analyze_scale import store_contents
+
+    return store_contents(db)
 
 
 def test_a_dask_local_cluster_gives_the_same_store_as_one_process(tmp_path: Path, seeds: Path, dask_cluster):
