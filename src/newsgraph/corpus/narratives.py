@@ -64,7 +64,8 @@ from newsgraph.corpus.reuse_xling import (
     sentence_key,
     sentences_of,
 )
-from newsgraph.corpus.stories import centred, stable_id
+from newsgraph.corpus.stories import assign_ids as group_ids
+from newsgraph.corpus.stories import centred
 from newsgraph.store import narratives as sql
 from newsgraph.store import vectors as vector_sql
 from newsgraph.text.normalize import normalize_for_search
@@ -313,31 +314,12 @@ def recurrent(members: list[int], claims: list[Claim], story_of: dict[str, str],
     return len(stories) >= params.min_stories or len(outlets) >= params.min_outlets
 
 
-def narrative_id_for(founder: str, taken: set[str]) -> str:
-    return stable_id("nr", founder, taken)
-
-
 def assign_ids(clusters: list[list[int]], claims: list[Claim], previous: dict[tuple[str, int], str]) -> list[str]:
     """An id per cluster: the previous cluster most of its sentences were in (each old id to one cluster, the
-    one holding most of its sentences), else one made from its first sentence."""
-    claims_for = []
-    for k, members in enumerate(clusters):
-        olds = Counter(previous[(claims[i].article_id, claims[i].start)] for i in members
-                       if (claims[i].article_id, claims[i].start) in previous)
-        claims_for += [(-n, old, k) for old, n in olds.items()]
-    ids: list[str | None] = [None] * len(clusters)
-    used: set[str] = set()
-    for _, old, k in sorted(claims_for, key=lambda c: (c[0], -len(clusters[c[2]]), c[1], c[2])):
-        if ids[k] is None and old not in used:
-            ids[k] = old
-            used.add(old)
-    taken = set(used)
-    founders = {k: f"{claims[min(m)].article_id}:{claims[min(m)].start}" for k, m in enumerate(clusters)}
-    for k in sorted(range(len(clusters)), key=lambda k: founders[k]):
-        if ids[k] is None:
-            ids[k] = narrative_id_for(founders[k], taken)
-            taken.add(ids[k])
-    return [i for i in ids if i is not None]
+    one holding most of its sentences), else one made from its first sentence (as story ids are kept)."""
+    members = [[(claims[i].article_id, claims[i].start) for i in m] for m in clusters]
+    founders = [f"{claims[min(m)].article_id}:{claims[min(m)].start}" for m in clusters]
+    return group_ids(members, previous, founders, set(), prefix="nr")
 
 
 # ------------------------------------------------------------------ 5. description

@@ -41,7 +41,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -409,11 +409,6 @@ def stable_id(prefix: str, founder: str, taken: set[str]) -> str:
         n += 1
 
 
-def story_id_for(founder: str, taken: set[str]) -> str:
-    """An id made from the story's first article (another suffix if that id is taken)."""
-    return stable_id("st", founder, taken)
-
-
 def _when(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -488,26 +483,26 @@ def top_entities(cluster: list[str], entities: dict[str, dict[str, float]], name
     return out[0], out[1]
 
 
-def assign_ids(clusters: list[list[str]], old_story: dict[str, str], founders: list[str], in_use: set[str]
-               ) -> list[str]:
-    """Ids for the new clusters: the old story most of a cluster's members come from (each old id to
-    one cluster, the one holding most of its members), else a new id from the cluster's first article."""
+def assign_ids(clusters: Sequence[Sequence[Hashable]], old_group: Mapping[Hashable, str], founders: list[str],
+               in_use: set[str], prefix: str = "st") -> list[str]:
+    """Ids for the new clusters: the old group (story, narrative) most of a cluster's members come from (each
+    old id to one cluster, the one holding most of its members), else a new id from the cluster's founder."""
     claims = []
     for k, cluster in enumerate(clusters):
-        for sid, n in Counter(old_story[a] for a in cluster if a in old_story).items():
-            claims.append((-n, sid, k))
+        for gid, n in Counter(old_group[a] for a in cluster if a in old_group).items():
+            claims.append((-n, gid, k))
     ids: list[str | None] = [None] * len(clusters)
     used: set[str] = set()
-    for _, sid, k in sorted(claims, key=lambda c: (c[0], -len(clusters[c[2]]), c[1], c[2])):
-        if ids[k] is None and sid not in used:
-            ids[k] = sid
-            used.add(sid)
+    for _, gid, k in sorted(claims, key=lambda c: (c[0], -len(clusters[c[2]]), c[1], c[2])):
+        if ids[k] is None and gid not in used:
+            ids[k] = gid
+            used.add(gid)
     taken = set(in_use) | used
     for k in sorted(range(len(clusters)), key=lambda k: founders[k]):
         if ids[k] is None:
-            ids[k] = story_id_for(founders[k], taken)
+            ids[k] = stable_id(prefix, founders[k], taken)
             taken.add(ids[k])
-    return [sid for sid in ids if sid is not None]
+    return [gid for gid in ids if gid is not None]
 
 
 def build_stories(store: Store, progress: Callable[[str, int, int], None] | None = None,
