@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
-from newsgraph.store.schema import table_exists
+from newsgraph.store.schema import row_by_id_or_prefix, table_exists
 from newsgraph.store.vectors import chunks
 
 # the layers whose spans make a sentence a claim or an evaluation: (name, table)
@@ -109,11 +109,10 @@ def narrative_row(conn: sqlite3.Connection, narrative_id: str) -> dict[str, Any]
     """One narrative (id or unique prefix) with its evidence sentences (span text, article metadata)."""
     if not table_exists(conn, "narratives"):
         return None
-    rows = conn.execute("SELECT * FROM narratives WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
-                        (narrative_id, narrative_id.replace("%", "").replace("_", "") + "%", narrative_id)).fetchall()
-    if not rows or (len(rows) > 1 and rows[0]["id"] != narrative_id):
+    row = row_by_id_or_prefix(conn, "narratives", narrative_id)
+    if row is None:
         return None
-    out = _decoded(rows[0])
+    out = _decoded(row)
     out["evidence"] = [dict(r) for r in conn.execute(
         "SELECT s.article_id, s.start, s.end, substr(a.text, s.start + 1, s.end - s.start) AS text, s.score,"
         " s.evidence, s.carriers, a.title, a.outlet, a.date, a.lang FROM narrative_sentences s"

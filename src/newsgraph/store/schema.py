@@ -526,3 +526,13 @@ def table_exists(conn: sqlite3.Connection, name: str) -> bool:
     """Whether the database behind ``conn`` has table ``name`` (an older database opened read-only lacks
     the newer ones)."""
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def row_by_id_or_prefix(conn: sqlite3.Connection, table: str, ident: str) -> sqlite3.Row | None:
+    """The row of ``table`` (one of ours, never user text) whose ``id`` is ``ident``, else the only row whose
+    id it begins (None when none or several do): how a user names a story or a narrative."""
+    rows = conn.execute(f"SELECT * FROM {table} WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
+                        (ident, ident.replace("%", "").replace("_", "") + "%", ident)).fetchall()
+    if not rows or (len(rows) > 1 and rows[0]["id"] != ident):
+        return None
+    return rows[0]

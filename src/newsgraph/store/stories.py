@@ -11,7 +11,7 @@ from typing import Any
 
 
 from newsgraph.model import Story
-from newsgraph.store.schema import table_exists
+from newsgraph.store.schema import row_by_id_or_prefix, table_exists
 from newsgraph.store.vectors import chunks
 
 def article_rows(conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -160,11 +160,10 @@ def member_clusters(conn: sqlite3.Connection, story_id: str) -> list[dict[str, A
 def story_row(conn: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
     """One story (by id or unique prefix) with its members (article metadata, score, lag) and the reuse and
     translation links between them."""
-    rows = conn.execute("SELECT * FROM stories WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
-                        (story_id, story_id.replace("%", "").replace("_", "") + "%", story_id)).fetchall()
-    if not rows or (len(rows) > 1 and rows[0]["id"] != story_id):
+    row = row_by_id_or_prefix(conn, "stories", story_id)
+    if row is None:
         return None
-    story = _decoded(rows[0])
+    story = _decoded(row)
     story["members"] = [dict(r) for r in conn.execute(
         "SELECT m.article_id, m.score, m.lag_days, a.title, a.date, a.outlet, a.lang FROM story_members m"
         " JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY a.date IS NULL, a.date, m.article_id",
