@@ -30,7 +30,7 @@ def test_neighbour_pairs_are_the_exact_nearest_sentences_both_ways():
         want |= {(i, int(j)) for j in np.argsort(-sims[i])[:3] if sims[i, j] >= 0.3}
     for j in range(len(b)):
         want |= {(int(i), j) for i in np.argsort(-sims[:, j])[:3] if sims[i, j] >= 0.3}
-    got = neighbour_pairs(a, b, k=3, floor=0.3, cells=200)  # blocks of 4 rows: the column top-k crosses blocks
+    got = neighbour_pairs(a, b, k=3, floor=0.3)
     assert {tuple(map(int, p)) for p in got} == want
     assert len(want) > 50
 

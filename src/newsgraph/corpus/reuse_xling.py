@@ -10,8 +10,9 @@
    for every holder (by the hash of the text embedded, :func:`sentence_key`). Embedding runs as tasks
    of the runner (in this process, or on Dask).
 2. **Candidates by nearest neighbours.** For each pair of languages, every sentence of one is
-   compared with every sentence of the other by blocks of matrix products (numpy brute force: exact,
-   and at 10k articles cheaper than the embedding itself, so no approximate index is needed yet); each
+   compared with every sentence of the other (faiss's exact flat index: matrix products by blocks
+   and a heap per row; at 10k articles a small part of the embedding's cost, so no approximate index
+   is used yet, though its cost grows with the square of the sentences); each
    sentence keeps its :data:`NEIGHBOURS` nearest sentences in the other language above
    :data:`MIN_COSINE`. Two articles are a candidate when :data:`MIN_HITS` or more of their sentence
    pairs are such neighbours. No pair is formed from a shared name, number or token, so the cost
@@ -212,38 +213,26 @@ def ensure_sentence_vectors(store: Store, run: Mapper | ReportingMapper) -> int:
 # ------------------------------------------------------------------ 2. candidates by nearest neighbours
 
 
-def _merge_top(best_v: np.ndarray, best_i: np.ndarray, v: np.ndarray, i: np.ndarray, k: int
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Per column, the k largest of two (k, n) candidate sets."""
-    allv, alli = np.vstack([best_v, v]), np.vstack([best_i, i])
-    keep = np.argpartition(-allv, k - 1, axis=0)[:k]
-    return np.take_along_axis(allv, keep, axis=0), np.take_along_axis(alli, keep, axis=0)
-
-
-def neighbour_pairs(a: np.ndarray, b: np.ndarray, k: int = NEIGHBOURS, floor: float = MIN_COSINE,
-                    cells: int = 1 << 24) -> np.ndarray:
+def neighbour_pairs(a: np.ndarray, b: np.ndarray, k: int = NEIGHBOURS, floor: float = MIN_COSINE) -> np.ndarray:
     """Rows (i, j) of sentence pairs where b[j] is among the k nearest of a[i] in b, or a[i] among
-    the k nearest of b[j] in a, with a cosine of at least ``floor``. One pass of matrix products over
-    blocks of a's rows (at most ``cells`` cosines in memory at once)."""
+    the k nearest of b[j] in a, with a cosine of at least ``floor``. Exact search with faiss's flat
+    inner-product index (matrix products by blocks and a heap per row, on every core): the top-k
+    selection was three quarters of the time when done with numpy's argpartition over each block."""
     if not len(a) or not len(b):
         return np.zeros((0, 2), dtype=np.int64)
-    k_row, k_col = min(k, len(b)), min(k, len(a))
-    block = max(1, cells // len(b))
-    col_v = np.full((k_col, len(b)), -2.0, dtype=np.float32)
-    col_i = np.zeros((k_col, len(b)), dtype=np.int64)
-    found = []
-    for lo in range(0, len(a), block):
-        sims = a[lo:lo + block] @ b.T
-        top = np.argpartition(-sims, k_row - 1, axis=1)[:, :k_row]
-        vals = np.take_along_axis(sims, top, axis=1)
-        rows = np.nonzero(vals >= floor)
-        found.append(np.stack([rows[0] + lo, top[rows]], axis=1))
-        kc = min(k_col, len(sims))
-        ctop = np.argpartition(-sims, kc - 1, axis=0)[:kc]
-        col_v, col_i = _merge_top(col_v, col_i, np.take_along_axis(sims, ctop, axis=0), ctop + lo, k_col)
-    cols = np.nonzero(col_v >= floor)
-    found.append(np.stack([col_i[cols], cols[1]], axis=1))
+    found = [_nearest(a, b, min(k, len(b)), floor), _nearest(b, a, min(k, len(a)), floor)[:, ::-1]]
     return np.unique(np.concatenate(found), axis=0)
+
+
+def _nearest(queries: np.ndarray, base: np.ndarray, k: int, floor: float) -> np.ndarray:
+    """(query row, base row) of each query's k nearest base rows with a cosine of at least ``floor``."""
+    import faiss
+
+    index = faiss.IndexFlatIP(base.shape[1])
+    index.add(np.ascontiguousarray(base, dtype=np.float32))
+    sims, rows = index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+    q, r = np.nonzero((sims >= floor) & (rows >= 0))
+    return np.stack([q, rows[q, r]], axis=1).astype(np.int64)
 
 
 def candidate_pairs(owner: np.ndarray, lang_of: np.ndarray, vectors: np.ndarray) -> dict[tuple[int, int], int]:
