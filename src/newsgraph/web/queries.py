@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import networkx as nx
@@ -53,9 +53,13 @@ class Filters:
     story: str = ""
 
     def active(self) -> dict[str, str]:
-        """The filters in use, by their URL parameter names."""
-        names = {"date_from": "from", "date_to": "to"}
-        return {names.get(k, k): v for k, v in asdict(self).items() if v}
+        """The filters in use, by their URL parameter names (a search page asks a few times per
+        result: read field by field, as ``asdict`` deep-copies)."""
+        return {URL_NAMES.get(k, k): v for k in FILTER_FIELDS if (v := getattr(self, k))}
+
+
+FILTER_FIELDS = tuple(f.name for f in fields(Filters))
+URL_NAMES = {"date_from": "from", "date_to": "to"}
 
 
 # ------------------------------------------------------------------ schema
