@@ -305,10 +305,13 @@ def test_cached_facets_equal_facets_read_from_rows(seed_db: Path) -> None:
     server = ReadOnlyDatabase(seed_db).conn()
     plain = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
     plain.row_factory = sqlite3.Row
-    for q in ("Soleimani", "Iran", "Hamas", "سليماني", "the"):
-        cached_page, read_page = Q.search_articles(server, Q.Filters(q=q)), Q.search_articles(plain, Q.Filters(q=q))
-        assert cached_page == read_page, q
-    assert Q.search_articles(server, Q.Filters(q="Iran"))["facets"]["outlet"], "facets are not empty"
+    entity = Q.search_articles(plain, Q.Filters(q="Iran"))["facets"]["entity"][0]["value"]
+    for f in (*(Q.Filters(q=q) for q in ("Soleimani", "Iran", "Hamas", "سليماني", "the")),
+              Q.Filters(), Q.Filters(lang="ar"), Q.Filters(q="Iran", lang="en"), Q.Filters(q="Iran", entity=entity)):
+        cached_page, read_page = Q.search_articles(server, f), Q.search_articles(plain, f)
+        assert cached_page == read_page, f
+    facets = Q.search_articles(server, Q.Filters(q="Iran"))["facets"]
+    assert facets["outlet"] and len(facets["entity"]) > 1, "facets are not empty"
 
 
 def test_server_caches_follow_writes_by_other_processes(seed_db: Path, tmp_path: Path) -> None:
@@ -327,6 +330,21 @@ def test_server_caches_follow_writes_by_other_processes(seed_db: Path, tmp_path:
     with sqlite3.connect(db) as writer:
         writer.execute("DROP TABLE dates")
     assert Q.layer_status(conn)["dates"] is False
+
+
+def test_pages_follow_writes_by_other_processes_between_requests(seed_db: Path, tmp_path: Path) -> None:
+    """The server asks SQLite whether the database changed once per request: the next request sees a write."""
+    db = tmp_path / "live.db"
+    shutil.copy(seed_db, db)
+    client = TestClient(create_app(db))
+    entities = client.get("/api/search", params={"q": "Iran"}).json()["facets"]["entity"]
+    assert entities and client.get("/api/stats").json()["layers"]["dates"] is True
+    with sqlite3.connect(db) as writer:  # another process renames the most named entity
+        writer.execute("UPDATE entities SET name = 'Renamed Entity' WHERE id = ?", (entities[0]["value"],))
+        writer.execute("DROP TABLE dates")
+    after = client.get("/api/search", params={"q": "Iran"}).json()["facets"]["entity"]
+    assert after[0]["name"] == "Renamed Entity" != entities[0]["name"]
+    assert client.get("/api/stats").json()["layers"]["dates"] is False
 
 
 def test_technique_facet_and_filter(tmp_path: Path) -> None:

@@ -19,11 +19,12 @@ import networkx as nx
 
 from newsgraph.store.db import Store, fts_query
 from newsgraph.text.normalize import normalize_for_search
-from newsgraph.web.snapshot import cached, facet_codes, has_snapshot
+from newsgraph.web.snapshot import cached, entity_codes, facet_codes, has_snapshot
 
 RANK_WINDOW = 1000  # a query ranks (and facets) at most this many of its most recently added matches
 COUNT_CAP = 10000  # filtered totals are counted up to this
 ENTITY_FACET_SCAN = 100  # entity facet over the best matches only
+ENTITY_FACET_SIZE = 15  # entities listed in it
 LAYERS = {  # stage -> table whose presence means the stage has run
     "entities": "mentions",
     "dates": "dates",
@@ -383,14 +384,19 @@ def _technique_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[s
 
 
 def _entity_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
-    """The entities most often named in the articles ``rowids``."""
+    """The entities most often named in the articles ``rowids``: from the cached codes on the
+    server (a query here was a tenth of a search), else read."""
     if not rowids or not has_entities(conn):
         return []
+    if has_snapshot(conn):
+        codes = cached(conn, "entity_codes", entity_codes)
+        if codes.covers(rowids):
+            return codes.most_named(rowids, ENTITY_FACET_SIZE)
     return [dict(r) for r in conn.execute(
         "SELECT e.id AS value, e.name AS name, e.type AS type, count(DISTINCT m.article_id) AS count"
         " FROM articles a JOIN mentions m ON m.article_id = a.id JOIN entities e ON e.id = m.entity_id"
-        f" WHERE a.rowid IN ({','.join('?' * len(rowids))}) GROUP BY e.id ORDER BY count DESC, e.name LIMIT 15",
-        rowids)]
+        f" WHERE a.rowid IN ({','.join('?' * len(rowids))}) GROUP BY e.id ORDER BY count DESC, e.name, e.id"
+        " LIMIT ?", [*rowids, ENTITY_FACET_SIZE])]
 
 
 # ------------------------------------------------------------------ articles
