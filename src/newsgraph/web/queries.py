@@ -371,8 +371,9 @@ def _span_facets(conn: sqlite3.Connection, rowids: list[int]) -> dict[str, list[
 
 
 def _technique_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
-    """The persuasion techniques found in most of the articles ``rowids``."""
-    if not rowids or not table_exists(conn, "techniques"):
+    """The persuasion techniques found in most of the articles ``rowids`` (none when the stage has
+    not run: its table is then absent or empty, and the join would still read a hundred articles)."""
+    if not rowids or not layer_status(conn)["techniques"]:
         return []
     return [dict(r) for r in conn.execute(
         "SELECT t.technique AS value, count(DISTINCT t.article_id) AS count"

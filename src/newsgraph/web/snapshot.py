@@ -183,15 +183,15 @@ def entity_codes(conn: sqlite3.Connection) -> EntityCodes:
     size = (conn.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0) + 1
     entities = conn.execute("SELECT rowid, id, name, type FROM entities ORDER BY rowid").fetchall()
     dense = {row[0]: code for code, row in enumerate(entities)}
-    pairs = conn.execute("SELECT DISTINCT a.rowid, e.rowid FROM articles a JOIN mentions m ON m.article_id = a.id"
-                         " JOIN entities e ON e.id = m.entity_id").fetchall()
-    if pairs:
-        table = np.array(pairs, dtype=np.int64)
-        table = table[np.lexsort((table[:, 1], table[:, 0]))]
-        articles = table[:, 0]
-        codes = np.array([dense[e] for e in table[:, 1].tolist()], dtype=np.int32)
-    else:
-        articles, codes = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    cursor = conn.execute("SELECT DISTINCT a.rowid, e.rowid FROM articles a JOIN mentions m ON m.article_id = a.id"
+                          " JOIN entities e ON e.id = m.entity_id")
+    parts = [np.zeros((0, 2), dtype=np.int64)]
+    while chunk := cursor.fetchmany(4096):  # rows become arrays while young (fewer full garbage collections)
+        parts.append(np.array(chunk, dtype=np.int64))
+    table = np.concatenate(parts)
+    table = table[np.lexsort((table[:, 1], table[:, 0]))]
+    articles = table[:, 0]
+    codes = np.array([dense[e] for e in table[:, 1].tolist()], dtype=np.int32)
     start = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(articles, minlength=size), out=start[1:])
     return EntityCodes(start, codes, [(r[1], r[2], r[3]) for r in entities])
