@@ -315,15 +315,22 @@ def _text_matches(conn: sqlite3.Connection, match: str, rowids: list[int]) -> se
         [any_word, *rowids])}
 
 
-def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], cutoff: int, ranked: int
+def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], cutoff: int, window: int
                  ) -> tuple[int, bool]:
+    """How many matches pass the filters (up to :data:`COUNT_CAP` when filtered) and whether
+    there were more: the ``window`` read from ``cutoff`` on, and those before it counted (not
+    the window again)."""
     if not cutoff:
-        return ranked, False
+        return window, False
     if where == "1":
-        return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match", params).fetchone()[0], False
-    n = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-                     f" WHERE articles_fts MATCH :match AND {where} LIMIT {COUNT_CAP})", params).fetchone()[0]
-    return n, n >= COUNT_CAP
+        older = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match"
+                             " AND rowid < :cutoff", params).fetchone()[0]
+        return window + older, False
+    older = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        f" WHERE articles_fts MATCH :match AND articles_fts.rowid < :cutoff AND {where}"
+        f" LIMIT {COUNT_CAP - RANK_WINDOW})", params).fetchone()[0]
+    return window + older, window + older >= COUNT_CAP
 
 
 def _rows_by_rowid(conn: sqlite3.Connection, rowids: list[int], with_text: bool) -> list[dict[str, Any]]:
