@@ -305,10 +305,13 @@ def test_cached_facets_equal_facets_read_from_rows(seed_db: Path) -> None:
     server = ReadOnlyDatabase(seed_db).conn()
     plain = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
     plain.row_factory = sqlite3.Row
-    for q in ("Soleimani", "Iran", "Hamas", "سليماني", "the"):
-        cached_page, read_page = Q.search_articles(server, Q.Filters(q=q)), Q.search_articles(plain, Q.Filters(q=q))
-        assert cached_page == read_page, q
-    assert Q.search_articles(server, Q.Filters(q="Iran"))["facets"]["outlet"], "facets are not empty"
+    entity = Q.search_articles(plain, Q.Filters(q="Iran"))["facets"]["entity"][0]["value"]
+    for f in (*(Q.Filters(q=q) for q in ("Soleimani", "Iran", "Hamas", "سليماني", "the")),
+              Q.Filters(), Q.Filters(lang="ar"), Q.Filters(q="Iran", lang="en"), Q.Filters(q="Iran", entity=entity)):
+        cached_page, read_page = Q.search_articles(server, f), Q.search_articles(plain, f)
+        assert cached_page == read_page, f
+    facets = Q.search_articles(server, Q.Filters(q="Iran"))["facets"]
+    assert facets["outlet"] and len(facets["entity"]) > 1, "facets are not empty"
 
 
 def test_server_caches_follow_writes_by_other_processes(seed_db: Path, tmp_path: Path) -> None:
@@ -327,6 +330,21 @@ def test_server_caches_follow_writes_by_other_processes(seed_db: Path, tmp_path:
     with sqlite3.connect(db) as writer:
         writer.execute("DROP TABLE dates")
     assert Q.layer_status(conn)["dates"] is False
+
+
+def test_pages_follow_writes_by_other_processes_between_requests(seed_db: Path, tmp_path: Path) -> None:
+    """The server asks SQLite whether the database changed once per request: the next request sees a write."""
+    db = tmp_path / "live.db"
+    shutil.copy(seed_db, db)
+    client = TestClient(create_app(db))
+    entities = client.get("/api/search", params={"q": "Iran"}).json()["facets"]["entity"]
+    assert entities and client.get("/api/stats").json()["layers"]["dates"] is True
+    with sqlite3.connect(db) as writer:  # another process renames the most named entity
+        writer.execute("UPDATE entities SET name = 'Renamed Entity' WHERE id = ?", (entities[0]["value"],))
+        writer.execute("DROP TABLE dates")
+    after = client.get("/api/search", params={"q": "Iran"}).json()["facets"]["entity"]
+    assert after[0]["name"] == "Renamed Entity" != entities[0]["name"]
+    assert client.get("/api/stats").json()["layers"]["dates"] is False
 
 
 def test_technique_facet_and_filter(tmp_path: Path) -> None:
@@ -1170,3 +1188,39 @@ def test_network_colours_communities_with_a_legend_and_shows_more_on_request(cli
     assert 'id="graph-fewer"' in bigger
     relations = _graph_data(client.get("/graph", params={"edges": "relations"}).text)
     assert all(isinstance(n["community"], int) for n in relations["nodes"])
+
+
+def test_cached_entity_facet_equals_the_query_on_a_bench_store(tmp_path: Path) -> None:
+    """The server's entity facet (from per-article entity codes) lists the same entities, counts and
+    order as the SQL join, ties included (small article sets tie often), and the search pages of
+    the latency bench's store are the same through both connections."""
+    import random
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from web_latency import build_database  # the latency bench's store (real sentences of examples/pages)
+
+    from newsgraph.web import queries as Q
+    from newsgraph.web.app import ReadOnlyDatabase
+
+    db = tmp_path / "bench.db"
+    build_database(db, 300, sample_pages=True)
+    server = ReadOnlyDatabase(db).conn()
+    plain = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    plain.row_factory = sqlite3.Row
+    rng = random.Random(3)
+    rowids = [r[0] for r in plain.execute("SELECT rowid FROM articles")]
+    ties = 0
+    for size in [1, 2, 3, 5, 8, 13, 40, 100] * 10:
+        chosen = rng.sample(rowids, size)
+        cached_facet, read_facet = Q._entity_facet(server, chosen), Q._entity_facet(plain, chosen)
+        assert cached_facet == read_facet, chosen
+        counts = [e["count"] for e in read_facet]
+        ties += len(counts) - len(set(counts))
+    assert ties > 20, "the sets tested have ties to order"
+    beyond = [max(rowids) + 1, *rowids[:5]]  # a rowid the codes do not cover: read by SQL
+    assert Q._entity_facet(server, beyond) == Q._entity_facet(plain, beyond) != []
+    words = sorted({w for (t,) in plain.execute("SELECT title FROM articles LIMIT 40") for w in t.split() if len(w) > 4})
+    for word in words[:25]:
+        for f in (Q.Filters(q=word), Q.Filters(q=word, lang="en"), Q.Filters(q=word, entity="cIRN")):
+            assert Q.search_articles(server, f) == Q.search_articles(plain, f), f

@@ -31,7 +31,7 @@ from newsgraph.store.graphs import REUSE_KINDS, actor_graph, comention_graph, re
 from newsgraph.web import queries as Q
 from newsgraph.web.render import (STATIC, ServerLinks, bar_chart, environment, paragraph_blocks, source_html,
                                   target_span)
-from newsgraph.web.snapshot import ReadConnection, SnapshotCache, cached
+from newsgraph.web.snapshot import ReadConnection, SnapshotCache, cached, serving_request
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self';"
        " font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -42,6 +42,7 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 TOKEN_COOKIE = "newsgraph_token"
 PAGE_SIZE = 20
 
@@ -57,9 +58,9 @@ class ReadOnlyDatabase:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
-        Store(self.path, readonly=True).close()  # fail now, with the Store's message, when absent
+        watch = Store(self.path, readonly=True).conn  # fails now, with the Store's message, when absent
         self._local = threading.local()
-        self.snapshot = SnapshotCache()
+        self.snapshot = SnapshotCache(watch)
 
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -104,6 +105,19 @@ class ReadOnlyDatabase:
         return comention_graph(self.store(), outlet, date_from, date_to)
 
 
+class RequestScope:
+    """ASGI middleware: each HTTP request starts a new scope for the snapshot cache's freshness
+    check (:func:`newsgraph.web.snapshot.serving_request`)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            serving_request()
+        await self.app(scope, receive, send)
+
+
 class Guard:
     """ASGI middleware: access token check (when a token is set) and security headers."""
 
@@ -123,7 +137,7 @@ class Guard:
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() not in dict(SECURITY_HEADERS)]
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in SECURITY_HEADER_NAMES]
                 headers += SECURITY_HEADERS
                 if set_cookie:
                     headers.append((b"set-cookie", f"{TOKEN_COOKIE}={self.token}; HttpOnly; SameSite=Strict;"
@@ -182,6 +196,7 @@ def create_app(db: str | Path, token: str | None = None) -> FastAPI:
     _add_story_routes(app, database, page)
     _add_narrative_routes(app, database, page)
     _add_table_routes(app, database, page)
+    app.add_middleware(RequestScope)
     app.add_middleware(Guard, token=token)
     return app
 

@@ -12,18 +12,19 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import networkx as nx
 
 from newsgraph.store.db import Store, fts_query
 from newsgraph.text.normalize import normalize_for_search
-from newsgraph.web.snapshot import cached, facet_codes, has_snapshot
+from newsgraph.web.snapshot import cached, entity_codes, facet_codes, has_snapshot
 
 RANK_WINDOW = 1000  # a query ranks (and facets) at most this many of its most recently added matches
 COUNT_CAP = 10000  # filtered totals are counted up to this
 ENTITY_FACET_SCAN = 100  # entity facet over the best matches only
+ENTITY_FACET_SIZE = 15  # entities listed in it
 LAYERS = {  # stage -> table whose presence means the stage has run
     "entities": "mentions",
     "dates": "dates",
@@ -53,9 +54,13 @@ class Filters:
     story: str = ""
 
     def active(self) -> dict[str, str]:
-        """The filters in use, by their URL parameter names."""
-        names = {"date_from": "from", "date_to": "to"}
-        return {names.get(k, k): v for k, v in asdict(self).items() if v}
+        """The filters in use, by their URL parameter names (a search page asks a few times per
+        result: read field by field, as ``asdict`` deep-copies)."""
+        return {URL_NAMES.get(k, k): v for k in FILTER_FIELDS if (v := getattr(self, k))}
+
+
+FILTER_FIELDS = tuple(f.name for f in fields(Filters))
+URL_NAMES = {"date_from": "from", "date_to": "to"}
 
 
 # ------------------------------------------------------------------ schema
@@ -239,57 +244,61 @@ def _browse(conn: sqlite3.Connection, where: str, params: dict[str, Any], limit:
             "facets_capped": total > len(window), "ranked_window": 0}
 
 
-def _rank_cutoff(conn: sqlite3.Connection, where: str, params: dict[str, Any]) -> int:
-    """The smallest rowid among the :data:`RANK_WINDOW` most recently added matches that pass
-    the filters (0 when there are fewer): ranking reads at most that many, so common words stay fast."""
+def _match_window(conn: sqlite3.Connection, where: str, params: dict[str, Any]) -> list[int]:
+    """Rowids of the :data:`RANK_WINDOW` most recently added matches that pass the filters,
+    newest first: ranking reads only these, so common words stay fast."""
     join = "" if where == "1" else " JOIN articles a ON a.rowid = articles_fts.rowid"
-    row = conn.execute(
+    return [r[0] for r in conn.execute(
         f"SELECT articles_fts.rowid FROM articles_fts{join} WHERE articles_fts MATCH :match AND {where}"
-        f" ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET {RANK_WINDOW - 1}", params).fetchone()
-    return row[0] if row else 0
+        f" ORDER BY articles_fts.rowid DESC LIMIT {RANK_WINDOW}", params)]
 
 
 def _ranked_search(conn: sqlite3.Connection, match: str, where: str, params: dict[str, Any], limit: int,
                    offset: int) -> dict[str, Any]:
     """BM25 (title weighted 5) over the most recent :data:`RANK_WINDOW` matches, with the
-    facets of those rows read in the same pass; the exact total (counted up to
-    :data:`COUNT_CAP` when filtered)."""
+    facets of those rows; the exact total (counted up to :data:`COUNT_CAP` when filtered)."""
     params = params | {"match": match}
-    cutoff = _rank_cutoff(conn, where, params)
+    window = _match_window(conn, where, params)
+    cutoff = window[-1] if len(window) == RANK_WINDOW else 0
     params["cutoff"] = cutoff
-    scored, counts = _scored_matches(conn, where, params)
-    ranked = [r[0] for r in scored]
-    score = {r[0]: r[1] for r in scored}
-    rows = _rows_by_rowid(conn, ranked[offset:offset + limit], with_text=True)
+    best = _best_matches(conn, where, params, max(ENTITY_FACET_SCAN, offset + limit))
+    score = dict(best)
+    rows = _rows_by_rowid(conn, [r[0] for r in best[offset:offset + limit]], with_text=True)
     in_text = _text_matches(conn, match, [row["rowid"] for row in rows])
     for row in rows:
         row["text_match"] = row["rowid"] in in_text
         row["score"] = score[row.pop("rowid")]
-    total, capped = _match_total(conn, where, params, cutoff, len(ranked))
-    facets = _facet_lists(counts) | _span_facets(conn, ranked[:ENTITY_FACET_SCAN])
+    total, capped = _match_total(conn, where, params, cutoff, len(window))
+    facets = _facet_lists(_window_counts(conn, window)) | _span_facets(conn, [r[0] for r in best[:ENTITY_FACET_SCAN]])
     return {"total": total, "total_capped": capped, "results": rows, "facets": facets,
-            "facets_capped": total > len(ranked), "ranked_window": len(ranked) if cutoff else 0}
+            "facets_capped": total > len(window), "ranked_window": len(window) if cutoff else 0}
 
 
-def _scored_matches(conn: sqlite3.Connection, where: str, params: dict[str, Any]
-                    ) -> tuple[list[tuple[int, float]], dict[str, Counter[str]]]:
-    """(rowid, bm25) of the matches from ``cutoff`` on, best first, and the counts of their
-    languages, outlets and months: from the cached facet codes when no filter needs the
-    article rows, else read with the rows."""
-    if where == "1" and has_snapshot(conn):  # else the codes would be read for every query
-        scored = conn.execute("SELECT rowid, bm25(articles_fts, 5.0, 1.0) FROM articles_fts"
-                              " WHERE articles_fts MATCH :match AND rowid >= :cutoff", params).fetchall()
+def _best_matches(conn: sqlite3.Connection, where: str, params: dict[str, Any], n: int) -> list[tuple[int, float]]:
+    """(rowid, bm25) of the ``n`` best matches from ``cutoff`` on that pass the filters, best
+    first (ties oldest first). SQLite keeps only the best ``n`` while it scores: sorting the
+    whole window in Python cost a third more."""
+    join = "" if where == "1" else " JOIN articles a ON a.rowid = articles_fts.rowid"
+    return conn.execute(
+        f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) AS score FROM articles_fts{join}"
+        f" WHERE articles_fts MATCH :match AND articles_fts.rowid >= :cutoff AND {where}"
+        " ORDER BY score, articles_fts.rowid LIMIT :best", params | {"best": n}).fetchall()
+
+
+def _window_counts(conn: sqlite3.Connection, rowids: list[int]) -> dict[str, Counter[str]]:
+    """Counts by language, outlet and month of the articles ``rowids``: from the cached facet
+    codes on the server, else read from the rows."""
+    if has_snapshot(conn):  # else the codes would be read for every query
         codes = cached(conn, "facet_codes", facet_codes)
-        rowids = [r[0] for r in scored]
         if codes.covers(rowids):
-            scored.sort(key=lambda r: r[1])
-            return scored, codes.counts(rowids)
-    rows = conn.execute(
-        "SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0), a.lang, a.outlet, substr(a.date, 1, 7)"
-        " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-        f" WHERE articles_fts MATCH :match AND articles_fts.rowid >= :cutoff AND {where}", params).fetchall()
-    rows.sort(key=lambda r: r[1])
-    return [(r[0], r[1]) for r in rows], _value_counts([(r[2], r[3], r[4]) for r in rows])
+            return codes.counts(rowids)
+    values: list[tuple[Any, Any, Any]] = []
+    for i in range(0, len(rowids), 900):
+        chunk = rowids[i:i + 900]
+        values += conn.execute(
+            f"SELECT lang, outlet, substr(date, 1, 7) FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})",
+            chunk).fetchall()
+    return _value_counts(values)
 
 
 def _text_matches(conn: sqlite3.Connection, match: str, rowids: list[int]) -> set[int]:
@@ -306,15 +315,22 @@ def _text_matches(conn: sqlite3.Connection, match: str, rowids: list[int]) -> se
         [any_word, *rowids])}
 
 
-def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], cutoff: int, ranked: int
+def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], cutoff: int, window: int
                  ) -> tuple[int, bool]:
+    """How many matches pass the filters (up to :data:`COUNT_CAP` when filtered) and whether
+    there were more: the ``window`` read from ``cutoff`` on, and those before it counted (not
+    the window again)."""
     if not cutoff:
-        return ranked, False
+        return window, False
     if where == "1":
-        return conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match", params).fetchone()[0], False
-    n = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-                     f" WHERE articles_fts MATCH :match AND {where} LIMIT {COUNT_CAP})", params).fetchone()[0]
-    return n, n >= COUNT_CAP
+        older = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match"
+                             " AND rowid < :cutoff", params).fetchone()[0]
+        return window + older, False
+    older = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        f" WHERE articles_fts MATCH :match AND articles_fts.rowid < :cutoff AND {where}"
+        f" LIMIT {COUNT_CAP - RANK_WINDOW})", params).fetchone()[0]
+    return window + older, window + older >= COUNT_CAP
 
 
 def _rows_by_rowid(conn: sqlite3.Connection, rowids: list[int], with_text: bool) -> list[dict[str, Any]]:
@@ -335,13 +351,7 @@ def empty_facets() -> dict[str, list[dict[str, Any]]]:
 
 def _facets_of(conn: sqlite3.Connection, rowids: list[int], best: list[int]) -> dict[str, list[dict[str, Any]]]:
     """Counts by language, outlet and month over ``rowids``; entities over ``best``."""
-    values: list[tuple[Any, Any, Any]] = []
-    for i in range(0, len(rowids), 900):
-        chunk = rowids[i:i + 900]
-        values += conn.execute(
-            f"SELECT lang, outlet, substr(date, 1, 7) FROM articles WHERE rowid IN ({','.join('?' * len(chunk))})",
-            chunk).fetchall()
-    return _facet_lists(_value_counts(values)) | _span_facets(conn, best)
+    return _facet_lists(_window_counts(conn, rowids)) | _span_facets(conn, best)
 
 
 def _value_counts(values: list[tuple[Any, Any, Any]]) -> dict[str, Counter[str]]:
@@ -368,8 +378,9 @@ def _span_facets(conn: sqlite3.Connection, rowids: list[int]) -> dict[str, list[
 
 
 def _technique_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
-    """The persuasion techniques found in most of the articles ``rowids``."""
-    if not rowids or not table_exists(conn, "techniques"):
+    """The persuasion techniques found in most of the articles ``rowids`` (none when the stage has
+    not run: its table is then absent or empty, and the join would still read a hundred articles)."""
+    if not rowids or not layer_status(conn)["techniques"]:
         return []
     return [dict(r) for r in conn.execute(
         "SELECT t.technique AS value, count(DISTINCT t.article_id) AS count"
@@ -379,14 +390,19 @@ def _technique_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[s
 
 
 def _entity_facet(conn: sqlite3.Connection, rowids: list[int]) -> list[dict[str, Any]]:
-    """The entities most often named in the articles ``rowids``."""
+    """The entities most often named in the articles ``rowids``: from the cached codes on the
+    server (a query here was a tenth of a search), else read."""
     if not rowids or not has_entities(conn):
         return []
+    if has_snapshot(conn):
+        codes = cached(conn, "entity_codes", entity_codes)
+        if codes.covers(rowids):
+            return codes.most_named(rowids, ENTITY_FACET_SIZE)
     return [dict(r) for r in conn.execute(
         "SELECT e.id AS value, e.name AS name, e.type AS type, count(DISTINCT m.article_id) AS count"
         " FROM articles a JOIN mentions m ON m.article_id = a.id JOIN entities e ON e.id = m.entity_id"
-        f" WHERE a.rowid IN ({','.join('?' * len(rowids))}) GROUP BY e.id ORDER BY count DESC, e.name LIMIT 15",
-        rowids)]
+        f" WHERE a.rowid IN ({','.join('?' * len(rowids))}) GROUP BY e.id ORDER BY count DESC, e.name, e.id"
+        " LIMIT ?", [*rowids, ENTITY_FACET_SIZE])]
 
 
 # ------------------------------------------------------------------ articles

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -119,8 +119,14 @@ def facet_links(links: Any, active: dict[str, str], items: list[dict[str, Any]],
     if base is None:
         return [(item, None) for item in items]
     base += "&" if rest else ""
-    return [(item, base + urlencode({k: item["value"] for k in keys}) if item["value"] else links.search(**rest))
-            for item in items]
+    empty = links.search(**rest)
+    return [(item, base + _params(keys, item["value"]) if item["value"] else empty) for item in items]
+
+
+def _params(keys: tuple[str, ...], value: Any) -> str:
+    """``urlencode({k: value for k in keys})``, the value encoded once."""
+    encoded = quote_plus(value if isinstance(value, str) else str(value))
+    return "&".join(f"{k}={encoded}" for k in keys)
 
 
 def technique_page(technique: str) -> str:
@@ -128,9 +134,30 @@ def technique_page(technique: str) -> str:
     return "technique-" + (re.sub(r"[^A-Za-z0-9_-]", "_", technique)[:60] or "_") + ".html"
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class RowsEnvironment(Environment):
+    """Jinja's environment, with ``row.key`` on a plain dict looked up as a key first.
+
+    Jinja tries ``getattr(row, "key")`` and catches the AttributeError before it tries
+    ``row["key"]``; the pages read their rows (dicts) this way hundreds of times each, and the
+    exception was a tenth of a search page's rendering. A name that is an attribute of dict
+    (``items``, ``get``) still resolves to the attribute, so every lookup returns what Jinja's
+    would."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def environment() -> Environment:
     """Jinja with autoescape everywhere and bidi controls stripped from every value shown."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
+    env = RowsEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), finalize=clean_display, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False)  # templates ship with the package: no stat() per page
     from newsgraph.web.queries import DEFAULT_MIN_CONFIDENCE, param_value, quotes_by_article

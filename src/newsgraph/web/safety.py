@@ -13,16 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
 from newsgraph.text.normalize import normalize_for_search, normalize_with_offsets, source_span
 
-# LRE, RLE, PDF, LRO, RLO (U+202A–U+202E) and LRI, RLI, FSI, PDI (U+2066–U+2069): they can
-# reorder the UI around them. LRM/RLM/ALM (U+200E, U+200F, U+061C) only set direction and are kept.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# C0/C1 controls other than tab/newline/CR would be invisible noise in a page.
-OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Removed from every value shown, in one pass (clean_display runs on hundreds of values per page):
+# LRE, RLE, PDF, LRO, RLO (U+202A–U+202E) and LRI, RLI, FSI, PDI (U+2066–U+2069), which can
+# reorder the UI around them (LRM/RLM/ALM, U+200E, U+200F, U+061C, only set direction and are kept),
+# and C0/C1 controls other than tab/newline/CR, which would be invisible noise in a page.
+HIDDEN_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 SAFE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"'`]+\Z", re.IGNORECASE)
 RTL_LANGS = frozenset({"ar", "fa", "ur", "he", "ps", "ckb", "sd", "ug", "yi", "dv"})
 
@@ -32,7 +33,7 @@ def clean_display(value: object) -> object:
     :class:`Markup` built by this module is already clean)."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    return OTHER_CONTROLS.sub("", BIDI_CONTROLS.sub("", value))
+    return HIDDEN_CONTROLS.sub("", value)
 
 
 def escaped(text: str) -> Markup:
@@ -171,14 +172,13 @@ def query_terms(query: str) -> list[tuple[str, bool]]:
 def match_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Where the words of ``query`` occur in ``text`` as whole words (prefixes for ``word*``),
     compared in normalised form and mapped back to display offsets."""
-    terms = query_terms(query)
-    if not terms:
+    patterns = _query_patterns(query)
+    if patterns is None:
         return []
     norm, offsets = normalize_with_offsets(text)
     spans = []
-    for word, prefix in terms:
-        pattern = r"(?<!\w)" + re.escape(word) + ("" if prefix else r"(?!\w)")
-        for m in re.finditer(pattern, norm):
+    for pattern in patterns.each:
+        for m in pattern.finditer(norm):
             spans.append(source_span(text, offsets, m.start(), m.end()))
     return sorted(set(spans))
 
@@ -186,11 +186,24 @@ def match_spans(text: str, query: str) -> list[tuple[int, int]]:
 SNIPPET_CHUNK = 2000
 
 
-def _term_pattern(query: str) -> re.Pattern[str] | None:
+@dataclass(frozen=True)
+class QueryPatterns:
+    """The regexes of a query's words: each word alone, any word, and any word as typed in any case."""
+
+    each: tuple[re.Pattern[str], ...]
+    any: re.Pattern[str]
+    any_ignorecase: re.Pattern[str]
+
+
+@lru_cache(maxsize=256)
+def _query_patterns(query: str) -> QueryPatterns | None:
+    """Built once per query, not once per result snippet (a search page shows twenty)."""
     terms = query_terms(query)
     if not terms:
         return None
-    return re.compile("|".join(r"(?<!\w)" + re.escape(w) + ("" if prefix else r"(?!\w)") for w, prefix in terms))
+    each = [r"(?<!\w)" + re.escape(w) + ("" if prefix else r"(?!\w)") for w, prefix in terms]
+    return QueryPatterns(tuple(re.compile(p) for p in each), re.compile("|".join(each)),
+                         re.compile("|".join(each), re.IGNORECASE))
 
 
 def first_match(text: str, query: str) -> int | None:
@@ -199,15 +212,15 @@ def first_match(text: str, query: str) -> int | None:
     text a chunk at a time (folding is per character, so a chunk folds as it does inside the
     whole text). The unfolded try costs a regex scan instead of folding every character
     before the match, which was most of a search page's time."""
-    pattern = _term_pattern(query)
-    if pattern is None:
+    patterns = _query_patterns(query)
+    if patterns is None:
         return None
-    m = re.compile(pattern.pattern, re.IGNORECASE).search(text)
+    m = patterns.any_ignorecase.search(text)
     if m:
         return m.start()
     for start in range(0, len(text), SNIPPET_CHUNK):
         chunk = text[start:start + SNIPPET_CHUNK + 100]
-        m = pattern.search(normalize_for_search(chunk))
+        m = patterns.any.search(normalize_for_search(chunk))
         if m:
             _, offsets = normalize_with_offsets(chunk)
             return start + offsets[m.start()]
