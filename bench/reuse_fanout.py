@@ -88,16 +88,14 @@ def fars(n: int) -> list[dict]:
 
 def plant(arts: list[dict], fanouts: list[int], rng: random.Random, min_len: int = 300) -> list[dict]:
     """One passage per fan-out; returns, per fan-out, the original, the holders and each copy's span."""
-    free = list(range(len(arts)))
-    rng.shuffle(free)
+    originals = [len(arts) // 2 + f * 7 for f in range(len(fanouts))]  # originals among the middle rowids,
+    free = [k for k in range(len(arts)) if k not in set(originals)]  # set aside first: an original planted as a copy
+    rng.shuffle(free)  # of another passage would be a second holder dated 2000-01-01, and its original ambiguous
     planted = []
     for f, fanout in enumerate(fanouts):
         if fanout > len(free) - 1:
             continue
-        o = len(arts) // 2 + f * 7  # originals among the middle rowids
-        if o in free:
-            free.remove(o)
-        original = arts[o]
+        original = arts[originals[f]]
         words = original["text"].split(" ")
         start = len(words) // 3
         end = start + 1
