@@ -266,7 +266,7 @@ def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reus
         for start, end in sorted(set(found)):
             if current >= 0:
                 _, c0, c1 = extents[current]
-                if whole or min(c1, end) - max(c0, start) >= 0.5 * min(end - start, c1 - c0):
+                if whole or min(c1, end) - max(c0, start) >= 0.5 * max(end - start, c1 - c0):
                     extents[current] = (aid, c0, max(c1, end))
                     node_of[(aid, whole, start, end)] = current
                     continue
