@@ -229,6 +229,26 @@ def test_a_whole_text_cluster_and_a_passage_cluster_over_the_same_span_get_their
     assert len({x["id"] for x in clusters}) == 2 and out[0].cluster_id != out[1].cluster_id
 
 
+def test_a_passage_beside_other_shared_text_is_its_own_cluster(tmp_path):
+    """Found on SaudiNewsNet 10k with passages planted in 1,000 and 3,333 articles: in an article that
+    also shares a longer stretch around the planted passage with another article, the wider span must
+    not swallow the passage, or the two passages' clusters chain into one."""
+    from newsgraph.corpus.reuse import clustered
+    from newsgraph.model import Reuse
+
+    arts = synthetic_articles(4, outlets=4, seed=7)
+    write_store(tmp_path / "c.db", arts)
+    x, y, a1, a2 = (art["id"] for art in arts)
+    records = [Reuse(x, 500, 800, a1, 100, 400, 0.95, "passage", x),  # the passage, in x, a1 and a2
+               Reuse(x, 500, 800, a2, 120, 420, 0.95, "passage", x),
+               Reuse(x, 200, 1100, y, 0, 900, 0.9, "passage", x)]  # other shared text around it, with y
+    with Store(tmp_path / "c.db") as store:
+        out, clusters, members = clustered(store.conn, records)
+    holders = sorted(sorted({m["article_id"] for m in members if m["cluster_id"] == c["id"]}) for c in clusters)
+    assert holders == sorted([sorted([x, a1, a2]), sorted([x, y])])
+    assert out[0].cluster_id == out[1].cluster_id != out[2].cluster_id
+
+
 def test_exact_copies_of_a_holder_are_holders_of_its_passages_too(tmp_path):
     """Outlets of a network republish one story word for word: the later copies are not indexed
     (their reuse is the first copy's), but they hold the passage and count in its cluster."""
