@@ -1224,3 +1224,50 @@ def test_cached_entity_facet_equals_the_query_on_a_bench_store(tmp_path: Path) -
     for word in words[:25]:
         for f in (Q.Filters(q=word), Q.Filters(q=word, lang="en"), Q.Filters(q=word, entity="cIRN")):
             assert Q.search_articles(server, f) == Q.search_articles(plain, f), f
+
+
+def test_filtered_search_ranks_the_newest_matches_that_pass_every_filter(tmp_path: Path, monkeypatch) -> None:
+    """A filtered search reads each match once (window and scores in one pass; entity filters
+    test rowids without reading the article rows): its page, order and total are those of the
+    plain definition, written here as one SQL query per search: the ``RANK_WINDOW`` newest
+    matches that pass every filter, best bm25 first (ties oldest first), counted up to
+    ``COUNT_CAP``. The window and cap are made small so that they cut."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from web_latency import build_database
+
+    from newsgraph.store.db import fts_query
+    from newsgraph.web import queries as Q
+
+    monkeypatch.setattr(Q, "RANK_WINDOW", 30)
+    monkeypatch.setattr(Q, "COUNT_CAP", 70)
+    db = tmp_path / "bench.db"
+    build_database(db, 400, sample_pages=True)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    words = sorted({w for (t,) in conn.execute("SELECT title FROM articles LIMIT 60") for w in t.split()
+                    if len(w) > 4 and w.isalpha()})[:20]
+    filters = [{"entity": "cIRN"}, {"entity": "cIRQ"}, {"lang": "en"}, {"date_from": "2022-01-01"},
+               {"lang": "ar", "entity": "cIRN"}, {"date_to": "2021"}]
+    cut = 0
+    for word in words:
+        for extra in filters:
+            f = Q.Filters(q=word, **extra)
+            found = Q.search_articles(conn, f, limit=10)
+            conditions = {"entity": "a.id IN (SELECT article_id FROM mentions WHERE entity_id = :entity)",
+                          "lang": "a.lang = :lang", "date_from": "a.date >= :date_from",
+                          "date_to": "substr(a.date, 1, length(:date_to)) <= :date_to"}
+            where = " AND ".join(conditions[k] for k in extra)
+            matches = [r[0] for r in conn.execute(
+                "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+                f" WHERE articles_fts MATCH :m AND {where} ORDER BY a.rowid DESC", {"m": fts_query(word), **extra})]
+            ranked = [r[0] for r in conn.execute(
+                "SELECT id FROM (SELECT a.id, a.rowid AS r, bm25(articles_fts, 5.0, 1.0) AS s FROM articles_fts"
+                " JOIN articles a ON a.rowid = articles_fts.rowid"
+                f" WHERE articles_fts MATCH :m AND {where} ORDER BY a.rowid DESC LIMIT 30) ORDER BY s, r LIMIT 10",
+                {"m": fts_query(word), **extra})]
+            assert [r["id"] for r in found["results"]] == ranked, (word, extra)
+            assert found["total"] == min(len(matches), 70) and found["total_capped"] == (len(matches) >= 70)
+            cut += len(matches) > 30
+    assert cut > 10, "the window cuts in some of the searches tested"

@@ -8,6 +8,7 @@ table names checked against ``sqlite_master``.
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import sqlite3
@@ -140,8 +141,10 @@ def _corpus_stats(conn: sqlite3.Connection) -> dict[str, Any]:
 # ------------------------------------------------------------------ search
 
 
-def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
-    clauses, params = [], {}
+def _filter_clauses(f: Filters) -> tuple[list[str], list[str], dict[str, str]]:
+    """The filters as conditions on the article row (``a``), as queries of the rowids they keep,
+    and their parameters."""
+    clauses, sets, params = [], [], {}
     if f.lang:
         clauses.append("a.lang = :lang")
         params["lang"] = f.lang
@@ -155,18 +158,40 @@ def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
         clauses.append("substr(a.date, 1, length(:date_to)) <= :date_to")
         params["date_to"] = f.date_to
     if f.entity:
-        clauses.append("a.rowid IN (SELECT e.rowid FROM mentions m JOIN articles e ON e.id = m.article_id"
-                       " WHERE m.entity_id = :entity)")
+        sets.append("SELECT e.rowid FROM mentions m JOIN articles e ON e.id = m.article_id WHERE m.entity_id = :entity")
         params["entity"] = f.entity
     if f.technique:
-        clauses.append("a.rowid IN (SELECT e.rowid FROM techniques t JOIN articles e ON e.id = t.article_id"
-                       " WHERE t.technique = :technique)")
+        sets.append("SELECT e.rowid FROM techniques t JOIN articles e ON e.id = t.article_id"
+                    " WHERE t.technique = :technique")
         params["technique"] = f.technique
     if f.story:
-        clauses.append("a.rowid IN (SELECT e.rowid FROM story_members sm JOIN articles e ON e.id = sm.article_id"
-                       " WHERE sm.story_id = :story)")
+        sets.append("SELECT e.rowid FROM story_members sm JOIN articles e ON e.id = sm.article_id"
+                    " WHERE sm.story_id = :story")
         params["story"] = f.story
-    return (" AND ".join(clauses) or "1"), params
+    return clauses, sets, params
+
+
+def _filter_sql(f: Filters) -> tuple[str, dict[str, str]]:
+    """The filters as one condition on the articles ``a`` ("1" for none), and its parameters."""
+    clauses, sets, params = _filter_clauses(f)
+    return " AND ".join(clauses + [f"a.rowid IN ({q})" for q in sets]) or "1", params
+
+
+FTS_WITH_ROWS = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+
+
+def _match_filter_sql(f: Filters) -> tuple[str, str, dict[str, str]]:
+    """What a full-text query reads (the index, joined to the article rows only when a filter
+    reads them) and the filters as one condition on it ("1" for none), and its parameters.
+
+    Entity, technique and story filters test the match's rowid against their set, without the
+    join: a lookup per match was two thirds of a search for a common word filtered to a rare
+    entity (bench/web_latency.py --frequent). The unary ``+`` keeps the rowid test out of the
+    full-text index: offered to it, FTS5 seeks each rowid of the set in turn, ten times slower."""
+    clauses, sets, params = _filter_clauses(f)
+    source = FTS_WITH_ROWS if clauses else "articles_fts"
+    where = " AND ".join(clauses + [f"+articles_fts.rowid IN ({q})" for q in sets]) or "1"
+    return source, where, params
 
 
 ARTICLE_COLUMNS = "a.id, a.title, a.lang, a.outlet, a.author, a.date, a.word_count, a.source"
@@ -220,14 +245,13 @@ def search_articles(conn: sqlite3.Connection, f: Filters, limit: int = 20, offse
         f = replace(f, technique="")
     if f.story and not table_exists(conn, "story_members"):
         f = replace(f, story="")
-    where, params = _filter_sql(f)
     if not f.q.strip():
-        return _browse(conn, where, params, limit, offset)
+        return _browse(conn, *_filter_sql(f), limit, offset)
     match = fts_query(f.q)
     if not match:
         return {"total": 0, "total_capped": False, "results": [], "facets": empty_facets(), "facets_capped": False,
                 "ranked_window": 0}
-    return _ranked_search(conn, match, where, params, limit, offset)
+    return _ranked_search(conn, match, *_match_filter_sql(f), limit, offset)
 
 
 def _browse(conn: sqlite3.Connection, where: str, params: dict[str, Any], limit: int, offset: int) -> dict[str, Any]:
@@ -244,43 +268,60 @@ def _browse(conn: sqlite3.Connection, where: str, params: dict[str, Any], limit:
             "facets_capped": total > len(window), "ranked_window": 0}
 
 
-def _match_window(conn: sqlite3.Connection, where: str, params: dict[str, Any]) -> list[int]:
+def _match_window(conn: sqlite3.Connection, source: str, where: str, params: dict[str, Any]) -> list[int]:
     """Rowids of the :data:`RANK_WINDOW` most recently added matches that pass the filters,
     newest first: ranking reads only these, so common words stay fast."""
-    join = "" if where == "1" else " JOIN articles a ON a.rowid = articles_fts.rowid"
     return [r[0] for r in conn.execute(
-        f"SELECT articles_fts.rowid FROM articles_fts{join} WHERE articles_fts MATCH :match AND {where}"
+        f"SELECT articles_fts.rowid FROM {source} WHERE articles_fts MATCH :match AND {where}"
         f" ORDER BY articles_fts.rowid DESC LIMIT {RANK_WINDOW}", params)]
 
 
-def _ranked_search(conn: sqlite3.Connection, match: str, where: str, params: dict[str, Any], limit: int,
-                   offset: int) -> dict[str, Any]:
+def _ranked_search(conn: sqlite3.Connection, match: str, source: str, where: str, params: dict[str, Any],
+                   limit: int, offset: int) -> dict[str, Any]:
     """BM25 (title weighted 5) over the most recent :data:`RANK_WINDOW` matches, with the
     facets of those rows; the exact total (counted up to :data:`COUNT_CAP` when filtered)."""
     params = params | {"match": match}
-    window = _match_window(conn, where, params)
-    cutoff = window[-1] if len(window) == RANK_WINDOW else 0
-    params["cutoff"] = cutoff
-    best = _best_matches(conn, where, params, max(ENTITY_FACET_SCAN, offset + limit))
+    window, best = _window_and_best(conn, source, where, params, max(ENTITY_FACET_SCAN, offset + limit))
+    cutoff = params["cutoff"] = window[-1] if len(window) == RANK_WINDOW else 0
     score = dict(best)
     rows = _rows_by_rowid(conn, [r[0] for r in best[offset:offset + limit]], with_text=True)
     in_text = _text_matches(conn, match, [row["rowid"] for row in rows])
     for row in rows:
         row["text_match"] = row["rowid"] in in_text
         row["score"] = score[row.pop("rowid")]
-    total, capped = _match_total(conn, where, params, cutoff, len(window))
+    total, capped = _match_total(conn, source, where, params, cutoff, len(window))
     facets = _facet_lists(_window_counts(conn, window)) | _span_facets(conn, [r[0] for r in best[:ENTITY_FACET_SCAN]])
     return {"total": total, "total_capped": capped, "results": rows, "facets": facets,
             "facets_capped": total > len(window), "ranked_window": len(window) if cutoff else 0}
 
 
-def _best_matches(conn: sqlite3.Connection, where: str, params: dict[str, Any], n: int) -> list[tuple[int, float]]:
+def _window_and_best(conn: sqlite3.Connection, source: str, where: str, params: dict[str, Any], n: int
+                     ) -> tuple[list[int], list[tuple[int, float]]]:
+    """The match window (:func:`_match_window`) and the ``n`` best matches in it (:func:`_best_matches`).
+
+    Without filters, two passes: the window's rowids, then bm25 from its oldest rowid on (SQLite
+    keeps the best ``n`` as it scores). With filters, one pass that scores the window as it reads
+    it: the second pass would test the filters on every match again, and when they keep few of a
+    common word's matches (an English word with ``lang=ar``) each pass is a lookup per match
+    (bench/web_latency.py --frequent: such a search took 23 ms, two thirds of it the second pass)."""
+    if where == "1":
+        window = _match_window(conn, source, where, params)
+        cutoff = window[-1] if len(window) == RANK_WINDOW else 0
+        return window, _best_matches(conn, source, where, params | {"cutoff": cutoff}, n)
+    scored = conn.execute(
+        f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) FROM {source} WHERE articles_fts MATCH :match"
+        f" AND {where}"
+        f" ORDER BY articles_fts.rowid DESC LIMIT {RANK_WINDOW}", params).fetchall()
+    return [r[0] for r in scored], heapq.nsmallest(n, scored, key=lambda r: (r[1], r[0]))
+
+
+def _best_matches(conn: sqlite3.Connection, source: str, where: str, params: dict[str, Any], n: int
+                  ) -> list[tuple[int, float]]:
     """(rowid, bm25) of the ``n`` best matches from ``cutoff`` on that pass the filters, best
     first (ties oldest first). SQLite keeps only the best ``n`` while it scores: sorting the
     whole window in Python cost a third more."""
-    join = "" if where == "1" else " JOIN articles a ON a.rowid = articles_fts.rowid"
     return conn.execute(
-        f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) AS score FROM articles_fts{join}"
+        f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) AS score FROM {source}"
         f" WHERE articles_fts MATCH :match AND articles_fts.rowid >= :cutoff AND {where}"
         " ORDER BY score, articles_fts.rowid LIMIT :best", params | {"best": n}).fetchall()
 
@@ -315,8 +356,8 @@ def _text_matches(conn: sqlite3.Connection, match: str, rowids: list[int]) -> se
         [any_word, *rowids])}
 
 
-def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], cutoff: int, window: int
-                 ) -> tuple[int, bool]:
+def _match_total(conn: sqlite3.Connection, source: str, where: str, params: dict[str, Any], cutoff: int,
+                 window: int) -> tuple[int, bool]:
     """How many matches pass the filters (up to :data:`COUNT_CAP` when filtered) and whether
     there were more: the ``window`` read from ``cutoff`` on, and those before it counted (not
     the window again)."""
@@ -327,7 +368,7 @@ def _match_total(conn: sqlite3.Connection, where: str, params: dict[str, Any], c
                              " AND rowid < :cutoff", params).fetchone()[0]
         return window + older, False
     older = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        f"SELECT count(*) FROM (SELECT 1 FROM {source}"
         f" WHERE articles_fts MATCH :match AND articles_fts.rowid < :cutoff AND {where}"
         f" LIMIT {COUNT_CAP - RANK_WINDOW})", params).fetchone()[0]
     return window + older, window + older >= COUNT_CAP
