@@ -640,6 +640,63 @@ def test_cli_refuses_public_bind_without_token(seed_db: Path, monkeypatch: pytes
     assert public.exit_code == 0 and started[-1][1:4] == ("0.0.0.0", 8000, "s3cret")
 
 
+def test_workers_share_connections_evenly(seed_db: Path) -> None:
+    """``newsgraph serve --workers 2``: twenty clients that connect at once and keep their
+    connections are split evenly between the two worker processes (uvloop's accept loop alone
+    gave one worker most of a burst), and every request is answered."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from http.client import HTTPConnection
+
+    import psutil  # a test dependency
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "newsgraph.cli", "serve", "--db", str(seed_db), "--port", str(port),
+                               "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    clients: list[HTTPConnection] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(psutil.Process(server.pid).children()) < 2 or not _accepts(port):
+            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        time.sleep(1)  # both workers listening
+        for _ in range(20):  # connected at once: they wait together in the listening socket's queue
+            clients.append(HTTPConnection("127.0.0.1", port, timeout=30))
+            clients[-1].connect()
+        statuses = []
+        for conn in clients:
+            conn.request("GET", "/?q=Iran")
+            response = conn.getresponse()
+            response.read()
+            statuses.append(response.status)
+        assert statuses == [200] * 20
+        on_port = [[c.status for c in child.net_connections("tcp") if c.laddr.port == port]
+                   for child in psutil.Process(server.pid).children()]
+        held = [states.count("ESTABLISHED") for states in on_port if "LISTEN" in states]  # the workers
+        assert sorted(held) in ([10, 10], [9, 11]), held
+    finally:
+        for conn in clients:
+            conn.close()
+        server.terminate()
+        try:
+            server.wait(60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _accepts(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def test_token_enforced_on_every_request(seed_db: Path) -> None:
     c = TestClient(create_app(seed_db, token="s3cret"))
     for url in ("/", "/api/stats", "/static/app.css", "/csv/articles.csv", "/openapi.json", "/article/x"):

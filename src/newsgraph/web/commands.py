@@ -48,17 +48,27 @@ def serve(db: Path = typer.Option(..., "--db", help="The database to open (read-
 
 def run_server(db: Path, host: str, port: int, token: str | None, workers: int = 1) -> None:
     import os
+    import tempfile
 
     import uvicorn
 
-    from newsgraph.web.server import http_protocol
+    from newsgraph.web.server import WORKER_COUNTS_ENV, http_protocol
 
     os.environ["NEWSGRAPH_WEB_DB"] = str(db.resolve())
     if token:
         os.environ["NEWSGRAPH_TOKEN"] = token
     typer.echo(f"newsgraph workbench on http://{host}:{port}/ (read-only: {db})", err=True)
-    uvicorn.run("newsgraph.web.commands:app_from_env", factory=True, host=host, port=port, workers=workers,
-                http=http_protocol(), loop="auto", log_level="warning", access_log=False)
+    if workers == 1:
+        uvicorn.run("newsgraph.web.commands:app_from_env", factory=True, host=host, port=port,
+                    http=http_protocol(), loop="auto", log_level="warning", access_log=False)
+        return
+    # the workers share one listening socket: BalancedLoop gives each connection to the worker
+    # that holds the fewest, from the counts they write here
+    with tempfile.TemporaryDirectory(prefix="newsgraph-workers-") as counts:
+        os.environ[WORKER_COUNTS_ENV] = counts
+        uvicorn.run("newsgraph.web.commands:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    http=http_protocol(), loop="newsgraph.web.server:BalancedLoop", log_level="warning",
+                    access_log=False)
 
 
 def app_from_env():  # type: ignore[no-untyped-def]
