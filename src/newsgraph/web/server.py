@@ -104,16 +104,25 @@ class WorkerCounts:
         return cls(directory if directory and os.path.isdir(directory) else None)
 
     def write(self, count: int) -> None:
-        if self.mine:
+        if not self.mine:
+            return
+        try:
             with open(self.mine, "w") as f:
                 f.write(str(count))
+        except OSError:  # the directory is gone (the server is stopping): the connection matters, not its count
+            pass
 
     def others(self) -> list[int]:
-        """The counts of the other live workers."""
+        """The counts of the other live workers (a worker that died without removing its file is
+        skipped by its pid)."""
         if not self.directory:
             return []
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return []
         counts = []
-        for name in os.listdir(self.directory):
+        for name in names:
             if name == os.path.basename(self.mine or "") or not name.isdigit() or not _alive(int(name)):
                 continue
             try:
