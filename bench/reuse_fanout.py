@@ -76,13 +76,21 @@ def saudi(n: int) -> list[dict]:
     return [dict(r, id=f"sa{k:06d}") for k, r in enumerate(_distinct(rows, n))]
 
 
+def fars_paragraphs(record: dict) -> list[str]:
+    """The paragraphs of a Fars News / Varzesh3 record: a JSON list of strings (a string that spells a
+    list is read as one). Joining ``str()`` of the list itself fed the stage its Python repr: brackets,
+    quotes and every ZWNJ as the six characters ``\\u200c``."""
+    paras = record.get("paragraphs") or []
+    if isinstance(paras, str):
+        paras = ast.literal_eval(paras) if paras.startswith("[") else [paras]
+    return [p for p in paras if isinstance(p, str) and p]
+
+
 def fars(n: int) -> list[dict]:
     rows = []
     for path in sorted(FARS.glob("*.json.gz")):
         for r in json.loads(gzip.decompress(path.read_bytes()).decode("utf-8")):
-            paras = r["paragraphs"]
-            paras = ast.literal_eval(paras) if isinstance(paras, str) and paras.startswith("[") else [paras]
-            rows.append({"text": " ".join(" ".join(str(p) for p in paras).split()), "date": "2020-01-02", "lang": "fa"})
+            rows.append({"text": " ".join(" ".join(fars_paragraphs(r)).split()), "date": "2020-01-02", "lang": "fa"})
     return [dict(r, id=f"fa{k:06d}", outlet=f"outlet{k % 20:02d}") for k, r in enumerate(_distinct(rows, n))]
 
 

@@ -182,6 +182,16 @@ def reference_seconds() -> float:
     return time.perf_counter() - t
 
 
+def fars_paragraphs(record: dict) -> list[str]:
+    """The paragraphs of a Fars News / Varzesh3 record: a JSON list of strings (a string that spells a
+    list is read as one). Joining ``str()`` of the list itself fed the stage its Python repr: brackets,
+    quotes and every ZWNJ as the six characters ``\\u200c``."""
+    paras = record.get("paragraphs") or []
+    if isinstance(paras, str):
+        paras = ast.literal_eval(paras) if paras.startswith("[") else [paras]
+    return [p for p in paras if isinstance(p, str) and p]
+
+
 def real_rows(spec: str) -> list[dict]:
     kind, n = spec.split(":")
     n = int(n)
@@ -198,10 +208,8 @@ def real_rows(spec: str) -> list[dict]:
     elif kind == "fars":
         for path in sorted(FARS.glob("fars-news-*.json.gz")):
             for r in json.loads(gzip.decompress(path.read_bytes()).decode("utf-8")):
-                paras = r["paragraphs"]
-                paras = ast.literal_eval(paras) if isinstance(paras, str) and paras.startswith("[") else [paras]
                 rows.append({"url": f"fars:{len(rows)}", "title": r.get("title"),
-                             "text": "\n".join(str(p) for p in paras), "outlet": "Fars News", "lang": "fa"})
+                             "text": "\n".join(fars_paragraphs(r)), "outlet": "Fars News", "lang": "fa"})
             if len(rows) >= n:
                 break
     return rows[:n]
