@@ -199,7 +199,9 @@ def run_stage(db: Path, cross_lingual: bool, scheduler: str | None = None) -> di
             f"t=time.time(); s=Store({str(db)!r}); c=run_reuse(s, cross_lingual={cross_lingual}, scheduler={scheduler!r}); s.close()\n"
             "print(json.dumps({'counts': c, 'seconds': time.time()-t, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,"
             " 'worker_peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024}))")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    # this checkout's code, not a copy installed earlier
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
     run = json.loads(out.stdout.strip().splitlines()[-1])
     workers = 2 if scheduler else 0
     run["total_rss_bound_mb"] = round(run["peak_rss_mb"] + workers * run["worker_peak_rss_mb"], 1)

@@ -249,7 +249,8 @@ def free_port() -> int:
 def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "newsgraph.cli", "serve", "--db", str(db), "--port", str(port),
            "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)  # this checkout's code
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
