@@ -99,9 +99,11 @@ def _is_dropped_word(word: str, label: str, lang: str = "ar") -> bool:
 
 
 def clean_span(text: str, start: int, end: int, label: str, known: Callable[[str], bool],
-               keep: Callable[[str], bool], lang: str = "ar") -> list[Span]:
+               keep: Callable[[str], bool], lang: str = "ar",
+               known_after_two: Callable[[str, tuple[str, ...]], bool] | None = None) -> list[Span]:
     """The name spans inside one tagger span (none if nothing of a name is left); ``known`` and
-    ``keep`` as in :func:`newsgraph.text.arabic.proclitic_length`."""
+    ``keep`` as in :func:`newsgraph.text.arabic.proclitic_length`; ``known_after_two(form,
+    following)`` is its ``known_after_two``, given the normalised words after ``form`` in the span."""
     out: list[Span] = []
     for s, e in _pieces(text, start, end):
         words = [(s + a, s + b) for a, b in tokenize(text[s:e])]
@@ -111,7 +113,10 @@ def clean_span(text: str, start: int, end: int, label: str, known: Callable[[str
             continue
         first = words[0][0]
         if lang == "ar":  # Persian writes no proclitic onto a name (بسیج is Basij, not ب + سیج)
-            first += proclitic_length(text[first:words[0][1]], known, keep)
+            following = tuple(normalize(text[a:b]) for a, b in words[1:])
+            after_two = None if known_after_two is None else (
+                lambda form: known_after_two(form, following))  # noqa: B023 (called at once)
+            first += proclitic_length(text[first:words[0][1]], known, keep, after_two)
         out.append((first, words[-1][1], label))
     return out
 
@@ -260,6 +265,7 @@ def name_spans(text: str, tagged: list[Span], lang: str = "ar") -> list[Span]:
     """Clean name spans for the tagger's spans in ``text``, plus the names' other occurrences."""
     words, firsts = _gazetteer_forms()
     types = _gazetteer_types()
+    phrases = _gazetteer_phrases()
     in_article = {normalize(text[s + a:s + b]) for s, e, _ in tagged for a, b in tokenize(text[s:e])}
 
     def keep(form: str) -> bool:  # the whole word is a name as written (كوريا starts كوريا الشمالية)
@@ -268,8 +274,15 @@ def name_spans(text: str, tagged: list[Span], lang: str = "ar") -> list[Span]:
     def known(form: str) -> bool:  # what is left after a clitic is a name (a rare Wikidata name unit is not enough)
         return bool(types.get(form, set()) - {"PER1"}) or form in firsts or form in in_article
 
+    def known_after_two(form: str, following: tuple[str, ...]) -> bool:
+        """After two proclitics, the first word of some multi-word name is not enough: the name
+        must go on as written (اله starts a gazetteer name, and وكالة الأنباء السعودية lost وك)."""
+        if bool(types.get(form, set()) - {"PER1"}) or form in in_article:
+            return True
+        return form in firsts and any((form, *following[:n]) in phrases for n in range(1, min(len(following), 5) + 1))
+
     cleaned = sorted({(s, e, _label_of(text[s:e], label, lang)) for start, end, label in tagged
-                      for s, e, _ in clean_span(text, start, end, label, known, keep, lang)
+                      for s, e, _ in clean_span(text, start, end, label, known, keep, lang, known_after_two)
                       if not _is_function_word(text[s:e]) and not _holds_a_clause_word(text[s:e])})
     return sorted(cleaned + every_occurrence(text, cleaned, clitics=lang == "ar"))
 
@@ -316,6 +329,13 @@ def _label_of(surface: str, label: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _gazetteer_phrases() -> dict[tuple[str, ...], object]:
+    """Multi-word gazetteer names, as tuples of normalised words."""
+    from newsgraph.enrich import ner_crf
+
+    return ner_crf.load_gazetteer().phrases
+
+
 def _gazetteer_types() -> dict[str, set[str]]:
     from newsgraph.enrich import ner_crf
 

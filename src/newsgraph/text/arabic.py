@@ -134,7 +134,8 @@ _PROCLITICS = ("وبال", "وكال", "فبال", "وال", "بال", "فال",
                "وب", "ول", "وك", "فب", "فل")
 
 
-def proclitic_length(word: str, known: Callable[[str], bool], keep: Callable[[str], bool] | None = None) -> int:
+def proclitic_length(word: str, known: Callable[[str], bool], keep: Callable[[str], bool] | None = None,
+                     known_after_two: Callable[[str], bool] | None = None) -> int:
     """How many leading characters of ``word`` (as written) are a proclitic to leave out of a name.
 
     ``known(form)`` says whether a normalised form is a known name (a gazetteer entry, or a name
@@ -142,6 +143,9 @@ def proclitic_length(word: str, known: Callable[[str], bool], keep: Callable[[st
     known name and the whole word is not (وليد، بشار، لبنان، كريم stay whole), or when the word
     is clitic + ال + at least three letters (والأردن، بالسعودية): Arabic writes no name that way.
     ``keep(form)`` (default: ``known``) says whether the whole word is a name as written.
+    ``known_after_two`` (default: ``known``) decides instead after two stacked proclitics (وك، وب،
+    ول، فب، فل): a word that starts with two such letters is more often a word of its own
+    (وكالة is not و + ك + الة), so the caller can ask for more there.
     Diacritics and tatweel inside the clitic are counted in the returned length.
     """
     norm = normalize(word)
@@ -159,7 +163,7 @@ def proclitic_length(word: str, known: Callable[[str], bool], keep: Callable[[st
             if len(rest) >= 3 and (known(rest) or known("ال" + rest)):
                 return _written_length(word, 2)
             continue
-        if len(rest) >= 3 and known(rest):
+        if len(rest) >= 3 and (known_after_two or known if len(clitic) == 2 else known)(rest):
             return _written_length(word, len(clitic))
     return 0
 
