@@ -113,9 +113,8 @@ def clean_span(text: str, start: int, end: int, label: str, known: Callable[[str
             continue
         first = words[0][0]
         if lang == "ar":  # Persian writes no proclitic onto a name (بسیج is Basij, not ب + سیج)
-            following = tuple(normalize(text[a:b]) for a, b in words[1:])
-            after_two = None if known_after_two is None else (
-                lambda form: known_after_two(form, following))  # noqa: B023 (called at once)
+            after_two = None if known_after_two is None else (  # the following words normalised only if asked
+                lambda form: known_after_two(form, tuple(normalize(text[a:b]) for a, b in words[1:])))  # noqa: B023
             first += proclitic_length(text[first:words[0][1]], known, keep, after_two)
         out.append((first, words[-1][1], label))
     return out
@@ -271,15 +270,17 @@ def name_spans(text: str, tagged: list[Span], lang: str = "ar") -> list[Span]:
     def keep(form: str) -> bool:  # the whole word is a name as written (كوريا starts كوريا الشمالية)
         return form in words or form in firsts
 
-    def known(form: str) -> bool:  # what is left after a clitic is a name (a rare Wikidata name unit is not enough)
-        return bool(types.get(form, set()) - {"PER1"}) or form in firsts or form in in_article
+    def named(form: str) -> bool:  # a name on its own (a rare Wikidata name unit is not enough)
+        return bool(types.get(form, set()) - {"PER1"}) or form in in_article
+
+    def known(form: str) -> bool:  # what is left after a clitic is a name, or the first word of one
+        return named(form) or form in firsts
 
     def known_after_two(form: str, following: tuple[str, ...]) -> bool:
         """After two proclitics, the first word of some multi-word name is not enough: the name
         must go on as written (اله starts a gazetteer name, and وكالة الأنباء السعودية lost وك)."""
-        if bool(types.get(form, set()) - {"PER1"}) or form in in_article:
-            return True
-        return form in firsts and any((form, *following[:n]) in phrases for n in range(1, min(len(following), 5) + 1))
+        return named(form) or (form in firsts and any((form, *following[:n]) in phrases
+                                                      for n in range(1, min(len(following), 5) + 1)))
 
     cleaned = sorted({(s, e, _label_of(text[s:e], label, lang)) for start, end, label in tagged
                       for s, e, _ in clean_span(text, start, end, label, known, keep, lang, known_after_two)
@@ -336,6 +337,7 @@ def _gazetteer_phrases() -> dict[tuple[str, ...], object]:
     return ner_crf.load_gazetteer().phrases
 
 
+@lru_cache(maxsize=1)
 def _gazetteer_types() -> dict[str, set[str]]:
     from newsgraph.enrich import ner_crf
 
