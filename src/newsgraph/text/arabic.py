@@ -151,6 +151,7 @@ def proclitic_length(word: str, known: Callable[[str], bool], keep: Callable[[st
     norm = normalize(word)
     if len(norm) < 4 or (keep or known)(norm):
         return 0
+    after_two = known_after_two or known
     for clitic in _PROCLITICS:
         if not norm.startswith(clitic):
             continue
@@ -163,7 +164,7 @@ def proclitic_length(word: str, known: Callable[[str], bool], keep: Callable[[st
             if len(rest) >= 3 and (known(rest) or known("ال" + rest)):
                 return _written_length(word, 2)
             continue
-        if len(rest) >= 3 and (known_after_two or known if len(clitic) == 2 else known)(rest):
+        if len(rest) >= 3 and (after_two if len(clitic) == 2 else known)(rest):
             return _written_length(word, len(clitic))
     return 0
 

@@ -58,17 +58,17 @@ def run_server(db: Path, host: str, port: int, token: str | None, workers: int =
     if token:
         os.environ["NEWSGRAPH_TOKEN"] = token
     typer.echo(f"newsgraph workbench on http://{host}:{port}/ (read-only: {db})", err=True)
+    options = {"factory": True, "host": host, "port": port, "http": http_protocol(), "log_level": "warning",
+               "access_log": False}
     if workers == 1:
-        uvicorn.run("newsgraph.web.commands:app_from_env", factory=True, host=host, port=port,
-                    http=http_protocol(), loop="auto", log_level="warning", access_log=False)
+        uvicorn.run("newsgraph.web.commands:app_from_env", loop="auto", **options)
         return
     # the workers share one listening socket: BalancedLoop gives each connection to the worker
     # that holds the fewest, from the counts they write here
     with tempfile.TemporaryDirectory(prefix="newsgraph-workers-") as counts:
         os.environ[WORKER_COUNTS_ENV] = counts
-        uvicorn.run("newsgraph.web.commands:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    http=http_protocol(), loop="newsgraph.web.server:BalancedLoop", log_level="warning",
-                    access_log=False)
+        uvicorn.run("newsgraph.web.commands:app_from_env", workers=workers, loop="newsgraph.web.server:BalancedLoop",
+                    **options)
 
 
 def app_from_env():  # type: ignore[no-untyped-def]

@@ -282,7 +282,7 @@ def _ranked_search(conn: sqlite3.Connection, match: str, source: str, where: str
     facets of those rows; the exact total (counted up to :data:`COUNT_CAP` when filtered)."""
     params = params | {"match": match}
     window, best = _window_and_best(conn, source, where, params, max(ENTITY_FACET_SCAN, offset + limit))
-    cutoff = params["cutoff"] = window[-1] if len(window) == RANK_WINDOW else 0
+    cutoff = params["cutoff"] = _oldest_ranked(window)
     score = dict(best)
     rows = _rows_by_rowid(conn, [r[0] for r in best[offset:offset + limit]], with_text=True)
     in_text = _text_matches(conn, match, [row["rowid"] for row in rows])
@@ -306,13 +306,18 @@ def _window_and_best(conn: sqlite3.Connection, source: str, where: str, params: 
     (bench/web_latency.py --frequent: such a search took 23 ms, two thirds of it the second pass)."""
     if where == "1":
         window = _match_window(conn, source, where, params)
-        cutoff = window[-1] if len(window) == RANK_WINDOW else 0
-        return window, _best_matches(conn, source, where, params | {"cutoff": cutoff}, n)
+        return window, _best_matches(conn, source, where, params | {"cutoff": _oldest_ranked(window)}, n)
     scored = conn.execute(
-        f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) FROM {source} WHERE articles_fts MATCH :match"
-        f" AND {where}"
-        f" ORDER BY articles_fts.rowid DESC LIMIT {RANK_WINDOW}", params).fetchall()
+        f"SELECT articles_fts.rowid, bm25(articles_fts, 5.0, 1.0) FROM {source}"
+        f" WHERE articles_fts MATCH :match AND {where} ORDER BY articles_fts.rowid DESC LIMIT {RANK_WINDOW}",
+        params).fetchall()
     return [r[0] for r in scored], heapq.nsmallest(n, scored, key=lambda r: (r[1], r[0]))
+
+
+def _oldest_ranked(window: list[int]) -> int:
+    """The rowid ranking starts from: the window's oldest when it is full (older matches are only
+    counted), else 0 (every match is in it)."""
+    return window[-1] if len(window) == RANK_WINDOW else 0
 
 
 def _best_matches(conn: sqlite3.Connection, source: str, where: str, params: dict[str, Any], n: int

@@ -96,7 +96,8 @@ class WorkerCounts:
 
     def __init__(self, directory: str | None):
         self.directory = directory
-        self.mine = os.path.join(directory, str(os.getpid())) if directory else None
+        self.pid = str(os.getpid())
+        self.mine = os.path.join(directory, self.pid) if directory else None
 
     @classmethod
     def from_env(cls) -> WorkerCounts:
@@ -123,7 +124,7 @@ class WorkerCounts:
             return []
         counts = []
         for name in names:
-            if name == os.path.basename(self.mine or "") or not name.isdigit() or not _alive(int(name)):
+            if name == self.pid or not name.isdigit() or not _alive(int(name)):
                 continue
             try:
                 with open(os.path.join(self.directory, name)) as f:
