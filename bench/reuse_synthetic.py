@@ -193,15 +193,19 @@ def write_store(db: Path, arts: list[dict]) -> None:
 
 # ------------------------------------------------------------------ running and scoring
 
+def checkout_env(**extra: str) -> dict[str, str]:
+    """The environment of a subprocess that must run this checkout's code (``src`` first on its path),
+    not a copy of newsgraph installed earlier, with ``extra`` variables."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]), **extra)
+
+
 def run_stage(db: Path, cross_lingual: bool, scheduler: str | None = None) -> dict:
     """Run the reuse stage in a fresh process: its counts, wall time and peak RSS (driver, workers)."""
     code = ("import json,sys,time,resource; from newsgraph.store.db import Store; from newsgraph.corpus.reuse import run_reuse\n"
             f"t=time.time(); s=Store({str(db)!r}); c=run_reuse(s, cross_lingual={cross_lingual}, scheduler={scheduler!r}); s.close()\n"
             "print(json.dumps({'counts': c, 'seconds': time.time()-t, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,"
             " 'worker_peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024}))")
-    # this checkout's code, not a copy installed earlier
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=checkout_env())
     run = json.loads(out.stdout.strip().splitlines()[-1])
     workers = 2 if scheduler else 0
     run["total_rss_bound_mb"] = round(run["peak_rss_mb"] + workers * run["worker_peak_rss_mb"], 1)

@@ -52,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from reuse_fanout import fars, saudi
-from reuse_synthetic import write_store
+from reuse_synthetic import checkout_env, write_store
 
 from newsgraph.corpus.reuse_xling import EMBEDDING_MODEL
 
@@ -178,8 +178,7 @@ print(json.dumps({{'counts': counts, 'seconds': end - t, 'cpu_seconds': time.pro
 
 def run_stage(db: Path, threads: int | None = None) -> dict:
     code = STAGE.format(ntrex=str(NTREX / "newstest2019-src.eng.txt"), db=str(db))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
-               **({"OMP_NUM_THREADS": str(threads)} if threads else {}))  # this checkout's code, not an installed copy
+    env = checkout_env(**({"OMP_NUM_THREADS": str(threads)} if threads else {}))
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env)
     run = json.loads(out.stdout.strip().splitlines()[-1])
     run["xling_per_reference"] = round(run["xling_seconds"] / run["reference_seconds"], 2)

@@ -22,7 +22,6 @@ the story tables are emptied before each measured run.
 from __future__ import annotations
 
 import argparse
-import ast
 import gzip
 import json
 import resource
@@ -35,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+from reuse_fanout import fars_paragraphs  # noqa: E402  (one reader of the Fars records)
 SHARED = ROOT.parent / "shared" / "data"
 ECB = SHARED / "ecbplus-stories-dev" / "ecbplus_docs.odd-topics.jsonl"
 NTREX = SHARED / "ntrex128-en-ar-fa"
@@ -180,16 +181,6 @@ def reference_seconds() -> float:
     t = time.perf_counter()
     embed(lines)
     return time.perf_counter() - t
-
-
-def fars_paragraphs(record: dict) -> list[str]:
-    """The paragraphs of a Fars News / Varzesh3 record: a JSON list of strings (a string that spells a
-    list is read as one). Joining ``str()`` of the list itself fed the stage its Python repr: brackets,
-    quotes and every ZWNJ as the six characters ``\\u200c``."""
-    paras = record.get("paragraphs") or []
-    if isinstance(paras, str):
-        paras = ast.literal_eval(paras) if paras.startswith("[") else [paras]
-    return [p for p in paras if isinstance(p, str) and p]
 
 
 def real_rows(spec: str) -> list[dict]:
