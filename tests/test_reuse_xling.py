@@ -57,14 +57,8 @@ def _hosts(data: Path) -> dict[str, list[str]]:
     with zipfile.ZipFile(zipped) as z:
         ar = [t for r in json.loads(z.read(z.namelist()[0]).decode("utf-8")) if fits(t := " ".join(r["content"].split()))][:2]
     fa_rows = json.loads(gzip.decompress((data / "fa-news-farsnews-varzesh3" / "fars-news-1.json.gz").read_bytes()))
-    fa = [t for r in fa_rows if fits(t := " ".join(" ".join(str(p) for p in _paragraphs(r["paragraphs"])).split()))][:1]
+    fa = [t for r in fa_rows if fits(t := " ".join(" ".join(r["paragraphs"]).split()))][:1]  # a list of paragraphs
     return {"en": en, "ar": ar, "fa": fa}
-
-
-def _paragraphs(value: object) -> list:
-    import ast
-
-    return ast.literal_eval(value) if isinstance(value, str) and value.startswith("[") else [value]
 
 
 def _paste(text: str, passage: str) -> tuple[str, int]:
